@@ -1,0 +1,1 @@
+# benchmarks (make bench)

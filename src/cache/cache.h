@@ -1,0 +1,180 @@
+/* The SQLite cache: the only writer of the database. Schema and migrations, imports from a
+ * backend's dataset_doc, the queries the UI pages through, review edits with their outbox
+ * entries and undo, and export back to a dataset_doc. Every function fills err on failure and
+ * returns -1; nothing here prints. */
+#ifndef ANNOTTY_CACHE_CACHE_H
+#define ANNOTTY_CACHE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct err;
+struct cache; /* opaque: one SQLite connection */
+
+#define CACHE_SCHEMA_VERSION 1
+
+/* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
+ * on. A database from a newer annotty is refused with a message. The caller owns *out. */
+int cache_open(const char *path, struct cache **out, struct err *err);
+void cache_close(struct cache **cache);
+int cache_schema_version(struct cache *cache);
+
+/* ---- Import ---------------------------------------------------------------------------- */
+
+struct import_stats {
+	int assets_added;
+	int assets_updated;   /* source content changed: shapes replaced, review reset */
+	int assets_unchanged; /* review state and tags kept */
+	int assets_removed;   /* gone from the source */
+	int shapes;
+	int labels;
+};
+
+/* The dataset stored for a source locator (an absolute file path, a URL), with the fingerprint
+ * of the content it was imported from. Returns 0 and sets *dataset_id (0 when the source has
+ * never been imported). fingerprint may be NULL. */
+int cache_dataset_find(struct cache *cache, const char *locator, int64_t *dataset_id,
+		       char *fingerprint, size_t fpsz, struct err *err);
+
+/* Imports (or re-imports) a whole dataset in one transaction. Assets are matched by ext_id,
+ * else by filename; an asset whose source content (shapes, size, filename) is unchanged keeps
+ * its local review state, tags and edits; a changed one gets the new shapes and its review
+ * state back to the source's. Review status and tags carried by the doc (from an export) are
+ * applied to new assets. stats may be NULL. */
+int cache_import(struct cache *cache, const char *kind, const char *locator,
+		 const char *fingerprint, const struct dataset_doc *doc, int64_t *dataset_id,
+		 struct import_stats *stats, struct err *err);
+
+/* ---- Datasets and labels ---------------------------------------------------------------- */
+
+struct dataset_info {
+	int64_t id;
+	char name[256];
+	char kind[32];
+	char locator[4096];
+	int asset_count;
+	int label_count;
+};
+
+int cache_dataset_get(struct cache *cache, int64_t dataset_id, struct dataset_info *out,
+		      struct err *err);
+
+struct label_row {
+	int64_t id;
+	int index; /* position in the dataset's label order: the colour index */
+	char name[256];
+	int shape_count;
+};
+
+/* Fills at most max rows, in label order; *n is the number written. */
+int cache_labels_list(struct cache *cache, int64_t dataset_id, struct label_row *rows, int max,
+		      int *n, struct err *err);
+
+/* Distinct tags used in the dataset, most used first (for completion). */
+int cache_tags_list(struct cache *cache, int64_t dataset_id, char (*tags)[128], int max, int *n,
+		    struct err *err);
+
+/* ---- Asset lists, keyset-paged ---------------------------------------------------------- */
+
+enum asset_sort { SORT_FILENAME = 0, SORT_STATUS, SORT_SHAPES, SORT_SIZE, SORT_COUNT };
+
+enum asset_filter_field {
+	FILTER_NONE = 0,
+	FILTER_ANY,      /* filename, label or tag contains the text, or status equals it */
+	FILTER_FILENAME, /* substring, case-insensitive */
+	FILTER_LABEL,    /* has a shape with that label (exact name, case-insensitive) */
+	FILTER_TAG,      /* has that tag */
+	FILTER_STATUS,   /* review status name */
+};
+
+struct asset_query {
+	int64_t dataset_id;
+	enum asset_sort sort;
+	int descending;
+	enum asset_filter_field filter;
+	char filter_text[256];
+};
+
+/* The sort key of a row, as the keyset cursor. */
+struct asset_cursor {
+	int valid; /* 0: start from the beginning (forward) or the end (backward) */
+	char key_text[512];
+	int64_t key_num;
+	int64_t id;
+};
+
+struct asset_row {
+	int64_t id;
+	char filename[512];
+	int width;
+	int height;
+	int shape_count;
+	enum review_status status;
+	char tags[256]; /* comma-separated, cut to fit */
+	struct asset_cursor cursor;
+};
+
+/* Rows strictly after (forward) or before (backward) the cursor, in display order either way
+ * (a backward page comes back top to bottom). *n is the number written, at most max. */
+int cache_assets_page(struct cache *cache, const struct asset_query *q,
+		      const struct asset_cursor *from, int backward, struct asset_row *rows,
+		      int max, int *n, struct err *err);
+/* Number of rows matching the query, and the 0-based position of a row in it. */
+int cache_assets_count(struct cache *cache, const struct asset_query *q, int *count,
+		       struct err *err);
+int cache_assets_position(struct cache *cache, const struct asset_query *q,
+			  const struct asset_cursor *at, int *position, struct err *err);
+/* The row of one asset (for its cursor, after an edit or to re-anchor a list). */
+int cache_asset_row(struct cache *cache, const struct asset_query *q, int64_t asset_id,
+		    struct asset_row *out, struct err *err);
+
+/* ---- One asset in full ------------------------------------------------------------------ */
+
+struct asset_detail {
+	int64_t id;
+	int64_t dataset_id;
+	char filename[512];
+	char path[4096]; /* empty when the image is not on disk */
+	int width;
+	int height;
+	enum review_status status;
+	struct shape *shapes; /* shape.label is the label's index in label order (its colour) */
+	char **shape_labels;  /* label name per shape ("" for none) */
+	int64_t *shape_ids;
+	int nshapes;
+	char **tags;
+	int ntags;
+};
+
+/* The caller releases it with cache_asset_detail_free. */
+int cache_asset_get(struct cache *cache, int64_t asset_id, struct asset_detail *out,
+		    struct err *err);
+void cache_asset_detail_free(struct asset_detail *d);
+
+/* ---- Edits: each is one transaction that changes the rows and appends an outbox entry ---- */
+
+int cache_review_set(struct cache *cache, int64_t asset_id, enum review_status status,
+		     struct err *err);
+int cache_tag_add(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
+int cache_tag_remove(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
+
+/* Reverts the most recent edit of the dataset that has not been undone. *asset_id is set to
+ * the asset it touched (0 when there was nothing to undo) and what to a short description
+ * ("accept", "tag +x"). An edit not yet pushed leaves the outbox; a pushed one queues the
+ * compensating change. */
+int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
+	       size_t whatsz, struct err *err);
+
+/* Entries of the dataset's outbox not yet pushed (local sources: not yet exported). */
+int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, struct err *err);
+
+/* ---- Export ----------------------------------------------------------------------------- */
+
+/* The dataset as stored, with local review state, tags and kept extra fields, for a writer.
+ * The caller owns *out. */
+int cache_export_doc(struct cache *cache, int64_t dataset_id, struct dataset_doc **out,
+		     struct err *err);
+
+#endif

@@ -1,0 +1,9 @@
+libannotty_a_SOURCES += \
+	src/core/err.c src/core/err.h \
+	src/core/buf.c src/core/buf.h \
+	src/core/str.c src/core/str.h \
+	src/core/model.c src/core/model.h \
+	src/core/palette.c src/core/palette.h \
+	src/core/imgprobe.c src/core/imgprobe.h \
+	src/core/paths.c src/core/paths.h \
+	src/core/log.c src/core/log.h

@@ -1,0 +1,7 @@
+/* annotty: terminal review of computer-vision datasets. */
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}

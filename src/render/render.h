@@ -1,0 +1,82 @@
+/* Image bytes plus shapes in, terminal bytes out. Pure functions over buffers: no curses, no
+ * SQLite, no network. */
+#ifndef ANNOTTY_RENDER_RENDER_H
+#define ANNOTTY_RENDER_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct err;
+struct buf;
+
+/* Hard limits, checked before any large allocation. */
+#define RENDER_MAX_SOURCE_PIXELS ((int64_t)200 * 1000 * 1000) /* 200 megapixels */
+#define RENDER_MAX_SIDE 65500
+#define RENDER_MAX_FILE_BYTES ((size_t)256 << 20)
+#define RENDER_MAX_FRAME_BYTES ((size_t)1 << 20) /* tmux drops anything larger */
+
+/* An 8-bit RGB image, rows packed (stride = 3 * w). */
+struct image {
+	int w;
+	int h;
+	unsigned char *rgb;
+};
+
+int image_alloc(struct image *img, int w, int h, struct err *err);
+void image_free(struct image *img);
+
+/* Decodes a JPEG or PNG so that the result fits inside max_w x max_h (keeping the aspect
+ * ratio; never upscaled), using libjpeg-turbo's DCT scaling (1/1, 1/2, 1/4, 1/8) and then an
+ * area-averaging downscale. EXIF orientation is applied. *src_w and *src_h receive the
+ * source's size after orientation (the coordinate space of the shapes). A file that is not an
+ * image, is truncated, or declares absurd dimensions is an error with a message. */
+int render_decode_file(const char *path, int max_w, int max_h, struct image *out, int *src_w,
+		       int *src_h, struct err *err);
+int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_h,
+		      struct image *out, int *src_w, int *src_h, struct err *err);
+
+/* Area-averaging resize (any ratio; used for downscales). */
+int render_resize(const struct image *src, int w, int h, struct image *out, struct err *err);
+
+/* A frame that says why there is no picture (grey, with a crossed box and the reason). */
+int render_placeholder(int w, int h, const char *reason, struct image *out, struct err *err);
+
+/* ---- Overlays --------------------------------------------------------------------------- */
+
+struct overlay_style {
+	double scale_x; /* image pixels per source pixel */
+	double scale_y;
+	double offset_x; /* source pixel shown at image x = 0 (pan) */
+	double offset_y;
+	int line_width;   /* 0: chosen from the image size */
+	int fill_alpha;   /* 0..255, polygon and mask fill; 0: none */
+	int show_caption; /* label names drawn next to shapes */
+};
+
+struct overlay_item {
+	const struct shape *shape;
+	uint32_t rgb; /* 0xRRGGBB */
+	int selected; /* drawn thicker, with handles */
+	const char *caption;
+};
+
+/* Draws the shapes onto img in place. */
+void render_overlay(struct image *img, const struct overlay_item *items, int n,
+		    const struct overlay_style *style);
+
+/* ---- Encoders for the terminal ---------------------------------------------------------- */
+
+/* A DCS sixel sequence (ESC P q ... ESC \) for the image, with at most `colors` palette
+ * entries (2..256). Fails when the result would exceed out->max. */
+int render_encode_sixel(const struct image *img, int colors, struct buf *out, struct err *err);
+
+/* Unicode upper half blocks (U+2580), two image rows per text row: the image is resampled to
+ * cols x (2 * rows) and emitted row by row, each row starting with a cursor move to
+ * (top + r, left) (1-based terminal coordinates, CSI H), colours as 24-bit SGR when truecolor
+ * is set, else as xterm 256-colour indexes. Ends with SGR 0. */
+int render_encode_blocks(const struct image *img, int top, int left, int cols, int rows,
+			 int truecolor, struct buf *out, struct err *err);
+
+#endif
