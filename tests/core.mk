@@ -1,5 +1,6 @@
-# tests of src/core
+# tests of src/core, and the layer rule over the whole tree
 check_PROGRAMS += tests/core_str.t
 tests_core_str_t_SOURCES = tests/core_str.c
 tests_core_str_t_LDADD = $(TEST_LDADD)
-TESTS += tests/core_str.t
+TESTS += tests/core_str.t tests/check_layers.sh
+EXTRA_DIST += tests/check_layers.sh

@@ -12,3 +12,4 @@ include tests/api.mk
 include tests/cache.mk
 include tests/render.mk
 include tests/ui.mk
+include tests/demo.mk

@@ -2,6 +2,7 @@
 #ifndef ANNOTTY_TESTS_TAP_H
 #define ANNOTTY_TESTS_TAP_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,12 @@ static int tap_failed;
 	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
-static void tap_name(const char *fmt, va_list ap)
+static __attribute__((unused)) void tap_name(const char *fmt, va_list ap)
 {
 	vprintf(fmt, ap);
 }
 
-#include <stdarg.h>
-
-static __attribute__((format(printf, 4, 5))) int tap_ok(int pass, const char *file, int line,
+static __attribute__((unused, format(printf, 4, 5))) int tap_ok(int pass, const char *file, int line,
 							 const char *fmt, ...)
 {
 	va_list ap;
@@ -40,7 +39,7 @@ static __attribute__((format(printf, 4, 5))) int tap_ok(int pass, const char *fi
 	return pass;
 }
 
-static __attribute__((format(printf, 5, 6))) int
+static __attribute__((unused, format(printf, 5, 6))) int
 tap_is_int(long long got, long long want, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -60,7 +59,7 @@ tap_is_int(long long got, long long want, const char *file, int line, const char
 	return pass;
 }
 
-static __attribute__((format(printf, 5, 6))) int
+static __attribute__((unused, format(printf, 5, 6))) int
 tap_is_str(const char *got, const char *want, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
