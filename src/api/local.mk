@@ -1,1 +1,11 @@
 # sources of src/api
+libannotty_a_SOURCES += \
+	src/api/backend.h \
+	src/api/local/backend_local.c \
+	src/api/local/coco.c src/api/local/coco.h \
+	src/api/local/coco_internal.h \
+	src/api/local/coco_ann.c \
+	src/api/local/coco_find.c \
+	src/api/local/coco_keys.c \
+	src/api/local/coco_rle.c \
+	src/api/local/coco_write.c

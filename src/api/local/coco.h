@@ -8,25 +8,32 @@ struct err;
 struct dataset_doc;
 
 #define COCO_MAX_BYTES ((size_t)1 << 30) /* a COCO file larger than 1 GiB is refused */
+#define COCO_MAX_SIDE  65500             /* declared image sides above this are not believed */
 
-/* Parses COCO JSON text. json_dir is the folder of the JSON file and images_dir the --images
- * override (either may be NULL); they are used to find each image on disk (asset.path) and,
- * when the JSON does not say, its size. Problems that spare the rest of the dataset (an
- * annotation pointing at a missing image, an image file that is not there or not an image)
- * become doc->warnings; a file that is not COCO at all is an error. The caller owns *out. */
-int coco_parse(const char *text, size_t len, const char *json_dir, const char *images_dir,
-	       struct dataset_doc **out, struct err *err);
+/* Parses COCO JSON text. json_path is the path of the JSON file and images_dir the --images
+ * override (either may be NULL). The JSON file's folder and its neighbours (images/,
+ * ../images/, the subset folder train2017/ of instances_train2017.json, ...) are searched for
+ * each image (asset.path), and an image's size is read from its file when the JSON does not
+ * say. doc->name is info.description, else json_path's file name without extension (else
+ * "coco"). Problems that spare the rest of the dataset (an annotation pointing at a missing
+ * image, an image file that is not there or not an image) become doc->warnings; a file that is
+ * not COCO at all is an error. The caller owns *out (dataset_doc_free). */
+int coco_parse(const char *text, size_t len, const char *json_path, const char *images_dir,
+               struct dataset_doc **out, struct err *err);
+/* Reads and parses a file; errors name the file. The caller owns *out. */
 int coco_read_file(const char *json_path, const char *images_dir, struct dataset_doc **out,
-		   struct err *err);
+                   struct err *err);
 
 /* Serialises a dataset as COCO, with review status and tags as extension fields and every
- * kept extra field put back. The caller frees *out. */
+ * kept extra field put back. The caller frees *out (a NUL-terminated string). */
 int coco_serialize(const struct dataset_doc *doc, char **out, struct err *err);
-/* Writes atomically (temporary file, fsync, rename). */
+/* Writes atomically (temporary file in the same folder, fsync, rename): on failure the old
+ * file is left as it was. */
 int coco_write_file(const struct dataset_doc *doc, const char *path, struct err *err);
 
-/* Finds the COCO JSON inside a folder (a single .json, or a well-known name such as
- * annotations/instances_*.json, _annotations.coco.json). */
+/* Finds the COCO JSON inside a folder: the only .json there or in its annotations/ folder, or
+ * a well-known name (_annotations.coco.json, annotations.json, a single instances_*.json).
+ * Several candidates and no way to choose is an error that lists them. */
 int coco_find_in_dir(const char *dir, char *out, size_t outsz, struct err *err);
 
 #endif
