@@ -1,1 +1,27 @@
 # tests of src/cache
+CACHE_TEST_SOURCES = tests/cache_fixture.c tests/cache_fixture.h
+
+check_PROGRAMS += tests/cache_schema.t
+tests_cache_schema_t_SOURCES = tests/cache_schema.c $(CACHE_TEST_SOURCES)
+tests_cache_schema_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_schema.t
+
+check_PROGRAMS += tests/cache_import.t
+tests_cache_import_t_SOURCES = tests/cache_import.c $(CACHE_TEST_SOURCES)
+tests_cache_import_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_import.t
+
+check_PROGRAMS += tests/cache_page.t
+tests_cache_page_t_SOURCES = tests/cache_page.c $(CACHE_TEST_SOURCES)
+tests_cache_page_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_page.t
+
+check_PROGRAMS += tests/cache_edit.t
+tests_cache_edit_t_SOURCES = tests/cache_edit.c $(CACHE_TEST_SOURCES)
+tests_cache_edit_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_edit.t
+
+check_PROGRAMS += tests/cache_perf.t
+tests_cache_perf_t_SOURCES = tests/cache_perf.c $(CACHE_TEST_SOURCES)
+tests_cache_perf_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_perf.t

@@ -16,7 +16,8 @@ struct cache; /* opaque: one SQLite connection */
 #define CACHE_SCHEMA_VERSION 1
 
 /* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
- * on. A database from a newer annotty is refused with a message. The caller owns *out. */
+ * on. A database from a newer annotty is refused with a message. The caller owns *out. A
+ * handle is one connection for one thread at a time: each thread opens its own. */
 int cache_open(const char *path, struct cache **out, struct err *err);
 void cache_close(struct cache **cache);
 int cache_schema_version(struct cache *cache);
@@ -89,6 +90,8 @@ enum asset_filter_field {
 	FILTER_STATUS,   /* review status name */
 };
 
+/* An empty filter_text shows every asset, whatever the filter field. Sort ties are broken by
+ * asset id, in the sort's direction. */
 struct asset_query {
 	int64_t dataset_id;
 	enum asset_sort sort;
@@ -155,6 +158,12 @@ void cache_asset_detail_free(struct asset_detail *d);
 
 /* ---- Edits: each is one transaction that changes the rows and appends an outbox entry ---- */
 
+/* Setting the status an asset already has, adding a tag it has or removing one it lacks
+ * changes nothing and queues nothing. Tags are trimmed of surrounding white space and
+ * refused when empty, longer than CACHE_TAG_MAX bytes, not UTF-8, or holding control
+ * characters. */
+#define CACHE_TAG_MAX 100
+
 int cache_review_set(struct cache *cache, int64_t asset_id, enum review_status status,
 		     struct err *err);
 int cache_tag_add(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
@@ -169,6 +178,10 @@ int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char 
 
 /* Entries of the dataset's outbox not yet pushed (local sources: not yet exported). */
 int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, struct err *err);
+/* Marks every pending entry of the dataset as pushed: for a local source, once the dataset
+ * has been exported with them. *count (may be NULL) is how many were marked. */
+int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count,
+			     struct err *err);
 
 /* ---- Export ----------------------------------------------------------------------------- */
 

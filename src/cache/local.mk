@@ -1,1 +1,14 @@
 # sources of src/cache
+libannotty_a_SOURCES += \
+	src/cache/cache.h src/cache/internal.h \
+	src/cache/db.c \
+	src/cache/schema.c \
+	src/cache/shapes.c \
+	src/cache/import.c \
+	src/cache/query.c \
+	src/cache/page.c \
+	src/cache/edit.c \
+	src/cache/outbox.c \
+	src/cache/undo.c \
+	src/cache/export.c \
+	src/cache/sync.c src/cache/sync.h

@@ -1,0 +1,249 @@
+/* The outbox (edits waiting to reach the source, replayed in id order) and the edit log that
+ * undo walks back through. Entries are written inside the edit's own transaction. */
+#include "cache/cache.h"
+#include "cache/internal.h"
+#include "core/err.h"
+
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define IDEM_KEY_BYTES 16
+
+static const char sql_edit_target[] =
+    "SELECT a.ext_id, n.id, n.ext_id, n.base_rev, a.base_rev FROM asset a"
+    " LEFT JOIN annotation n ON n.asset_id = a.id WHERE a.id = ?1";
+static const char sql_outbox_insert[] =
+    "INSERT INTO outbox (dataset_id, entity, entity_id, op, payload, idem_key, base_rev)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char sql_edit_log_insert[] =
+    "INSERT INTO edit_log (dataset_id, asset_id, op, old_value, new_value, outbox_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_outbox_pending[] =
+    "SELECT count(*) FROM outbox WHERE dataset_id = ?1 AND state = 'pending'";
+static const char sql_outbox_mark_pushed[] =
+    "UPDATE outbox SET state = 'pushed', pushed_at = CAST(strftime('%s', 'now') AS INTEGER)"
+    " WHERE dataset_id = ?1 AND state = 'pending'";
+
+/* How each operation is addressed: the object it changes, and the payload key of its value. */
+struct op_kind {
+	const char *op;
+	int on_annotation; /* else on the asset */
+	const char *value_key;
+};
+
+static const struct op_kind op_kinds[] = {
+    {"annotation.status", 1, "status"},
+    {"tag.attach", 0, "tag"},
+    {"tag.detach", 0, "tag"},
+};
+
+static const struct op_kind *op_find(const char *op)
+{
+	for (size_t i = 0; i < sizeof op_kinds / sizeof op_kinds[0]; i++)
+		if (strcmp(op_kinds[i].op, op) == 0)
+			return &op_kinds[i];
+	return NULL;
+}
+
+/* What the replay needs to address the change on the source. */
+struct edit_target {
+	char *asset_ext_id;
+	int64_t annotation_id;
+	char *annotation_ext_id;
+	int64_t annotation_rev;
+	int64_t asset_rev;
+};
+
+static void edit_target_clear(struct edit_target *t)
+{
+	free(t->asset_ext_id);
+	free(t->annotation_ext_id);
+	memset(t, 0, sizeof *t);
+}
+
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : strdup(cache_db_text(st, col));
+}
+
+static int edit_target_load(struct cache *c, int64_t asset_id, struct edit_target *t,
+                            struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (cache_db_prepare(c, sql_edit_target, &st, err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, asset_id);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		if (step == SQLITE_DONE)
+			err_set(err, "asset %lld is not in the cache", (long long)asset_id);
+		else
+			cache_db_fail(c, err, "reading the asset being edited");
+		goto out;
+	}
+	t->asset_ext_id = column_dup(st, 0);
+	t->annotation_id = sqlite3_column_int64(st, 1);
+	t->annotation_ext_id = column_dup(st, 2);
+	t->annotation_rev = sqlite3_column_int64(st, 3);
+	t->asset_rev = sqlite3_column_int64(st, 4);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* 128 random bits: the source recognises a replayed entry by this key and applies it once. */
+static int idem_key_make(char *out, size_t outsz, struct err *err)
+{
+	unsigned char raw[IDEM_KEY_BYTES];
+	ssize_t got = -1;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		got = read(fd, raw, sizeof raw);
+		close(fd);
+	}
+	if (got != (ssize_t)sizeof raw || outsz < 2 * sizeof raw + 1)
+		return err_set(err, "making an idempotency key: cannot read /dev/urandom");
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+static char *payload_make(const struct cache_change *ch, const struct op_kind *k,
+                          const struct edit_target *t)
+{
+	const char *value = ch->new_value != NULL ? ch->new_value : ch->old_value;
+	cJSON *o = cJSON_CreateObject();
+	char *text = NULL;
+
+	if (o == NULL)
+		return NULL;
+	if ((t->asset_ext_id != NULL ? cJSON_AddStringToObject(o, "asset", t->asset_ext_id)
+	                             : cJSON_AddNullToObject(o, "asset")) != NULL &&
+	    cJSON_AddNumberToObject(o, "asset_id", (double)ch->asset_id) != NULL &&
+	    (!k->on_annotation || t->annotation_ext_id == NULL ||
+	     cJSON_AddStringToObject(o, "annotation", t->annotation_ext_id) != NULL) &&
+	    cJSON_AddStringToObject(o, k->value_key, value != NULL ? value : "") != NULL)
+		text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+static int outbox_insert(struct cache *c, const struct cache_change *ch, const struct op_kind *k,
+                         const struct edit_target *t, const char *payload, struct err *err)
+{
+	char key[2 * IDEM_KEY_BYTES + 1];
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (idem_key_make(key, sizeof key, err) < 0 ||
+	    cache_db_prepare(c, sql_outbox_insert, &st, err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ch->dataset_id);
+	cache_db_bind_text(st, 2, k->on_annotation ? "annotation" : "asset");
+	sqlite3_bind_int64(st, 3, k->on_annotation ? t->annotation_id : ch->asset_id);
+	cache_db_bind_text(st, 4, ch->op);
+	cache_db_bind_text(st, 5, payload);
+	cache_db_bind_text(st, 6, key);
+	sqlite3_bind_int64(st, 7, k->on_annotation ? t->annotation_rev : t->asset_rev);
+	rc = cache_db_run(c, st, err, "queueing the change in the outbox");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_outbox_append(struct cache *c, const struct cache_change *ch, int64_t *outbox_id,
+                        struct err *err)
+{
+	const struct op_kind *k = op_find(ch->op);
+	struct edit_target t = {0};
+	char *payload = NULL;
+	int rc = -1;
+
+	if (k == NULL)
+		return err_set(err, "queueing a change: unknown operation %s", ch->op);
+	if (edit_target_load(c, ch->asset_id, &t, err) < 0)
+		goto out;
+	payload = payload_make(ch, k, &t);
+	if (payload == NULL) {
+		err_set(err, "queueing a change: out of memory");
+		goto out;
+	}
+	if (outbox_insert(c, ch, k, &t, payload, err) < 0)
+		goto out;
+	*outbox_id = sqlite3_last_insert_rowid(c->db);
+	rc = 0;
+out:
+	free(payload);
+	edit_target_clear(&t);
+	return rc;
+}
+
+int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_t outbox_id,
+                          struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (cache_db_prepare(c, sql_edit_log_insert, &st, err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ch->dataset_id);
+	sqlite3_bind_int64(st, 2, ch->asset_id);
+	cache_db_bind_text(st, 3, ch->op);
+	cache_db_bind_text(st, 4, ch->old_value);
+	cache_db_bind_text(st, 5, ch->new_value);
+	sqlite3_bind_int64(st, 6, outbox_id);
+	rc = cache_db_run(c, st, err, "recording the change for undo");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int dataset_statement(struct cache *cache, const char *sql, int64_t dataset_id, int *count,
+                             struct err *err, const char *doing)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (cache_db_prepare(cache, sql, &st, err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, dataset_id);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		cache_db_fail(cache, err, doing);
+		goto out;
+	}
+	if (count != NULL)
+		*count =
+		    step == SQLITE_ROW ? sqlite3_column_int(st, 0) : sqlite3_changes(cache->db);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, struct err *err)
+{
+	*count = 0;
+	return dataset_statement(cache, sql_outbox_pending, dataset_id, count, err,
+	                         "counting pending changes");
+}
+
+int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count, struct err *err)
+{
+	int n = 0;
+
+	if (dataset_statement(cache, sql_outbox_mark_pushed, dataset_id, &n, err,
+	                      "marking changes as saved") < 0)
+		return -1;
+	if (count != NULL)
+		*count = n;
+	return 0;
+}

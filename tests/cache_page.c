@@ -1,0 +1,482 @@
+/* Tests of the keyset-paged asset list over 20k assets: every sort, both directions, every
+ * filter (with %, _, quotes and backslashes in the text), counts and positions, each checked
+ * against a reference computed in memory. */
+#include "cache/cache.h"
+#include "cache_fixture.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "core/str.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NLABELS 5
+#define NTAGS   5
+#define PAGE    97 /* not a divisor of anything, so that the last page is partial */
+
+static const char *const label_names[NLABELS] = {"car", "Person", "traffic_light", "100%", "dog's"};
+/* in byte order, as the list joins them */
+static const char *const tag_names[NTAGS] = {"50%_off", "day", "night", "o'clock", "rain"};
+
+struct ref {
+	char filename[64];
+	int width;
+	int height;
+	int shapes;
+	int status;
+	unsigned labels; /* bit per label used */
+	unsigned tags;   /* bit per tag */
+};
+
+static struct ref *refs;
+static int nrefs;
+static int64_t id_base;
+static char *dir;
+
+static unsigned rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 16) % n;
+}
+
+static void ref_filename(int i, char *out, size_t outsz)
+{
+	if (i % 997 == 5)
+		snprintf(out, outsz, "100%%_done_%d.jpg", i);
+	else if (i % 991 == 7)
+		snprintf(out, outsz, "it's_%d.jpg", i);
+	else if (i % 983 == 9)
+		snprintf(out, outsz, "back\\slash_%d.jpg", i);
+	else if (i % 977 == 11)
+		snprintf(out, outsz, "quote\"d_%d.jpg", i);
+	else if (i % 971 == 13)
+		snprintf(out, outsz, "esc\\%%_%d.jpg", i);
+	else if (i % 1000 == 1)
+		memcpy(out, refs[i - 1].filename, outsz); /* the same name: ties go by id */
+	else
+		snprintf(out, outsz, i % 2 ? "Img_%05d.JPG" : "img%05d.jpg", (i * 7919) % 100000);
+}
+
+static void build_asset(struct dataset_doc *doc, int i)
+{
+	struct asset *a = dataset_doc_add_asset(doc);
+	struct ref *r = &refs[i];
+	char ext[16];
+
+	ref_filename(i, r->filename, sizeof r->filename);
+	r->width = 100 * (1 + (int)rnd(3)) * (rnd(50) != 0); /* a few unknown sizes */
+	r->height = 100 * (1 + (int)rnd(2));
+	r->status = (int)rnd(REVIEW_STATUS_COUNT);
+	r->shapes = (int)rnd(5);
+	snprintf(ext, sizeof ext, "%d", i);
+	a->ext_id = strdup(ext);
+	a->filename = strdup(r->filename);
+	a->width = r->width;
+	a->height = r->height;
+	a->status = (enum review_status)r->status;
+	for (int k = 0; k < r->shapes; k++) {
+		struct shape *s = asset_add_shape(a);
+
+		s->label = (int)rnd(NLABELS);
+		s->box = (struct rect){k, k, 5, 5};
+		r->labels |= 1u << s->label;
+	}
+	for (int t = 0; t < NTAGS; t++)
+		if (rnd(4) == 0) {
+			asset_add_tag(a, tag_names[t]);
+			r->tags |= 1u << t;
+		}
+}
+
+static struct dataset_doc *build_doc(int n)
+{
+	struct dataset_doc *doc = dataset_doc_new();
+
+	doc->name = strdup("paging");
+	for (int i = 0; i < NLABELS; i++)
+		dataset_doc_add_label(doc)->name = strdup(label_names[i]);
+	refs = calloc((size_t)n, sizeof *refs);
+	nrefs = n;
+	for (int i = 0; i < n; i++)
+		build_asset(doc, i);
+	return doc;
+}
+
+/* ---- the reference list ---------------------------------------------------------------- */
+
+static int status_of(const char *text)
+{
+	enum review_status st;
+
+	return review_status_parse(text, &st) == 0 ? (int)st : -1;
+}
+
+static int ref_matches(const struct ref *r, enum asset_filter_field f, const char *text)
+{
+	int hit = 0;
+
+	if (text[0] == '\0')
+		return 1;
+	switch (f) {
+	case FILTER_NONE:
+		return 1;
+	case FILTER_FILENAME:
+		return str_icontains(r->filename, text);
+	case FILTER_STATUS:
+		return r->status == status_of(text);
+	case FILTER_LABEL:
+		for (int l = 0; l < NLABELS; l++)
+			hit |= (r->labels >> l & 1) && strcasecmp(label_names[l], text) == 0;
+		return hit;
+	case FILTER_TAG:
+		for (int t = 0; t < NTAGS; t++)
+			hit |= (r->tags >> t & 1) && strcmp(tag_names[t], text) == 0;
+		return hit;
+	case FILTER_ANY:
+		hit = str_icontains(r->filename, text) || r->status == status_of(text);
+		for (int l = 0; l < NLABELS; l++)
+			hit |= (r->labels >> l & 1) && str_icontains(label_names[l], text);
+		for (int t = 0; t < NTAGS; t++)
+			hit |= (r->tags >> t & 1) && str_icontains(tag_names[t], text);
+		return hit;
+	}
+	return 0;
+}
+
+static const struct asset_query *cmp_q;
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+	int a = *(const int *)pa, b = *(const int *)pb, c = 0;
+	const struct ref *x = &refs[a], *y = &refs[b];
+
+	switch (cmp_q->sort) {
+	case SORT_FILENAME:
+		c = strcmp(x->filename, y->filename);
+		break;
+	case SORT_STATUS:
+		c = (x->status > y->status) - (x->status < y->status);
+		break;
+	case SORT_SHAPES:
+		c = (x->shapes > y->shapes) - (x->shapes < y->shapes);
+		break;
+	default:
+		c = (x->width * x->height > y->width * y->height) -
+		    (x->width * x->height < y->width * y->height);
+	}
+	if (c == 0)
+		c = (a > b) - (a < b); /* ids follow the doc order */
+	return cmp_q->descending ? -c : c;
+}
+
+/* Indexes into refs of the rows the query should show, in display order. */
+static int *expected(const struct asset_query *q, int *n)
+{
+	int *idx = malloc((size_t)nrefs * sizeof *idx);
+
+	*n = 0;
+	for (int i = 0; i < nrefs; i++)
+		if (ref_matches(&refs[i], q->filter, q->filter_text))
+			idx[(*n)++] = i;
+	cmp_q = q;
+	qsort(idx, (size_t)*n, sizeof *idx, ref_cmp);
+	return idx;
+}
+
+static void ref_tags(const struct ref *r, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	for (int t = 0; t < NTAGS; t++)
+		if (r->tags >> t & 1)
+			snprintf(out + strlen(out), outsz - strlen(out), "%s%s", out[0] ? "," : "",
+			         tag_names[t]);
+}
+
+static int row_matches_ref(const struct asset_row *row)
+{
+	const struct ref *r = &refs[row->id - id_base];
+	char tags[128];
+
+	ref_tags(r, tags, sizeof tags);
+	return strcmp(row->filename, r->filename) == 0 && row->width == r->width &&
+	       row->height == r->height && row->shape_count == r->shapes &&
+	       (int)row->status == r->status && strcmp(row->tags, tags) == 0;
+}
+
+/* ---- walking the list ------------------------------------------------------------------ */
+
+/* Every row of the list, in display order, read a page at a time from one end. Returns the
+ * number of rows, or -1 when a page failed or a row disagrees with the reference. */
+static int walk(struct cache *c, const struct asset_query *q, int backward, int *ids, int max)
+{
+	struct asset_row rows[PAGE];
+	struct asset_cursor cur = {0};
+	struct err err = {""};
+	int total = 0, n;
+
+	do {
+		if (cache_assets_page(c, q, &cur, backward, rows, PAGE, &n, &err) < 0) {
+			printf("# page: %s\n", err.msg);
+			return -1;
+		}
+		for (int i = 0; i < n; i++) {
+			int k = backward ? n - 1 - i : i; /* backward: collect bottom-up */
+
+			if (total >= max || !row_matches_ref(&rows[k]))
+				return -1;
+			ids[total++] = (int)(rows[k].id - id_base);
+		}
+		if (n > 0)
+			cur = rows[backward ? 0 : n - 1].cursor;
+	} while (n == PAGE);
+	if (backward)
+		for (int i = 0, j = total - 1; i < j; i++, j--) {
+			int t = ids[i];
+
+			ids[i] = ids[j];
+			ids[j] = t;
+		}
+	return total;
+}
+
+static int positions_right(struct cache *c, const struct asset_query *q, const int *want, int n)
+{
+	struct asset_row row;
+	struct err err = {""};
+	int pos;
+
+	for (int i = 0; i < n; i += (n / 7) + 1) {
+		if (cache_asset_row(c, q, id_base + want[i], &row, &err) < 0 ||
+		    cache_assets_position(c, q, &row.cursor, &pos, &err) < 0 || pos != i) {
+			printf("# position of row %d: %s\n", i, err.msg);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void check_query(struct cache *c, const struct asset_query *q, const char *name)
+{
+	int nwant, count = -1, *want = expected(q, &nwant);
+	int *fwd = malloc(((size_t)nrefs + 1) * sizeof *fwd);
+	int *bwd = malloc(((size_t)nrefs + 1) * sizeof *bwd);
+	int nf = walk(c, q, 0, fwd, nrefs + 1), nb = walk(c, q, 1, bwd, nrefs + 1);
+	int pr = positions_right(c, q, want, nwant);
+	int same = nf == nwant && nb == nwant &&
+	           memcmp(fwd, want, (size_t)nwant * sizeof *want) == 0 &&
+	           memcmp(bwd, want, (size_t)nwant * sizeof *want) == 0;
+
+	cache_assets_count(c, q, &count, NULL);
+	ok(same && count == nwant && pr,
+	   "%s sort %d %s: %d rows forward, %d backward, count %d, want %d", name, q->sort,
+	   q->descending ? "desc" : "asc", nf, nb, count, nwant);
+	free(want);
+	free(fwd);
+	free(bwd);
+}
+
+struct filter_case {
+	enum asset_filter_field field;
+	const char *text;
+	const char *name;
+};
+
+static const struct filter_case filter_cases[] = {
+    {FILTER_NONE, "", "no filter"},
+    {FILTER_FILENAME, "IMG_0", "filename, any case"},
+    {FILTER_FILENAME, "%", "filename with a literal %"},
+    {FILTER_FILENAME, "_d", "filename with a literal _"},
+    {FILTER_FILENAME, "it's", "filename with a quote"},
+    {FILTER_FILENAME, "\"", "filename with a double quote"},
+    {FILTER_FILENAME, "\\s", "filename with a backslash"},
+    {FILTER_FILENAME, "\\%_", "filename with an escape sequence"},
+    {FILTER_LABEL, "PERSON", "label, any case"},
+    {FILTER_LABEL, "100%", "label with a %"},
+    {FILTER_LABEL, "dog's", "label with a quote"},
+    {FILTER_LABEL, "pers", "label prefix (exact names only)"},
+    {FILTER_TAG, "o'clock", "tag with a quote"},
+    {FILTER_TAG, "50%_off", "tag with % and _"},
+    {FILTER_TAG, "NIGHT", "tag in another case (exact)"},
+    {FILTER_STATUS, "accepted", "status"},
+    {FILTER_STATUS, "REFUSED", "status by Picsellia's name"},
+    {FILTER_ANY, "rain", "any: a tag"},
+    {FILTER_ANY, "skipped", "any: a status"},
+    {FILTER_ANY, "light", "any: a label"},
+    {FILTER_ANY, "%", "any with a %"},
+    {FILTER_ANY, "'; DROP TABLE asset; --", "any with SQL in it"},
+};
+
+static void test_paging(struct cache *c, int64_t ds, size_t first, size_t end)
+{
+	for (size_t f = first; f < end; f++) {
+		for (int sort = 0; sort < SORT_COUNT; sort++) {
+			for (int desc = 0; desc < 2; desc++) {
+				struct asset_query q = {.dataset_id = ds,
+				                        .sort = sort,
+				                        .descending = desc,
+				                        .filter = filter_cases[f].field};
+
+				snprintf(q.filter_text, sizeof q.filter_text, "%s",
+				         filter_cases[f].text);
+				check_query(c, &q, filter_cases[f].name);
+			}
+		}
+	}
+}
+
+static void test_edges(struct cache *c, int64_t ds)
+{
+	struct asset_query q = {.dataset_id = ds};
+	struct asset_row rows[4], row;
+	struct asset_cursor none = {0};
+	struct err err = {""};
+	int n = -1, pos = -1, count = -1;
+
+	ok(cache_assets_page(c, &q, NULL, 0, rows, 0, &n, &err) == 0 && n == 0,
+	   "a page of zero rows is empty");
+	ok(cache_assets_position(c, &q, &none, &pos, &err) == 0, "position of an invalid cursor");
+	is_int(pos, 0, "is 0");
+	q.dataset_id = ds + 100;
+	ok(cache_assets_page(c, &q, NULL, 1, rows, 4, &n, &err) == 0 && n == 0 &&
+	       cache_assets_count(c, &q, &count, &err) == 0 && count == 0,
+	   "an unknown dataset lists nothing");
+	ok(cache_asset_row(c, &q, id_base, &row, &err) < 0, "nor finds a row of another dataset");
+	q.dataset_id = ds;
+	q.sort = SORT_COUNT;
+	ok(cache_assets_page(c, &q, NULL, 0, rows, 4, &n, &err) < 0 && strstr(err.msg, "sort"),
+	   "an unknown sort is an error: %s", err.msg);
+}
+
+/* Filenames longer than a cursor's key_text: stepping one row at a time must neither repeat
+ * nor skip a row, in either direction. */
+static void test_long_names(struct cache *c)
+{
+	static const char *const tails[] = {"2.jpg", "1.jpg", "", "1.jpg", "0.jpg"};
+	struct dataset_doc *doc = dataset_doc_new();
+	struct asset_row row;
+	struct err err = {""};
+	char name[700];
+	int64_t ds = 0, seen[2][8];
+	int n[2] = {0, 0}, k, right = 1;
+
+	for (int i = 0; i < 5; i++) {
+		memset(name, 'L', 600);
+		snprintf(name + 600, sizeof name - 600, "%s", tails[i]);
+		dataset_doc_add_asset(doc)->filename = strdup(name);
+	}
+	ok(cache_import(c, "coco", "/long.json", "fp", doc, &ds, NULL, &err) == 0,
+	   "names of 600 bytes import (%s)", err.msg);
+	for (int desc = 0; desc < 2; desc++) {
+		struct asset_query q = {.dataset_id = ds, .descending = desc};
+		struct asset_cursor cur = {0};
+
+		while (n[desc] < 8 && cache_assets_page(c, &q, &cur, 0, &row, 1, &k, &err) == 0 &&
+		       k == 1) {
+			int pos = -1;
+
+			cache_assets_position(c, &q, &row.cursor, &pos, &err);
+			right &= pos == n[desc];
+			seen[desc][n[desc]++] = row.id;
+			cur = row.cursor;
+		}
+	}
+	ok(n[0] == 5 && n[1] == 5, "one row at a time, every row once (%d, %d)", n[0], n[1]);
+	for (int i = 0; i < 5 && n[0] == 5 && n[1] == 5; i++)
+		right &= seen[0][i] == seen[1][4 - i];
+	ok(right, "descending is the reverse of ascending, and positions match");
+	dataset_doc_free(&doc);
+}
+
+static void test_tags_cut(struct cache *c, int64_t ds)
+{
+	struct asset_query q = {.dataset_id = ds};
+	struct asset_row row;
+	struct err err = {""};
+	char tag[CACHE_TAG_MAX + 1];
+
+	for (int i = 0; i < 4; i++) {
+		memset(tag, 'a' + i, 60);
+		memcpy(tag + 60, "\xc3\xa9\xc3\xa9\xc3\xa9", 7); /* multibyte at the cut */
+		cache_tag_add(c, id_base + 3, tag, &err);
+	}
+	ok(cache_asset_row(c, &q, id_base + 3, &row, &err) == 0, "row with long tags");
+	ok(strlen(row.tags) < sizeof row.tags &&
+	       strcmp(row.tags + strlen(row.tags) - 3, "\xe2\x80\xa6") == 0,
+	   "the joined tags are cut to fit, with an ellipsis");
+	ok(str_width(row.tags) > 0 && strstr(row.tags, "\xef\xbf\xbd") == NULL,
+	   "and cut on a character boundary");
+	{
+		char clean[512];
+
+		str_sanitize(row.tags, clean, sizeof clean);
+		is_str(clean, row.tags, "the cut leaves valid UTF-8");
+	}
+}
+
+/* Rows are inserted in doc order, so an id less the first id is the doc index; every row
+ * read is checked against the reference under that assumption. */
+static int64_t find_id_base(struct cache *c, int64_t ds)
+{
+	struct asset_query q = {.dataset_id = ds};
+	struct asset_row first;
+	int k = 0, min = 0;
+
+	for (int i = 1; i < nrefs; i++)
+		if (strcmp(refs[i].filename, refs[min].filename) < 0)
+			min = i;
+	if (cache_assets_page(c, &q, NULL, 0, &first, 1, &k, NULL) < 0 || k != 1)
+		return 0;
+	return first.id - min;
+}
+
+/* Imports n assets as another dataset and checks the filter cases [first, end) on it. */
+static void phase(struct cache *c, int n, const char *locator, size_t first, size_t end)
+{
+	struct dataset_doc *doc = build_doc(n);
+	struct err err = {""};
+	int64_t ds = 0;
+	double t0 = fixture_now();
+
+	ok(cache_import(c, "coco", locator, "fp", doc, &ds, NULL, &err) == 0,
+	   "%d assets imported (%s)", n, err.msg);
+	printf("# import of %d assets: %.2f s\n", n, fixture_now() - t0);
+	id_base = find_id_base(c, ds);
+	t0 = fixture_now();
+	test_paging(c, ds, first, end);
+	printf("# paging: %.2f s\n", fixture_now() - t0);
+	if (end == 1) {
+		test_edges(c, ds);
+		test_tags_cut(c, ds);
+		test_long_names(c);
+	}
+	dataset_doc_free(&doc);
+	free(refs);
+	refs = NULL;
+}
+
+int main(void)
+{
+	const char *env = getenv("ANNOTTY_PAGE_ASSETS");
+	int n = env != NULL ? atoi(env) : 20000;
+	struct cache *c = NULL;
+	struct err err = {""};
+	char path[4096];
+
+	dir = fixture_tmpdir();
+	fixture_path(path, sizeof path, dir, "page.db");
+	if (cache_open(path, &c, &err) < 0) {
+		printf("# %s\n", err.msg);
+		return 1;
+	}
+	/* every order over the whole big list; every filter over a smaller one */
+	phase(c, n, "/paging.json", 0, 1);
+	phase(c, n / 8, "/filters.json", 1, sizeof filter_cases / sizeof filter_cases[0]);
+	cache_close(&c);
+	fixture_rmdir(&dir);
+	return done_testing();
+}
