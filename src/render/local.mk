@@ -1,1 +1,12 @@
 # sources of src/render
+libannotty_a_SOURCES += \
+	src/render/render.h \
+	src/render/image.c \
+	src/render/draw.c src/render/draw.h \
+	src/render/font.c src/render/font.h \
+	src/render/decode.c src/render/decode.h \
+	src/render/decode_jpeg.c \
+	src/render/decode_png.c \
+	src/render/overlay.c \
+	src/render/sixel.c \
+	src/render/blocks.c

@@ -13,9 +13,9 @@ struct buf;
 
 /* Hard limits, checked before any large allocation. */
 #define RENDER_MAX_SOURCE_PIXELS ((int64_t)200 * 1000 * 1000) /* 200 megapixels */
-#define RENDER_MAX_SIDE 65500
-#define RENDER_MAX_FILE_BYTES ((size_t)256 << 20)
-#define RENDER_MAX_FRAME_BYTES ((size_t)1 << 20) /* tmux drops anything larger */
+#define RENDER_MAX_SIDE          65500
+#define RENDER_MAX_FILE_BYTES    ((size_t)256 << 20)
+#define RENDER_MAX_FRAME_BYTES   ((size_t)1 << 20) /* tmux drops anything larger */
 
 /* An 8-bit RGB image, rows packed (stride = 3 * w). */
 struct image {
@@ -24,23 +24,29 @@ struct image {
 	unsigned char *rgb;
 };
 
+/* Allocates w x h black pixels (sizes capped as above); the caller frees with image_free. On
+ * failure img is left empty (rgb NULL). */
 int image_alloc(struct image *img, int w, int h, struct err *err);
+/* Frees the pixels and leaves img empty; safe on an empty image. */
 void image_free(struct image *img);
 
 /* Decodes a JPEG or PNG so that the result fits inside max_w x max_h (keeping the aspect
  * ratio; never upscaled), using libjpeg-turbo's DCT scaling (1/1, 1/2, 1/4, 1/8) and then an
  * area-averaging downscale. EXIF orientation is applied. *src_w and *src_h receive the
  * source's size after orientation (the coordinate space of the shapes). A file that is not an
- * image, is truncated, or declares absurd dimensions is an error with a message. */
+ * image, is truncated, or declares absurd dimensions is an error with a message. The caller
+ * owns *out (image_free); on failure *out is empty. Thread-safe: no shared state. */
 int render_decode_file(const char *path, int max_w, int max_h, struct image *out, int *src_w,
-		       int *src_h, struct err *err);
+                       int *src_h, struct err *err);
 int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_h,
-		      struct image *out, int *src_w, int *src_h, struct err *err);
+                      struct image *out, int *src_w, int *src_h, struct err *err);
 
-/* Area-averaging resize (any ratio; used for downscales). */
+/* Area-averaging resize (any ratio; used for downscales): every output pixel is the average of
+ * the source area it covers, edges weighted by coverage. The caller owns *out. */
 int render_resize(const struct image *src, int w, int h, struct image *out, struct err *err);
 
-/* A frame that says why there is no picture (grey, with a crossed box and the reason). */
+/* A frame that says why there is no picture (grey, with a crossed box and the reason word-wrapped
+ * in a built-in ASCII font; other characters show as '?'). The caller owns *out. */
 int render_placeholder(int w, int h, const char *reason, struct image *out, struct err *err);
 
 /* ---- Overlays --------------------------------------------------------------------------- */
@@ -62,21 +68,28 @@ struct overlay_item {
 	const char *caption;
 };
 
-/* Draws the shapes onto img in place. */
+/* Draws the shapes onto img in place: fills first, then outlines, selected shapes last (with a
+ * dark halo and handles), then captions and classification badges. A source point (x, y) lands
+ * on pixel ((x - offset_x) * scale_x, (y - offset_y) * scale_y); a box covers [x, x + w).
+ * Everything is clipped to the image: any coordinates (huge, NaN, infinite) are safe, and a
+ * shape with a NaN or infinite coordinate is skipped. Captions are drawn as ASCII. */
 void render_overlay(struct image *img, const struct overlay_item *items, int n,
-		    const struct overlay_style *style);
+                    const struct overlay_style *style);
 
 /* ---- Encoders for the terminal ---------------------------------------------------------- */
 
-/* A DCS sixel sequence (ESC P q ... ESC \) for the image, with at most `colors` palette
- * entries (2..256). Fails when the result would exceed out->max. */
+/* Appends a DCS sixel sequence (ESC P q "1;1;W;H ... ESC \) for the image, with at most `colors`
+ * palette entries (clamped to 2..256). Fails with "frame larger than N bytes" when the result
+ * would exceed out->max; on any failure out is left as it was. */
 int render_encode_sixel(const struct image *img, int colors, struct buf *out, struct err *err);
 
 /* Unicode upper half blocks (U+2580), two image rows per text row: the image is resampled to
  * cols x (2 * rows) and emitted row by row, each row starting with a cursor move to
  * (top + r, left) (1-based terminal coordinates, CSI H), colours as 24-bit SGR when truecolor
- * is set, else as xterm 256-colour indexes. Ends with SGR 0. */
+ * is set, else as xterm 256-colour indexes; SGR only where a colour changes. Ends with SGR 0.
+ * top and left are at least 1; cols and rows at most 1000. Fails like render_encode_sixel when
+ * the result would exceed out->max, leaving out as it was. */
 int render_encode_blocks(const struct image *img, int top, int left, int cols, int rows,
-			 int truecolor, struct buf *out, struct err *err);
+                         int truecolor, struct buf *out, struct err *err);
 
 #endif

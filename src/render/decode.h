@@ -1,0 +1,32 @@
+/* Inside src/render: the format decoders and the steps they share (size limits, fitting,
+ * downscaling, EXIF orientation). */
+#ifndef ANNOTTY_RENDER_DECODE_H
+#define ANNOTTY_RENDER_DECODE_H
+
+#include <stddef.h>
+
+struct err;
+struct image;
+
+/* Refuses declared sizes beyond RENDER_MAX_SIDE or RENDER_MAX_SOURCE_PIXELS, before anything
+ * that large is allocated: "image too large: WxH". */
+int render_size_check(long long w, long long h, struct err *err);
+
+/* The largest size with the aspect ratio of sw x sh that fits in max_w x max_h, never larger
+ * than the source, at least 1x1. */
+void render_fit(int sw, int sh, int max_w, int max_h, int *w, int *h);
+
+/* Replaces *img by its area-averaged downscale to w x h (nothing to do when equal). */
+int render_shrink(struct image *img, int w, int h, struct err *err);
+
+/* Replaces *img by the picture as EXIF orientation 1..8 says it is shown (5..8 swap the
+ * sides). Other values are treated as 1. */
+int render_orient(struct image *img, int orientation, struct err *err);
+
+/* The format decoders behind render_decode_mem, with the same contract. */
+int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max_h,
+                       struct image *out, int *src_w, int *src_h, struct err *err);
+int render_png_decode(const unsigned char *data, size_t len, int max_w, int max_h,
+                      struct image *out, int *src_w, int *src_h, struct err *err);
+
+#endif

@@ -1,0 +1,471 @@
+/* The overlay rasteriser: boxes, polygons (even-odd fill, so holes stay open), masks, lines,
+ * points, classification badges, captions and selection handles, drawn onto an RGB image and
+ * clipped to it whatever the coordinates. */
+#include "core/model.h"
+#include "render/draw.h"
+#include "render/font.h"
+#include "render/render.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Mapped coordinates are kept within this, so that products of two stay finite; anything this
+ * far out is off any image. */
+#define OVERLAY_FAR         1e9
+#define OVERLAY_DARK        0x101010
+#define OVERLAY_LIGHT       0xf4f4f4
+#define OVERLAY_CAPTION_MAX 128 /* characters */
+
+struct overlay_ctx {
+	struct image *img;
+	struct overlay_style style;
+	int lw;     /* line width of an unselected shape */
+	int scale;  /* text scale */
+	int badges; /* classification badges drawn so far */
+};
+
+struct bounds {
+	int x0, y0, x1, y1; /* inclusive pixel edges */
+};
+
+static double overlay_clamp(double v)
+{
+	return v < -OVERLAY_FAR ? -OVERLAY_FAR : v > OVERLAY_FAR ? OVERLAY_FAR : v;
+}
+
+static double map_x(const struct overlay_ctx *c, double x)
+{
+	return overlay_clamp((x - c->style.offset_x) * c->style.scale_x);
+}
+
+static double map_y(const struct overlay_ctx *c, double y)
+{
+	return overlay_clamp((y - c->style.offset_y) * c->style.scale_y);
+}
+
+/* Text on a label colour: black on light colours, white on dark ones. */
+static uint32_t ink_of(uint32_t rgb)
+{
+	return draw_luma(rgb) > 150 ? 0x000000 : 0xffffff;
+}
+
+/* The rim around selected shapes and point markers: dark, unless the colour itself is so dark
+ * that a dark rim would not separate it from the photo. */
+static uint32_t halo_of(uint32_t rgb)
+{
+	return draw_luma(rgb) < 60 ? OVERLAY_LIGHT : OVERLAY_DARK;
+}
+
+/* A shape with a NaN or infinite coordinate cannot be placed: it is skipped whole. Boxes and
+ * masks are placed by their box, the other kinds by their points. */
+static int shape_is_finite(const struct shape *s)
+{
+	if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK)
+		return isfinite(s->box.x) && isfinite(s->box.y) && isfinite(s->box.w) &&
+		       isfinite(s->box.h);
+	for (int i = 0; i < s->npoints; i++)
+		if (!isfinite(s->points[i].x) || !isfinite(s->points[i].y))
+			return 0;
+	return 1;
+}
+
+/* Part i of a polygon or line as [*start, *end) in points; 0 when the part table is unusable. */
+static int shape_part(const struct shape *s, int i, int *start, int *end)
+{
+	if (s->nparts <= 0 || s->part_ends == NULL) {
+		*start = 0;
+		*end = s->npoints;
+		return i == 0;
+	}
+	*start = i == 0 ? 0 : s->part_ends[i - 1];
+	*end = s->part_ends[i];
+	return *start >= 0 && *start <= *end && *end <= s->npoints;
+}
+
+static int shape_nparts(const struct shape *s)
+{
+	return s->nparts > 0 && s->part_ends != NULL ? s->nparts : 1;
+}
+
+/* Pixel edges of a source rectangle: it covers [x, x + w), so its last column is the one
+ * before the mapped right side. */
+static struct bounds rect_bounds(const struct overlay_ctx *c, const struct rect *r)
+{
+	struct bounds b;
+	double xa = map_x(c, r->x), xb = map_x(c, r->x + r->w);
+	double ya = map_y(c, r->y), yb = map_y(c, r->y + r->h);
+
+	b.x0 = draw_pixel_index(fmin(xa, xb));
+	b.x1 = draw_pixel_index(ceil(fmax(xa, xb))) - 1;
+	b.y0 = draw_pixel_index(fmin(ya, yb));
+	b.y1 = draw_pixel_index(ceil(fmax(ya, yb))) - 1;
+	if (b.x1 < b.x0)
+		b.x1 = b.x0;
+	if (b.y1 < b.y0)
+		b.y1 = b.y0;
+	return b;
+}
+
+static struct bounds points_bounds(const struct overlay_ctx *c, const struct shape *s)
+{
+	struct bounds b = {0, 0, -1, -1};
+
+	for (int i = 0; i < s->npoints; i++) {
+		int x = draw_pixel_index(map_x(c, s->points[i].x));
+		int y = draw_pixel_index(map_y(c, s->points[i].y));
+		if (i == 0 || x < b.x0)
+			b.x0 = x;
+		if (i == 0 || x > b.x1)
+			b.x1 = x;
+		if (i == 0 || y < b.y0)
+			b.y0 = y;
+		if (i == 0 || y > b.y1)
+			b.y1 = y;
+	}
+	return b;
+}
+
+static int point_radius(const struct overlay_ctx *c, int selected)
+{
+	return 2 * c->lw + 1 + (selected ? 2 : 0);
+}
+
+/* ---- Fills ------------------------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct edge {
+	double ax, ay, bx, by; /* image coordinates */
+};
+
+/* The edges of every usable part, each part closed, mapped once. Returns NULL (and *n = 0)
+ * when there are none or memory is short. */
+static struct edge *polygon_edges(const struct overlay_ctx *c, const struct shape *s, int *n)
+{
+	struct edge *e;
+	int total = 0, start, end;
+
+	*n = 0;
+	for (int p = 0; p < shape_nparts(s); p++)
+		if (shape_part(s, p, &start, &end) && end - start >= 3)
+			total +=
+			    end - start; /* parts may overlap in a broken table: count them all */
+	if (total == 0 || (e = malloc(sizeof *e * (size_t)total)) == NULL)
+		return NULL;
+	for (int p = 0; p < shape_nparts(s); p++) {
+		if (!shape_part(s, p, &start, &end) || end - start < 3)
+			continue;
+		for (int i = start; i < end; i++) {
+			const struct point *a = &s->points[i];
+			const struct point *b = &s->points[i + 1 < end ? i + 1 : start];
+			e[*n] = (struct edge){map_x(c, a->x), map_y(c, a->y), map_x(c, b->x),
+			                      map_y(c, b->y)};
+			(*n)++;
+		}
+	}
+	return e;
+}
+
+/* Where the scanline at height yc crosses the edges, sorted. */
+static int scan_crossings(const struct edge *e, int n, double yc, double *xs)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		if ((e[i].ay <= yc) != (e[i].by <= yc))
+			xs[k++] =
+			    e[i].ax + (yc - e[i].ay) * (e[i].bx - e[i].ax) / (e[i].by - e[i].ay);
+	qsort(xs, (size_t)k, sizeof *xs, cmp_double);
+	return k;
+}
+
+/* Even-odd scanline fill at pixel centres: a hole (an inner part) is crossed twice and stays
+ * unfilled. */
+static void fill_polygon(struct overlay_ctx *c, const struct shape *s, uint32_t rgb)
+{
+	struct bounds b = points_bounds(c, s);
+	struct edge *edges = NULL;
+	double *xs = NULL;
+	int n;
+
+	if (s->npoints < 3 || b.y1 < 0 || b.y0 >= c->img->h)
+		return;
+	edges = polygon_edges(c, s, &n);
+	if (edges == NULL || (xs = malloc(sizeof *xs * (size_t)n)) == NULL)
+		goto out; /* the outline still shows the shape */
+	b.y0 = b.y0 < 0 ? 0 : b.y0;
+	b.y1 = b.y1 >= c->img->h ? c->img->h - 1 : b.y1;
+	for (int y = b.y0; y <= b.y1; y++) {
+		int k = scan_crossings(edges, n, y + 0.5, xs);
+		for (int i = 0; i + 1 < k; i += 2)
+			draw_blend_rect(c->img, draw_pixel_index(ceil(xs[i] - 0.5)), y,
+			                draw_pixel_index(ceil(xs[i + 1] - 0.5)), y + 1, rgb,
+			                c->style.fill_alpha);
+	}
+out:
+	free(edges);
+	free(xs);
+}
+
+static void overlay_fill(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	struct bounds b;
+
+	if (c->style.fill_alpha <= 0)
+		return;
+	if (it->shape->kind == SHAPE_POLYGON) {
+		fill_polygon(c, it->shape, it->rgb);
+	} else if (it->shape->kind == SHAPE_MASK) {
+		b = rect_bounds(c, &it->shape->box);
+		draw_blend_rect(c->img, b.x0, b.y0, b.x1 + 1, b.y1 + 1, it->rgb,
+		                c->style.fill_alpha);
+	}
+}
+
+/* ---- Outlines --------------------------------------------------------------------------- */
+
+static void stroke_parts(struct overlay_ctx *c, const struct shape *s, int closed, int width,
+                         uint32_t rgb)
+{
+	for (int p = 0; p < shape_nparts(s); p++) {
+		int start, end;
+		if (!shape_part(s, p, &start, &end))
+			continue;
+		for (int i = start; i < end; i++) {
+			int j = i + 1 < end ? i + 1 : closed && end - start > 2 ? start : -1;
+			const struct point *a = &s->points[i];
+			if (j < 0) {
+				if (i == start) /* a lone vertex still shows */
+					draw_line(c->img, map_x(c, a->x), map_y(c, a->y),
+					          map_x(c, a->x), map_y(c, a->y), width, rgb);
+				continue;
+			}
+			draw_line(c->img, map_x(c, a->x), map_y(c, a->y), map_x(c, s->points[j].x),
+			          map_y(c, s->points[j].y), width, rgb);
+		}
+	}
+}
+
+/* One stroke pass of a shape at a width and colour (called twice for a selected shape: the
+ * dark halo, then the colour over it). */
+static void stroke_shape(struct overlay_ctx *c, const struct shape *s, int width, uint32_t rgb)
+{
+	struct bounds b;
+
+	switch (s->kind) {
+	case SHAPE_BOX:
+	case SHAPE_MASK:
+		b = rect_bounds(c, &s->box);
+		draw_frame(c->img, b.x0, b.y0, b.x1, b.y1, width,
+		           s->kind == SHAPE_MASK ? 4 * width : 0, rgb);
+		break;
+	case SHAPE_POLYGON:
+	case SHAPE_LINE:
+		stroke_parts(c, s, s->kind == SHAPE_POLYGON, width, rgb);
+		break;
+	default:
+		break;
+	}
+}
+
+static void draw_handle(struct overlay_ctx *c, int x, int y)
+{
+	int h = c->lw + 2;
+
+	draw_fill_rect(c->img, x - h - 1, y - h - 1, x + h + 2, y + h + 2, OVERLAY_DARK);
+	draw_fill_rect(c->img, x - h, y - h, x + h + 1, y + h + 1, OVERLAY_LIGHT);
+}
+
+static void draw_handles(struct overlay_ctx *c, const struct shape *s)
+{
+	struct bounds b;
+
+	if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK) {
+		b = rect_bounds(c, &s->box);
+		draw_handle(c, b.x0, b.y0);
+		draw_handle(c, b.x1, b.y0);
+		draw_handle(c, b.x0, b.y1);
+		draw_handle(c, b.x1, b.y1);
+	} else if (s->kind == SHAPE_POLYGON || s->kind == SHAPE_LINE) {
+		for (int i = 0; i < s->npoints; i++)
+			draw_handle(c, draw_pixel_index(map_x(c, s->points[i].x)),
+			            draw_pixel_index(map_y(c, s->points[i].y)));
+	}
+}
+
+/* A disc with a rim in the contrasting colour, so that it shows on any photo. */
+static void draw_point(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	const struct shape *s = it->shape;
+	int r = point_radius(c, it->selected);
+	int x = draw_pixel_index(map_x(c, s->points[0].x));
+	int y = draw_pixel_index(map_y(c, s->points[0].y));
+
+	draw_disc(c->img, x, y, r + (it->selected ? 2 : 1), halo_of(it->rgb));
+	draw_disc(c->img, x, y, r, it->rgb);
+}
+
+static void overlay_stroke(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	const struct shape *s = it->shape;
+
+	if (s->kind == SHAPE_CLASSIFICATION)
+		return;
+	if (s->kind == SHAPE_POINT) {
+		if (s->npoints > 0)
+			draw_point(c, it);
+		return;
+	}
+	if (!it->selected) {
+		stroke_shape(c, s, c->lw, it->rgb);
+		return;
+	}
+	stroke_shape(c, s, c->lw + 4, halo_of(it->rgb));
+	stroke_shape(c, s, c->lw + 2, it->rgb);
+	draw_handles(c, s);
+}
+
+/* ---- Captions and badges ---------------------------------------------------------------- */
+
+/* A caption as the font draws it, cut to the image width. */
+struct tag {
+	char ascii[OVERLAY_CAPTION_MAX + 1];
+	size_t n;
+	int w, h;
+};
+
+static void tag_measure(const struct overlay_ctx *c, const char *text, struct tag *t)
+{
+	int pad = c->scale;
+
+	t->n = font_to_ascii(text, t->ascii, sizeof t->ascii);
+	t->n = font_fit(t->n, c->scale, c->img->w - 2 * pad);
+	t->h = FONT_GLYPH_H * c->scale + 2 * pad;
+	t->w = t->n > 0 ? font_text_width(t->n, c->scale) + 2 * pad : t->h;
+}
+
+/* A filled tag with the text in black or white, whichever reads better on the colour. */
+static void tag_draw(struct overlay_ctx *c, const struct tag *t, int x, int y, uint32_t rgb)
+{
+	draw_fill_rect(c->img, x, y, x + t->w, y + t->h, rgb);
+	font_draw(c->img, x + c->scale, y + c->scale, t->ascii, t->n, c->scale, ink_of(rgb));
+}
+
+static int shape_anchor(struct overlay_ctx *c, const struct shape *s, struct bounds *b)
+{
+	if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK) {
+		*b = rect_bounds(c, &s->box);
+	} else if (s->npoints > 0) {
+		*b = points_bounds(c, s);
+		if (s->kind == SHAPE_POINT) {
+			int r = point_radius(c, 0);
+			b->x0 -= r, b->y0 -= r, b->x1 += r, b->y1 += r;
+		}
+	} else {
+		return 0;
+	}
+	/* a shape wholly off the image gets no caption */
+	return b->x1 >= 0 && b->y1 >= 0 && b->x0 < c->img->w && b->y0 < c->img->h;
+}
+
+static void overlay_caption(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	struct bounds b;
+	struct tag t;
+	int lw = c->lw + (it->selected ? 4 : 0), x, y;
+
+	if (it->caption == NULL || it->caption[0] == '\0' ||
+	    it->shape->kind == SHAPE_CLASSIFICATION || !shape_anchor(c, it->shape, &b))
+		return;
+	tag_measure(c, it->caption, &t);
+	/* above the outer edge of the line; inside the shape when there is no room above */
+	y = b.y0 - lw / 2 - t.h;
+	if (y < 0)
+		y = b.y0 + (lw + 1) / 2 > 0 ? b.y0 + (lw + 1) / 2 : 0;
+	x = b.x0 - (lw - 1) / 2;
+	if (x > c->img->w - t.w)
+		x = c->img->w - t.w;
+	if (x < 0)
+		x = 0;
+	tag_draw(c, &t, x, y, it->rgb);
+}
+
+/* Classifications have no place in the image: they stack as badges in the top-left corner. */
+static void overlay_badge(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	struct tag t;
+	int m = 2 * c->scale, y;
+
+	if (it->shape->kind != SHAPE_CLASSIFICATION)
+		return;
+	tag_measure(c, it->caption != NULL ? it->caption : "", &t);
+	y = m + c->badges++ * (t.h + m);
+	if (it->selected)
+		draw_fill_rect(c->img, m - 2, y - 2, m + t.w + 2, y + t.h + 2, halo_of(it->rgb));
+	tag_draw(c, &t, m, y, it->rgb);
+}
+
+/* ---- Entry point ------------------------------------------------------------------------ */
+
+static void overlay_init(struct overlay_ctx *c, struct image *img,
+                         const struct overlay_style *style)
+{
+	int side = img->w < img->h ? img->w : img->h;
+
+	c->img = img;
+	c->badges = 0;
+	if (style != NULL) {
+		c->style = *style;
+	} else {
+		c->style = (struct overlay_style){.scale_x = 1, .scale_y = 1, .show_caption = 1};
+	}
+	if (!isfinite(c->style.scale_x) || !isfinite(c->style.scale_y))
+		c->style.scale_x = c->style.scale_y = 1;
+	if (!isfinite(c->style.offset_x) || !isfinite(c->style.offset_y))
+		c->style.offset_x = c->style.offset_y = 0;
+	c->lw = c->style.line_width > 0 ? c->style.line_width : (int)lround(side / 300.0);
+	if (c->lw < 1)
+		c->lw = 1;
+	if (c->lw > 64)
+		c->lw = 64;
+	c->scale = (side + 250) / 500 > 1 ? (side + 250) / 500 : 1;
+	if (c->style.fill_alpha > 255)
+		c->style.fill_alpha = 255;
+}
+
+static int item_usable(const struct overlay_item *it)
+{
+	return it->shape != NULL && (int)it->shape->kind >= 0 &&
+	       it->shape->kind < SHAPE_KIND_COUNT &&
+	       (it->shape->npoints == 0 || it->shape->points != NULL) && shape_is_finite(it->shape);
+}
+
+void render_overlay(struct image *img, const struct overlay_item *items, int n,
+                    const struct overlay_style *style)
+{
+	struct overlay_ctx c;
+
+	if (img == NULL || img->rgb == NULL || img->w <= 0 || img->h <= 0 || items == NULL)
+		return;
+	overlay_init(&c, img, style);
+	/* fills first so that no fill covers an outline; the selection last so it is on top */
+	for (int i = 0; i < n; i++)
+		if (item_usable(&items[i]))
+			overlay_fill(&c, &items[i]);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++)
+			if (item_usable(&items[i]) && !!items[i].selected == pass)
+				overlay_stroke(&c, &items[i]);
+	for (int i = 0; i < n; i++) {
+		if (!item_usable(&items[i]))
+			continue;
+		if (c.style.show_caption)
+			overlay_caption(&c, &items[i]);
+		overlay_badge(&c, &items[i]);
+	}
+}
