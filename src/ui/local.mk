@@ -1,1 +1,9 @@
-# sources of src/ui
+libannotty_a_SOURCES += \
+	src/ui/app.c src/ui/app.h \
+	src/ui/actions.c src/ui/actions.h \
+	src/ui/chrome.c \
+	src/ui/frame.c src/ui/frame.h \
+	src/ui/list.c \
+	src/ui/prompt.c \
+	src/ui/term.c src/ui/term.h \
+	src/ui/viewer.c

@@ -1,0 +1,273 @@
+/* The TUI's event loop: curses set-up and teardown, one poll() over the terminal and the
+ * wake-up pipe, key and mouse dispatch through the action table, and one draw per iteration
+ * (wnoutrefresh + doupdate, then the image). */
+#include "ui/actions.h"
+#include "ui/app.h"
+#include "core/log.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+enum { MIN_COLS = 40, MIN_ROWS = 10 };
+
+int app_reload_pending(struct app *app)
+{
+	struct err err;
+
+	if (cache_outbox_pending(app->cache, app->dataset_id, &app->pending_edits, &err) < 0) {
+		app_error(app, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int too_small(const struct app *app)
+{
+	return app->cols < MIN_COLS || app->rows < MIN_ROWS;
+}
+
+static void layout(struct app *app)
+{
+	int64_t keep = list_current(app) ? list_current(app)->id : 0;
+
+	getmaxyx(stdscr, app->rows, app->cols);
+	app->list.page = app->rows - 4; /* title, header, status bar, message line */
+	if (app->list.page < 1)
+		app->list.page = 1;
+	if (app->list.page > LIST_MAX_ROWS)
+		app->list.page = LIST_MAX_ROWS;
+	if (!too_small(app))
+		list_reanchor(app, keep);
+	frame_forget(app);
+	app->image_on_screen = 0;
+	clearok(curscr, TRUE);
+}
+
+static void draw_too_small(struct app *app)
+{
+	erase();
+	mvaddstr(0, 0, "Terminal too small");
+	mvprintw(1, 0, "need %dx%d,", MIN_COLS, MIN_ROWS);
+	mvprintw(2, 0, "have %dx%d", app->cols, app->rows);
+}
+
+/* Forgets the image when it is about to be covered or must be replaced: the pane's lines are
+ * marked for a full repaint, which erases the old pixels. */
+static void pane_invalidate(struct app *app)
+{
+	int top, left, rows, cols;
+
+	if (!app->image_on_screen)
+		return;
+	viewer_pane(app, &top, &left, &rows, &cols);
+	wredrawln(stdscr, top, rows);
+	app->image_on_screen = 0;
+}
+
+static void draw(struct app *app)
+{
+	if (too_small(app)) {
+		pane_invalidate(app);
+		draw_too_small(app);
+	} else if (app->screen == SCREEN_HELP) {
+		pane_invalidate(app);
+		help_draw(app);
+	} else if (app->screen == SCREEN_ASSET) {
+		if (app->frame_dirty)
+			pane_invalidate(app);
+		viewer_draw(app);
+	} else {
+		pane_invalidate(app);
+		list_draw(app);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	if (!too_small(app) && app->screen == SCREEN_ASSET && app->frame_dirty) {
+		char before[MSG_MAX];
+		memcpy(before, app->message, sizeof before);
+		frame_show(app);
+		app->frame_dirty = 0;
+		if (strcmp(before, app->message) != 0) { /* the frame had something to say */
+			chrome_draw_bottom(app);
+			wnoutrefresh(stdscr);
+			doupdate();
+		}
+	}
+}
+
+static int help_key(struct app *app, int key)
+{
+	switch (key) {
+	case 'j':
+	case KEY_DOWN:
+		app->help_scroll++;
+		break;
+	case 'k':
+	case KEY_UP:
+		if (app->help_scroll > 0)
+			app->help_scroll--;
+		break;
+	case 'q':
+	case 27:
+	case '?':
+		app->screen = app->help_return;
+		app->frame_dirty = 1;
+		break;
+	default:
+		break;
+	}
+	return UI_REDRAW;
+}
+
+static int mouse_click(struct app *app)
+{
+	MEVENT ev;
+	int i;
+
+	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
+						  BUTTON1_DOUBLE_CLICKED)))
+		return UI_NONE;
+	if (app->screen == SCREEN_LIST && (i = list_row_at(app, ev.y)) >= 0) {
+		app->list.sel = i;
+		if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+			return actions_dispatch(app, actions_find("open"), NULL);
+		return UI_REDRAW;
+	}
+	if (app->screen == SCREEN_ASSET && (i = viewer_shape_at(app, ev.y, ev.x)) >= 0) {
+		app->selected_shape = i;
+		return UI_REDRAW | UI_FRAME;
+	}
+	return UI_NONE;
+}
+
+static int handle_key(struct app *app, int key)
+{
+	const struct action *a;
+
+	if (key == KEY_RESIZE) {
+		layout(app);
+		return UI_REDRAW;
+	}
+	if (too_small(app))
+		return key == 'q' || key == 'Q' ? UI_QUIT : UI_NONE;
+	if (app->prompt.active)
+		return prompt_key(app, key);
+	if (app->screen == SCREEN_HELP)
+		return help_key(app, key);
+	if (key == KEY_MOUSE)
+		return mouse_click(app);
+	a = actions_for_key(app, key);
+	if (a == NULL)
+		return UI_NONE;
+	if (a->key[0] != 27)
+		app->message[0] = '\0';
+	return actions_dispatch(app, a, NULL);
+}
+
+static void curses_start(struct app *app)
+{
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	colors_init();
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
+	mouseinterval(200);
+	layout(app);
+}
+
+/* Ctrl-Z: give the terminal back, stop, and take it again after fg. */
+static void suspend(struct app *app)
+{
+	endwin();
+	term_suspend_self();
+	refresh();
+	layout(app);
+}
+
+static int handle_signals(struct app *app)
+{
+	int flags = term_signals_take();
+
+	if (flags & TERM_SIG_QUIT)
+		return UI_QUIT;
+	if (flags & TERM_SIG_TSTP)
+		suspend(app);
+	if (flags & TERM_SIG_WINCH) {
+		struct winsize ws;
+		if (ioctl(app->tty_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+			resizeterm(ws.ws_row, ws.ws_col);
+		layout(app);
+	}
+	if (flags & (TERM_SIG_CONT | TERM_SIG_WINCH)) {
+		frame_forget(app);
+		app->image_on_screen = 0;
+		clearok(curscr, TRUE);
+	}
+	return flags ? UI_REDRAW : UI_NONE;
+}
+
+static int read_keys(struct app *app)
+{
+	int key, change = UI_NONE;
+
+	while ((key = getch()) != ERR) {
+		change |= handle_key(app, key == '\r' ? '\n' : key);
+		if (change & UI_QUIT)
+			break;
+	}
+	return change;
+}
+
+static int loop(struct app *app, int wake_fd)
+{
+	struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+				{.fd = wake_fd, .events = POLLIN}};
+	int change = UI_REDRAW;
+
+	for (;;) {
+		if (change & UI_FRAME)
+			app->frame_dirty = 1;
+		if (change & UI_RELOAD && app->screen == SCREEN_LIST && list_current(app))
+			list_reanchor(app, list_current(app)->id);
+		if (change & (UI_REDRAW | UI_FRAME | UI_RELOAD))
+			draw(app);
+		if (poll(fds, wake_fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return -1;
+		term_wake_drain();
+		change = handle_signals(app);
+		if (!(change & UI_QUIT))
+			change |= read_keys(app);
+		if (change & UI_QUIT)
+			return 0;
+	}
+}
+
+int app_run(struct app *app)
+{
+	int wake_fd, rc;
+
+	app->tty_fd = STDOUT_FILENO;
+	wake_fd = term_signals_install(STDOUT_FILENO);
+	app->screen = SCREEN_LIST;
+	app->list.query.dataset_id = app->dataset_id;
+	app->selected_shape = -1;
+	app->overlays = 1;
+	buf_init(&app->frame.bytes, 4u << 20);
+	app_reload_pending(app);
+	curses_start(app);
+	rc = loop(app, wake_fd);
+	viewer_close(app);
+	buf_free(&app->frame.bytes);
+	endwin();
+	return rc;
+}

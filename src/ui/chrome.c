@@ -1,0 +1,226 @@
+/* What surrounds the screens: colours, the title bar, the status bar, the message line, the
+ * help screen generated from the action table, and the one function that puts data text on
+ * screen (sanitised first). */
+#include "ui/actions.h"
+#include "ui/app.h"
+#include "core/palette.h"
+#include "core/str.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void ui_put(int y, int x, int cols, const char *text, int pad)
+{
+	char clean[2048], fitted[2048];
+
+	if (cols <= 0)
+		return;
+	str_sanitize(text, clean, sizeof clean);
+	str_fit(clean, cols, pad, fitted, sizeof fitted);
+	mvaddstr(y, x, fitted);
+}
+
+static void set_message(struct app *app, int is_error, const char *fmt, va_list ap)
+{
+	vsnprintf(app->message, sizeof app->message, fmt, ap);
+	app->message_is_error = is_error;
+}
+
+void app_message(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_message(app, 0, fmt, ap);
+	va_end(ap);
+}
+
+void app_error(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_message(app, 1, fmt, ap);
+	va_end(ap);
+	beep();
+}
+
+void colors_init(void)
+{
+	int rich = COLORS >= 256;
+
+	if (!has_colors())
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_STATUSBAR, COLOR_BLACK, rich ? 250 : COLOR_WHITE);
+	init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_DIM, rich ? 244 : COLOR_WHITE, -1);
+	init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+	init_pair(PAIR_ACCEPTED, COLOR_GREEN, -1);
+	init_pair(PAIR_REJECTED, COLOR_RED, -1);
+	init_pair(PAIR_PENDING, COLOR_YELLOW, -1);
+	init_pair(PAIR_HEADER, rich ? 252 : COLOR_WHITE, rich ? 237 : COLOR_BLACK);
+	for (int i = 0; i < PALETTE_SIZE + 1; i++) {
+		uint32_t rgb = palette_rgb(i == PALETTE_SIZE ? -1 : i);
+		init_pair((short)(PAIR_LABEL_BASE + i),
+			  rich ? (short)palette_xterm256(rgb) : (short)(1 + i % 6), -1);
+	}
+}
+
+int color_pair_for_label(int label_index)
+{
+	return PAIR_LABEL_BASE + (label_index < 0 ? PALETTE_SIZE : label_index % PALETTE_SIZE);
+}
+
+int color_pair_for_status(enum review_status st)
+{
+	switch (st) {
+	case REVIEW_ACCEPTED:
+		return PAIR_ACCEPTED;
+	case REVIEW_REJECTED:
+		return PAIR_REJECTED;
+	case REVIEW_PENDING:
+		return PAIR_PENDING;
+	default:
+		return PAIR_DIM;
+	}
+}
+
+void chrome_draw_title(struct app *app, const char *crumb)
+{
+	char left[1024], right[128];
+	int rw;
+
+	snprintf(left, sizeof left, " annotty \xe2\x80\xba %s%s%s", app->dataset.name,
+		 crumb ? " \xe2\x80\xba " : "", crumb ? crumb : "");
+	if (app->list.total > 0 && app->list.nrows > 0)
+		snprintf(right, sizeof right, "%d/%d ", app->list.first_pos + app->list.sel + 1,
+			 app->list.total);
+	else
+		snprintf(right, sizeof right, "0/0 ");
+	rw = str_width(right);
+	attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	mvhline(0, 0, ' ', app->cols);
+	ui_put(0, 0, app->cols - rw - 1, left, 0);
+	mvaddstr(0, app->cols - rw, right);
+	attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+}
+
+static const char *const sort_labels[SORT_COUNT] = {"filename", "status", "shapes", "size"};
+static const char *const filter_labels[] = {"", "", "file:", "label:", "tag:", "status:"};
+
+void chrome_draw_status(struct app *app)
+{
+	char text[1024], filter[300] = "", pending[64] = "";
+	const struct asset_query *q = &app->list.query;
+	int y = app->rows - 2;
+
+	if (q->filter != FILTER_NONE)
+		snprintf(filter, sizeof filter, "  filter %s%s (%d)", filter_labels[q->filter],
+			 q->filter_text, app->list.total);
+	if (app->pending_edits > 0)
+		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d unsaved edit%s",
+			 app->pending_edits, app->pending_edits == 1 ? "" : "s");
+	if (app->screen == SCREEN_ASSET && app->asset_loaded)
+		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s  [%s]", 
+			 review_status_name(app->asset.status), app->asset.width,
+			 app->asset.height, app->asset.nshapes, app->asset.nshapes == 1 ? "" : "s",
+			 app->overlays ? "" : "  (overlays hidden)", pending,
+			 graphics_mode_name(app->graphics));
+	else
+		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
+			 q->descending ? " \xe2\x86\x93" : "", filter, pending);
+	attron(COLOR_PAIR(PAIR_STATUSBAR));
+	mvhline(y, 0, ' ', app->cols);
+	ui_put(y, 0, app->cols - 18, text, 0);
+	ui_put(y, app->cols - 17, 17, "  ? help  q back ", 0);
+	attroff(COLOR_PAIR(PAIR_STATUSBAR));
+}
+
+void chrome_draw_bottom(struct app *app)
+{
+	int y = app->rows - 1;
+
+	if (app->prompt.active) {
+		prompt_draw(app);
+		return;
+	}
+	move(y, 0);
+	clrtoeol();
+	if (app->message[0] == '\0')
+		return;
+	if (app->message_is_error)
+		attron(COLOR_PAIR(PAIR_ERROR));
+	ui_put(y, 0, app->cols - 1, app->message, 0);
+	if (app->message_is_error)
+		attroff(COLOR_PAIR(PAIR_ERROR));
+}
+
+static int help_line(struct app *app, int y, const struct action *a)
+{
+	char keys[64];
+	const char *why;
+
+	if (y < 1 || y >= app->rows - 2)
+		return y + 1;
+	why = actions_unavailable(app, a);
+	snprintf(keys, sizeof keys, "%s", a->keys[0] ? a->keys : "");
+	attron(A_BOLD);
+	ui_put(y, 2, 12, keys, 1);
+	attroff(A_BOLD);
+	ui_put(y, 15, 14, a->name, 1);
+	if (why != NULL)
+		attron(COLOR_PAIR(PAIR_DIM));
+	ui_put(y, 30, app->cols - 31, a->help, 0);
+	if (why != NULL) {
+		int w = str_width(a->help) + 2;
+		char note[128];
+		snprintf(note, sizeof note, "(%s)", why);
+		ui_put(y, 30 + w, app->cols - 31 - w, note, 0);
+		attroff(COLOR_PAIR(PAIR_DIM));
+	}
+	return y + 1;
+}
+
+void help_draw(struct app *app)
+{
+	static const struct {
+		unsigned screen;
+		const char *title;
+	} sections[] = {{SCREEN_LIST | SCREEN_ASSET, "Everywhere"},
+			{SCREEN_LIST, "Asset list"},
+			{SCREEN_ASSET, "Asset screen"}};
+	int n, y = 1 - app->help_scroll;
+	const struct action *t = actions_table(&n);
+	enum ui_screen saved = app->screen;
+
+	erase();
+	app->screen = app->help_return; /* preconditions are those of the screen behind */
+	attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	mvhline(0, 0, ' ', app->cols);
+	ui_put(0, 0, app->cols, " annotty \xe2\x80\xba help   (j/k scroll, q or Esc closes)", 0);
+	attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+		if (y >= 1 && y < app->rows - 2) {
+			attron(A_BOLD | A_UNDERLINE);
+			ui_put(y, 1, app->cols - 2, sections[s].title, 0);
+			attroff(A_BOLD | A_UNDERLINE);
+		}
+		y++;
+		for (int i = 0; i < n; i++)
+			if (t[i].screens == sections[s].screen)
+				y = help_line(app, y, &t[i]);
+		y++;
+	}
+	if (y >= 1 && y < app->rows - 2)
+		ui_put(y, 1, app->cols - 2,
+		       "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
+		       ":filter label:car, :graphics blocks",
+		       0);
+	app->screen = saved;
+	chrome_draw_bottom(app);
+}

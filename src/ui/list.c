@@ -1,0 +1,284 @@
+/* The asset list: a window of rows read page by page from the cache, and its drawing. */
+#include "ui/app.h"
+#include "core/str.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { LIST_TOP = 2 }; /* title and column header above the rows */
+
+static int list_fetch(struct app *app, const struct asset_cursor *from, int backward,
+		      struct asset_row *rows, int max, int *n)
+{
+	struct err err;
+
+	if (cache_assets_page(app->cache, &app->list.query, from, backward, rows, max, n, &err) <
+	    0) {
+		app_error(app, "%s", err.msg);
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void list_count(struct app *app)
+{
+	struct err err;
+
+	if (cache_assets_count(app->cache, &app->list.query, &app->list.total, &err) < 0)
+		app_error(app, "%s", err.msg);
+}
+
+int list_reload_top(struct app *app)
+{
+	struct asset_cursor start = {0};
+	struct list_view *l = &app->list;
+
+	list_count(app);
+	l->first_pos = 0;
+	l->sel = 0;
+	return list_fetch(app, &start, 0, l->rows, l->page, &l->nrows);
+}
+
+int list_go_top(struct app *app)
+{
+	return list_reload_top(app);
+}
+
+int list_go_bottom(struct app *app)
+{
+	struct asset_cursor end = {0};
+	struct list_view *l = &app->list;
+
+	list_count(app);
+	if (list_fetch(app, &end, 1, l->rows, l->page, &l->nrows) < 0)
+		return -1;
+	l->first_pos = l->total - l->nrows;
+	if (l->first_pos < 0)
+		l->first_pos = 0;
+	l->sel = l->nrows > 0 ? l->nrows - 1 : 0;
+	return 0;
+}
+
+/* Moves the selection by one row, scrolling the window by one when it leaves it. */
+static int list_step(struct app *app, int dir)
+{
+	struct list_view *l = &app->list;
+	struct asset_row next;
+	int n = 0;
+
+	if (l->nrows == 0)
+		return 0;
+	if (dir > 0 && l->sel + 1 < l->nrows) {
+		l->sel++;
+		return 1;
+	}
+	if (dir < 0 && l->sel > 0) {
+		l->sel--;
+		return 1;
+	}
+	if (list_fetch(app, dir > 0 ? &l->rows[l->nrows - 1].cursor : &l->rows[0].cursor, dir < 0,
+		       &next, 1, &n) < 0 ||
+	    n == 0)
+		return 0;
+	if (dir > 0) {
+		if (l->nrows < l->page) {
+			l->rows[l->nrows++] = next;
+		} else {
+			memmove(&l->rows[0], &l->rows[1], (size_t)(l->nrows - 1) * sizeof next);
+			l->rows[l->nrows - 1] = next;
+			l->first_pos++;
+		}
+		l->sel = l->nrows - 1;
+	} else {
+		memmove(&l->rows[1], &l->rows[0], (size_t)(l->nrows - (l->nrows == l->page)) *
+							  sizeof next);
+		l->rows[0] = next;
+		if (l->nrows < l->page)
+			l->nrows++;
+		l->first_pos--;
+		l->sel = 0;
+	}
+	return 1;
+}
+
+int list_move(struct app *app, int delta)
+{
+	int moved = 0, dir = delta > 0 ? 1 : -1;
+
+	for (int i = 0; i < (delta > 0 ? delta : -delta); i++) {
+		if (!list_step(app, dir))
+			break;
+		moved++;
+	}
+	return moved;
+}
+
+/* Rebuilds the window so that asset_id is selected, keeping its screen row when possible. */
+int list_reanchor(struct app *app, int64_t asset_id)
+{
+	struct list_view *l = &app->list;
+	struct asset_row row, above[LIST_MAX_ROWS];
+	int keep = l->sel, nabove = 0, nbelow = 0, pos = 0;
+	struct err err;
+
+	list_count(app);
+	if (asset_id == 0 || cache_asset_row(app->cache, &l->query, asset_id, &row, &err) < 0 ||
+	    cache_assets_position(app->cache, &l->query, &row.cursor, &pos, &err) < 0)
+		return list_reload_top(app); /* gone from this filter: start from the top */
+	if (keep >= l->page)
+		keep = l->page - 1;
+	if (keep > 0 && list_fetch(app, &row.cursor, 1, above, keep, &nabove) < 0)
+		return -1;
+	memcpy(l->rows, above, (size_t)nabove * sizeof row);
+	l->rows[nabove] = row;
+	if (list_fetch(app, &row.cursor, 0, &l->rows[nabove + 1], l->page - nabove - 1, &nbelow) <
+	    0)
+		return -1;
+	l->nrows = nabove + 1 + nbelow;
+	l->sel = nabove;
+	l->first_pos = pos - nabove;
+	return 0;
+}
+
+const struct asset_row *list_current(const struct app *app)
+{
+	const struct list_view *l = &app->list;
+
+	return l->nrows > 0 && l->sel < l->nrows ? &l->rows[l->sel] : NULL;
+}
+
+/* "label:car", "tag:night", "status:accepted", "file:x", or plain text (any field). */
+int list_set_filter(struct app *app, const char *text)
+{
+	static const struct {
+		const char *prefix;
+		enum asset_filter_field field;
+	} fields[] = {
+		{"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},   {"status:", FILTER_STATUS},
+		{"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
+	};
+	struct asset_query *q = &app->list.query;
+
+	while (*text == ' ')
+		text++;
+	q->filter = text[0] ? FILTER_ANY : FILTER_NONE;
+	str_copy(q->filter_text, text, sizeof q->filter_text);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t n = strlen(fields[i].prefix);
+		if (strncmp(text, fields[i].prefix, n) == 0) {
+			q->filter = fields[i].field;
+			str_copy(q->filter_text, text + n, sizeof q->filter_text);
+		}
+	}
+	return list_reload_top(app);
+}
+
+int list_row_at(const struct app *app, int screen_row)
+{
+	int i = screen_row - LIST_TOP;
+
+	return i >= 0 && i < app->list.nrows ? i : -1;
+}
+
+/* Column widths for the current terminal width. */
+struct list_columns {
+	int name, size, shapes, status, tags;
+};
+
+static struct list_columns list_layout(int cols)
+{
+	struct list_columns c = {0, 11, 6, 9, 0};
+	int rest = cols - 1 - c.size - c.shapes - c.status - 4;
+
+	if (rest < 20) { /* narrow: name and status only */
+		c.size = c.shapes = 0;
+		rest = cols - 1 - c.status - 1;
+	}
+	c.tags = rest > 40 ? rest / 3 : 0;
+	c.name = rest - c.tags - (c.tags ? 1 : 0);
+	if (c.name < 4)
+		c.name = 4;
+	return c;
+}
+
+static void draw_header(struct app *app, const struct list_columns *c)
+{
+	int x = 1;
+
+	attron(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+	mvhline(1, 0, ' ', app->cols);
+	ui_put(1, x, c->name, "FILENAME", 1);
+	x += c->name + 1;
+	if (c->size) {
+		ui_put(1, x, c->size, "       SIZE", 1);
+		x += c->size + 1;
+		ui_put(1, x, c->shapes, "SHAPES", 1);
+		x += c->shapes + 1;
+	}
+	ui_put(1, x, c->status, "STATUS", 1);
+	x += c->status + 1;
+	if (c->tags)
+		ui_put(1, x, c->tags, "TAGS", 1);
+	attroff(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+}
+
+static void draw_row(struct app *app, int y, const struct asset_row *r, int selected,
+		     const struct list_columns *c)
+{
+	char num[32];
+	int x = 1;
+
+	if (selected)
+		attron(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+	mvhline(y, 0, ' ', app->cols);
+	ui_put(y, x, c->name, r->filename, 1);
+	x += c->name + 1;
+	if (c->size) {
+		if (r->width > 0)
+			snprintf(num, sizeof num, "%5d\xc3\x97%-5d", r->width, r->height);
+		else
+			snprintf(num, sizeof num, "%11s", "?");
+		ui_put(y, x, c->size, num, 1);
+		x += c->size + 1;
+		snprintf(num, sizeof num, "%6d", r->shape_count);
+		ui_put(y, x, c->shapes, num, 1);
+		x += c->shapes + 1;
+	}
+	if (!selected)
+		attron(COLOR_PAIR(color_pair_for_status(r->status)));
+	ui_put(y, x, c->status, review_status_name(r->status), 1);
+	if (!selected)
+		attroff(COLOR_PAIR(color_pair_for_status(r->status)));
+	x += c->status + 1;
+	if (c->tags)
+		ui_put(y, x, c->tags, r->tags, 1);
+	if (selected)
+		attroff(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+}
+
+void list_draw(struct app *app)
+{
+	struct list_columns c = list_layout(app->cols);
+	struct list_view *l = &app->list;
+
+	chrome_draw_title(app, NULL);
+	draw_header(app, &c);
+	for (int i = 0; i < l->page; i++) {
+		if (i < l->nrows)
+			draw_row(app, LIST_TOP + i, &l->rows[i], i == l->sel, &c);
+		else
+			mvhline(LIST_TOP + i, 0, ' ', app->cols);
+	}
+	if (l->nrows == 0) {
+		const char *why = l->query.filter != FILTER_NONE
+					  ? "No asset matches the filter (Esc clears it)."
+					  : "This dataset has no assets.";
+		attron(COLOR_PAIR(PAIR_DIM));
+		ui_put(LIST_TOP + 1, 2, app->cols - 4, why, 0);
+		attroff(COLOR_PAIR(PAIR_DIM));
+	}
+	chrome_draw_status(app);
+	chrome_draw_bottom(app);
+}

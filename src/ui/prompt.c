@@ -1,0 +1,222 @@
+/* The bottom-line editor for ':' commands, '/' filters and tag names, with Tab completion. */
+#include "ui/actions.h"
+#include "ui/app.h"
+#include "core/str.h"
+
+#include <curses.h>
+#include <string.h>
+
+enum prompt_kind { PROMPT_COMMAND = 0, PROMPT_TAG_ADD, PROMPT_TAG_REMOVE, PROMPT_FILTER };
+
+void prompt_open(struct app *app, int kind, const char *label, const char *initial)
+{
+	struct prompt *p = &app->prompt;
+
+	memset(p, 0, sizeof *p);
+	p->active = 1;
+	p->kind = kind;
+	p->complete_index = -1;
+	str_copy(p->label, label, sizeof p->label);
+	str_copy(p->text, initial, sizeof p->text);
+	str_copy(p->original, initial, sizeof p->original);
+	p->cursor = (int)strlen(p->text);
+	curs_set(1);
+}
+
+static void prompt_close(struct app *app)
+{
+	app->prompt.active = 0;
+	curs_set(0);
+}
+
+/* Splits "a, b, c" (a list row's tags) into candidates that start with prefix. */
+static int split_tags(const char *list, const char *prefix, char (*out)[128], int max)
+{
+	int n = 0;
+
+	while (*list && n < max) {
+		size_t len = strcspn(list, ",");
+		char tag[128];
+		size_t k = len < sizeof tag - 1 ? len : sizeof tag - 1;
+		memcpy(tag, list, k);
+		tag[k] = '\0';
+		if (strncmp(tag, prefix, strlen(prefix)) == 0)
+			str_copy(out[n++], tag, sizeof out[0]);
+		list += len;
+		while (*list == ',' || *list == ' ')
+			list++;
+	}
+	return n;
+}
+
+static int prompt_candidates(struct app *app, const char *stem, char (*out)[128], int max)
+{
+	char line[300];
+	const struct asset_row *row;
+
+	switch (app->prompt.kind) {
+	case PROMPT_TAG_ADD:
+		snprintf(line, sizeof line, "tag %s", stem);
+		return actions_complete(app, line, out, max);
+	case PROMPT_TAG_REMOVE:
+		if (app->screen == SCREEN_ASSET) {
+			snprintf(line, sizeof line, "untag %s", stem);
+			return actions_complete(app, line, out, max);
+		}
+		row = list_current(app);
+		return row ? split_tags(row->tags, stem, out, max) : 0;
+	case PROMPT_FILTER: {
+		static const char *const fields[] = {"label:", "tag:", "status:", "file:"};
+		int n = 0;
+		for (int i = 0; i < 4 && n < max; i++)
+			if (strncmp(fields[i], stem, strlen(stem)) == 0)
+				str_copy(out[n++], fields[i], sizeof out[0]);
+		return n;
+	}
+	default:
+		return actions_complete(app, stem, out, max);
+	}
+}
+
+/* Tab: the first press lists and inserts the first candidate; further presses cycle. */
+static void prompt_complete(struct app *app)
+{
+	struct prompt *p = &app->prompt;
+	char *base;
+	size_t keep;
+
+	if (p->complete_index < 0) {
+		str_copy(p->complete_stem, p->text, sizeof p->complete_stem);
+		p->ncompletions = prompt_candidates(app, p->text, p->completions, 64);
+		p->complete_index = 0;
+	}
+	if (p->ncompletions == 0) {
+		beep();
+		return;
+	}
+	/* replace the last word of the stem with the candidate */
+	base = strrchr(p->complete_stem, ' ');
+	keep = base && p->kind == PROMPT_COMMAND ? (size_t)(base - p->complete_stem) + 1 : 0;
+	snprintf(p->text, sizeof p->text, "%.*s%s", (int)keep, p->complete_stem,
+		 p->completions[p->complete_index]);
+	p->cursor = (int)strlen(p->text);
+	p->complete_index = (p->complete_index + 1) % p->ncompletions;
+	if (p->ncompletions > 1) {
+		char list[MSG_MAX] = "";
+		for (int i = 0; i < p->ncompletions && strlen(list) + 130 < sizeof list; i++) {
+			strcat(list, p->completions[i]);
+			strcat(list, "  ");
+		}
+		app_message(app, "%s", list);
+	}
+}
+
+static int prompt_submit(struct app *app)
+{
+	char text[256];
+	int kind = app->prompt.kind;
+
+	str_copy(text, app->prompt.text, sizeof text);
+	prompt_close(app);
+	app->message[0] = '\0';
+	switch (kind) {
+	case PROMPT_TAG_ADD:
+		return text[0] ? actions_dispatch(app, actions_find("tag"), text) : UI_REDRAW;
+	case PROMPT_TAG_REMOVE:
+		return text[0] ? actions_dispatch(app, actions_find("untag"), text) : UI_REDRAW;
+	case PROMPT_FILTER:
+		list_set_filter(app, text);
+		return UI_REDRAW;
+	default:
+		return actions_run_command(app, text);
+	}
+}
+
+static void prompt_delete_back(struct prompt *p)
+{
+	int start = p->cursor;
+
+	if (start == 0)
+		return;
+	start--;
+	while (start > 0 && ((unsigned char)p->text[start] & 0xC0) == 0x80)
+		start--; /* whole UTF-8 characters */
+	memmove(p->text + start, p->text + p->cursor, strlen(p->text + p->cursor) + 1);
+	p->cursor = start;
+}
+
+static void prompt_insert(struct prompt *p, int key)
+{
+	size_t len = strlen(p->text);
+
+	if (len + 2 >= sizeof p->text)
+		return;
+	memmove(p->text + p->cursor + 1, p->text + p->cursor, len - (size_t)p->cursor + 1);
+	p->text[p->cursor++] = (char)key;
+}
+
+int prompt_key(struct app *app, int key)
+{
+	struct prompt *p = &app->prompt;
+
+	if (key != '\t')
+		p->complete_index = -1;
+	switch (key) {
+	case 27:
+		prompt_close(app);
+		if (p->kind == PROMPT_FILTER)
+			list_set_filter(app, p->original);
+		return UI_REDRAW;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		return prompt_submit(app);
+	case '\t':
+		prompt_complete(app);
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (p->text[0] == '\0') {
+			prompt_close(app);
+			return UI_REDRAW;
+		}
+		prompt_delete_back(p);
+		break;
+	case 21: /* Ctrl-U */
+		p->text[0] = '\0';
+		p->cursor = 0;
+		break;
+	case KEY_LEFT:
+		while (p->cursor > 0 && ((unsigned char)p->text[--p->cursor] & 0xC0) == 0x80)
+			;
+		break;
+	case KEY_RIGHT:
+		while (p->text[p->cursor] && ((unsigned char)p->text[++p->cursor] & 0xC0) == 0x80)
+			;
+		break;
+	default:
+		if (key >= 0x20 && key < 0x100 && key != 0x7f)
+			prompt_insert(p, key);
+		break;
+	}
+	if (p->kind == PROMPT_FILTER && key != '\t') /* filter as you type */
+		list_set_filter(app, p->text);
+	return UI_REDRAW;
+}
+
+void prompt_draw(struct app *app)
+{
+	struct prompt *p = &app->prompt;
+	char before[256], clean[1024];
+	int y = app->rows - 1, lw = str_width(p->label);
+
+	move(y, 0);
+	clrtoeol();
+	mvaddstr(y, 0, p->label);
+	ui_put(y, lw, app->cols - lw - 1, p->text, 0);
+	str_copy(before, p->text, sizeof before);
+	before[p->cursor] = '\0';
+	str_sanitize(before, clean, sizeof clean);
+	move(y, lw + str_width(clean) < app->cols - 1 ? lw + str_width(clean) : app->cols - 1);
+}

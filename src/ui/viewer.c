@@ -1,0 +1,156 @@
+/* The asset screen: the image pane (filled by frame.c) and the side panel of shapes and tags. */
+#include "ui/app.h"
+#include "core/palette.h"
+#include "core/str.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+static int side_width(const struct app *app)
+{
+	int w = app->cols / 4;
+
+	return w < 24 ? 24 : w > 40 ? 40 : w;
+}
+
+void viewer_pane(const struct app *app, int *top, int *left, int *rows, int *cols)
+{
+	*top = 1;
+	*left = 0;
+	*rows = app->rows - 3; /* title above; status bar and message line below */
+	*cols = app->cols - side_width(app) - 1;
+}
+
+int viewer_open(struct app *app, int64_t asset_id)
+{
+	struct err err;
+	int64_t previous = app->asset_loaded ? app->asset.id : 0;
+
+	viewer_close(app);
+	if (cache_asset_get(app->cache, asset_id, &app->asset, &err) < 0) {
+		app_error(app, "%s", err.msg);
+		return -1;
+	}
+	app->asset_loaded = 1;
+	if (previous != asset_id || app->selected_shape >= app->asset.nshapes)
+		app->selected_shape = -1;
+	app->frame_dirty = 1;
+	return 0;
+}
+
+void viewer_close(struct app *app)
+{
+	if (app->asset_loaded)
+		cache_asset_detail_free(&app->asset);
+	app->asset_loaded = 0;
+	memset(&app->asset, 0, sizeof app->asset);
+}
+
+/* The first side-panel row of the shape list, shared by drawing and mouse hits. */
+enum { SHAPES_FIRST_ROW = 3 };
+
+static int shapes_visible(const struct app *app)
+{
+	int room = app->rows - 3 - SHAPES_FIRST_ROW - 4; /* leave room for the tags */
+
+	return room < 1 ? 1 : room;
+}
+
+/* The first shape shown, so that the selected one stays in view. */
+static int shapes_scroll(const struct app *app)
+{
+	int vis = shapes_visible(app), sel = app->selected_shape;
+
+	return sel >= vis ? sel - vis + 1 : 0;
+}
+
+static void draw_shape_line(struct app *app, int y, int x, int w, int i)
+{
+	const struct shape *s = &app->asset.shapes[i];
+	char line[512], kind[32];
+	int selected = i == app->selected_shape;
+
+	if (selected)
+		attron(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+	mvhline(y, x, ' ', w);
+	attron(COLOR_PAIR(color_pair_for_label(s->label)));
+	mvaddstr(y, x + 1, "\xe2\x96\xa0"); /* the label's colour swatch */
+	attroff(COLOR_PAIR(color_pair_for_label(s->label)));
+	if (selected)
+		attron(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+	snprintf(kind, sizeof kind, "%s", shape_kind_name(s->kind));
+	ui_put(y, x + 3, w - 4 - 8, app->asset.shape_labels[i][0] ? app->asset.shape_labels[i]
+								    : "(no label)",
+	       1);
+	snprintf(line, sizeof line, "%7s", kind);
+	ui_put(y, x + w - 8, 7, line, 1);
+	if (selected)
+		attroff(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+}
+
+static void draw_side(struct app *app, int x, int w)
+{
+	char head[64];
+	int y = 1, first = shapes_scroll(app), vis = shapes_visible(app), bottom = app->rows - 3;
+
+	for (int r = 1; r < app->rows - 2; r++)
+		mvhline(r, x, ' ', w);
+	mvvline(1, x - 1, ACS_VLINE, app->rows - 3);
+	attron(A_BOLD);
+	snprintf(head, sizeof head, "Shapes (%d)", app->asset.nshapes);
+	ui_put(y, x + 1, w - 2, head, 0);
+	attroff(A_BOLD);
+	y = SHAPES_FIRST_ROW - 1;
+	attron(COLOR_PAIR(PAIR_DIM));
+	ui_put(y, x + 1, w - 2, app->asset.nshapes ? "Tab selects" : "none", 0);
+	attroff(COLOR_PAIR(PAIR_DIM));
+	for (int i = first; i < app->asset.nshapes && i < first + vis; i++)
+		draw_shape_line(app, SHAPES_FIRST_ROW + i - first, x, w, i);
+	y = SHAPES_FIRST_ROW + (app->asset.nshapes - first < vis ? app->asset.nshapes - first : vis) + 1;
+	attron(A_BOLD);
+	snprintf(head, sizeof head, "Tags (%d)", app->asset.ntags);
+	if (y < bottom)
+		ui_put(y++, x + 1, w - 2, head, 0);
+	attroff(A_BOLD);
+	for (int i = 0; i < app->asset.ntags && y < bottom; i++)
+		ui_put(y++, x + 2, w - 3, app->asset.tags[i], 0);
+}
+
+static void draw_pane_text(struct app *app)
+{
+	int top, left, rows, cols;
+
+	viewer_pane(app, &top, &left, &rows, &cols);
+	for (int r = 0; r < rows; r++)
+		mvhline(top + r, left, ' ', cols);
+	if (app->graphics == GRAPHICS_NONE) {
+		attron(COLOR_PAIR(PAIR_DIM));
+		ui_put(top + rows / 2, left + 2, cols - 4,
+		       "graphics are off (:graphics sixel or :graphics blocks)", 0);
+		attroff(COLOR_PAIR(PAIR_DIM));
+	}
+}
+
+void viewer_draw(struct app *app)
+{
+	char crumb[700];
+
+	snprintf(crumb, sizeof crumb, "%s", app->asset.filename);
+	chrome_draw_title(app, crumb);
+	if (app->frame_dirty || !app->image_on_screen)
+		draw_pane_text(app);
+	draw_side(app, app->cols - side_width(app), side_width(app));
+	chrome_draw_status(app);
+	chrome_draw_bottom(app);
+}
+
+int viewer_shape_at(const struct app *app, int screen_row, int screen_col)
+{
+	int i = screen_row - SHAPES_FIRST_ROW + shapes_scroll(app);
+
+	if (screen_col < app->cols - side_width(app) || screen_row < SHAPES_FIRST_ROW ||
+	    screen_row >= SHAPES_FIRST_ROW + shapes_visible(app))
+		return -1;
+	return i >= 0 && i < app->asset.nshapes ? i : -1;
+}
