@@ -35,12 +35,12 @@ demo_data() {
 	shared="${top_builddir:-.}/tests/demo-data"
 	lock="$shared.lock"
 	while ! mkdir "$lock" 2>/dev/null; do sleep 0.2; done
-	if [ ! -f "$shared/demo/annotations.json" ]; then
+	if [ ! -f "$shared/annotty/demo/annotations.json" ]; then
 		XDG_DATA_HOME="$shared" "$ANNOTTY" ls assets demo >/dev/null 2>&1
 	fi
 	rmdir "$lock"
-	mkdir -p "$XDG_DATA_HOME"
-	ln -s "$(cd "$shared" && pwd)/demo" "$XDG_DATA_HOME/demo"
+	mkdir -p "$XDG_DATA_HOME/annotty"
+	ln -s "$(cd "$shared" && pwd)/annotty/demo" "$XDG_DATA_HOME/annotty/demo"
 }
 
 # ---- tmux -------------------------------------------------------------------------------

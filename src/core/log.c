@@ -1,5 +1,6 @@
 /* The log file (see log.h). Thread-safe: one fprintf per message on a line-buffered stream. */
 #include "core/log.h"
+#include "core/str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ void log_close(void)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = {"debug", "info", "warn", "error"};
-	char line[1024], stamp[32];
+	char line[1024], clean[2048], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	va_list ap;
@@ -41,5 +42,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(log_file ? log_file : stderr, "%s %s: %s\n", stamp, names[level], line);
+	/* messages carry names from datasets: the log is read on terminals too */
+	str_sanitize(line, clean, sizeof clean);
+	fprintf(log_file ? log_file : stderr, "%s %s: %s\n", stamp, names[level], clean);
 }

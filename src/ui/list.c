@@ -231,7 +231,7 @@ static void draw_row(struct app *app, int y, const struct asset_row *r, int sele
 	int x = 1;
 
 	if (selected)
-		attron(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+		attron(COLOR_PAIR(PAIR_SELECTED));
 	mvhline(y, 0, ' ', app->cols);
 	ui_put(y, x, c->name, r->filename, 1);
 	x += c->name + 1;
@@ -255,7 +255,7 @@ static void draw_row(struct app *app, int y, const struct asset_row *r, int sele
 	if (c->tags)
 		ui_put(y, x, c->tags, r->tags, 1);
 	if (selected)
-		attroff(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+		attroff(COLOR_PAIR(PAIR_SELECTED));
 }
 
 void list_draw(struct app *app)

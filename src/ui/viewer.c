@@ -72,13 +72,13 @@ static void draw_shape_line(struct app *app, int y, int x, int w, int i)
 	int selected = i == app->selected_shape;
 
 	if (selected)
-		attron(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+		attron(COLOR_PAIR(PAIR_SELECTED));
 	mvhline(y, x, ' ', w);
 	attron(COLOR_PAIR(color_pair_for_label(s->label)));
 	mvaddstr(y, x + 1, "\xe2\x96\xa0"); /* the label's colour swatch */
 	attroff(COLOR_PAIR(color_pair_for_label(s->label)));
 	if (selected)
-		attron(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+		attron(COLOR_PAIR(PAIR_SELECTED));
 	snprintf(kind, sizeof kind, "%s", shape_kind_name(s->kind));
 	ui_put(y, x + 3, w - 4 - 8, app->asset.shape_labels[i][0] ? app->asset.shape_labels[i]
 								    : "(no label)",
@@ -86,7 +86,7 @@ static void draw_shape_line(struct app *app, int y, int x, int w, int i)
 	snprintf(line, sizeof line, "%7s", kind);
 	ui_put(y, x + w - 8, 7, line, 1);
 	if (selected)
-		attroff(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+		attroff(COLOR_PAIR(PAIR_SELECTED));
 }
 
 static void draw_side(struct app *app, int x, int w)

@@ -1,0 +1,185 @@
+/* The asset screen's frame path (frame_build, as the TUI calls it): a known JPEG with a known
+ * box becomes sixel bytes that libsixel decodes back with the box colour on the box edge;
+ * half-block frames land centred in the pane; unreadable images give a placeholder and a
+ * reason, never bytes from the data. */
+#include "core/buf.h"
+#include "core/palette.h"
+#include "render_fixtures.h"
+#include "tap.h"
+#include "ui/frame.h"
+
+#include <math.h>
+#include <unistd.h>
+
+#undef PACKAGE_VERSION /* sixel.h defines its own */
+#include <sixel.h>
+
+#define BG 0x303030
+
+static char dir[] = "/tmp/annotty-frame-XXXXXX";
+
+/* An 800x600 dark grey JPEG with one box at (200,150) 300x200, label index 0. */
+static void make_asset(struct asset_detail *a, struct shape *box, char **labels,
+		       const char *file)
+{
+	memset(a, 0, sizeof *a);
+	memset(box, 0, sizeof *box);
+	box->kind = SHAPE_BOX;
+	box->label = 0;
+	box->box = (struct rect){200, 150, 300, 200};
+	labels[0] = "car";
+	a->id = 1;
+	a->width = 800;
+	a->height = 600;
+	snprintf(a->filename, sizeof a->filename, "%s", file);
+	snprintf(a->path, sizeof a->path, "%s/%s", dir, file);
+	a->shapes = box;
+	a->shape_labels = labels;
+	a->nshapes = 1;
+}
+
+static void write_grey_jpeg(const char *name)
+{
+	struct image img;
+	unsigned char *jpg;
+	size_t len;
+
+	image_alloc(&img, 800, 600, NULL);
+	fx_fill(&img, 0, 0, 800, 600, BG);
+	jpg = fx_jpeg_of(&img, &len);
+	fx_write_file(dir, name, jpg, len);
+	free(jpg);
+	image_free(&img);
+}
+
+static struct frame_spec sixel_spec(void)
+{
+	struct frame_spec s = {0};
+
+	s.mode = GRAPHICS_SIXEL;
+	s.top = 2;
+	s.left = 1;
+	s.cols = 40;
+	s.rows = 15;
+	s.cell_w = 10;
+	s.cell_h = 20; /* a 400x300 pixel pane */
+	s.overlays = 1;
+	s.selected = -1;
+	return s;
+}
+
+static const unsigned char *px(const unsigned char *idx, const unsigned char *pal, int w, int x,
+			       int y)
+{
+	return pal + 3 * idx[(size_t)y * w + x];
+}
+
+static void test_sixel(const struct asset_detail *a)
+{
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+	unsigned char *idx = NULL, *pal = NULL, *dcs;
+	int w = 0, h = 0, nc = 0;
+	uint32_t color = palette_rgb(0);
+
+	buf_init(&out, 1u << 20);
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "sixel frame builds");
+	is_str(res.problem, "", "no problem reported for a good image");
+	ok(memcmp(out.data, "\0337\033[2;1H", 8) == 0, "saves the cursor and moves to the pane");
+	ok(memcmp(out.data + out.len - 2, "\0338", 2) == 0, "restores the cursor at the end");
+	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
+	ok(dcs != NULL, "contains a DCS sixel sequence");
+	if (dcs == NULL || !SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)),
+							      &idx, &w, &h, &pal, &nc, NULL))) {
+		ok(0, "libsixel decodes the frame");
+		goto out;
+	}
+	is_int(w, 400, "frame is as wide as the pane");
+	is_int(h, 300, "frame keeps the aspect ratio");
+	ok(fx_near(px(idx, pal, w, 100, 125), color, 8) && fx_near(px(idx, pal, w, 175, 175 - 1), color, 8),
+	   "box edge has the label colour");
+	ok(fx_near(px(idx, pal, w, 175, 125), BG, 8), "inside the box is the image");
+	ok(fx_near(px(idx, pal, w, 20, 280), BG, 8), "far from the box is the image");
+	spec.overlays = 0;
+	buf_reset(&out);
+	free(idx);
+	free(pal);
+	idx = pal = NULL;
+	frame_build(a, &spec, &out, &res, &err);
+	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
+	if (dcs != NULL && SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)),
+							     &idx, &w, &h, &pal, &nc, NULL)))
+		ok(fx_near(px(idx, pal, w, 100, 125), BG, 8), "with overlays hidden the edge is image");
+	else
+		ok(0, "frame without overlays decodes");
+out:
+	free(idx);
+	free(pal);
+	buf_free(&out);
+}
+
+static void test_blocks(const struct asset_detail *a)
+{
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+	int row = 0, col = 0;
+
+	spec.mode = GRAPHICS_BLOCKS;
+	spec.top = 5;
+	spec.left = 11;
+	spec.cols = 60;
+	spec.rows = 15; /* 60x30 half-block pixels: an 800x600 image becomes 40x30 */
+	buf_init(&out, 1u << 20);
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "half-block frame builds");
+	ok(sscanf((char *)out.data, "\033[%d;%dH", &row, &col) == 2, "starts with a cursor move");
+	is_int(row, 5, "first row is the pane's top");
+	is_int(col, 11 + (60 - 40) / 2, "centred horizontally in the pane");
+	ok(strstr((char *)out.data, "\xe2\x96\x80") != NULL, "draws upper half blocks");
+	ok(out.len > 4 && memcmp(out.data + out.len - 4, "\033[0m", 4) == 0, "resets attributes");
+	buf_free(&out);
+}
+
+static void test_broken(struct asset_detail *a)
+{
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+
+	buf_init(&out, 1u << 20);
+	fx_write_file(dir, "notes.jpg", "this is text", 12);
+	snprintf(a->path, sizeof a->path, "%s/notes.jpg", dir);
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "a text file named .jpg still gives a frame");
+	ok(res.problem[0] != '\0', "and says why the image is not shown: %s", res.problem);
+	buf_reset(&out);
+	snprintf(a->filename, sizeof a->filename, "evil\033]52;c;aGk=\007.jpg");
+	a->path[0] = '\0';
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "a missing image gives a placeholder");
+	ok(strstr(res.problem, "not found") != NULL, "the reason says not found");
+	ok(strstr((char *)out.data, "]52;") == NULL, "no byte of the file name reaches the terminal");
+	buf_free(&out);
+}
+
+int main(void)
+{
+	struct asset_detail a;
+	struct shape box;
+	char *labels[1];
+	char cmd[128];
+
+	if (mkdtemp(dir) == NULL)
+		skip_all("no temporary folder");
+	write_grey_jpeg("grey.jpg");
+	make_asset(&a, &box, labels, "grey.jpg");
+	test_sixel(&a);
+	test_blocks(&a);
+	test_broken(&a);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		tap_diag("could not remove the temporary folder");
+	return done_testing();
+}
