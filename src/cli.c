@@ -96,12 +96,12 @@ static int resolve_demo(char *json, size_t jsonsz, struct err *err)
 }
 
 static int session_open(struct session *s, const char *source, const struct options *opt,
-			struct err *err)
+                        struct err *err)
 {
 	char db[PATH_MAX], demo_json[PATH_MAX];
 
 	if (opt->demo || (source != NULL && strcmp(source, "demo") == 0 && !paths_is_file(source) &&
-			  !paths_is_dir(source))) {
+	                  !paths_is_dir(source))) {
 		if (resolve_demo(demo_json, sizeof demo_json, err) < 0)
 			return -1;
 		source = demo_json;
@@ -163,7 +163,7 @@ static void print_asset_line(const struct asset_detail *d)
 
 /* Visits every asset of the dataset in filename order, a page at a time. */
 static int for_each_asset(struct session *s, int (*fn)(const struct asset_detail *, void *),
-			  void *ctx, struct err *err)
+                          void *ctx, struct err *err)
 {
 	struct asset_query q = {.dataset_id = s->dataset_id};
 	struct asset_cursor from = {0};
@@ -287,7 +287,8 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 	int rc;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return err_set(err, "the review screen needs a terminal (try annotty ls for scripts)");
+		return err_set(err,
+		               "the review screen needs a terminal (try annotty ls for scripts)");
 	memset(&app, 0, sizeof app);
 	app.cache = s->cache;
 	app.dataset_id = s->dataset_id;
@@ -299,13 +300,13 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 	term_detect(STDOUT_FILENO, 400, &app.caps);
 	app.graphics = term_choose_graphics(wanted, &app.caps);
 	log_msg(LOG_INFO, "terminal: DA1 %s, sixel %d, cell %dx%d, graphics %s", app.caps.da1,
-		app.caps.sixel, app.caps.cell_w, app.caps.cell_h, graphics_mode_name(app.graphics));
+	        app.caps.sixel, app.caps.cell_w, app.caps.cell_h, graphics_mode_name(app.graphics));
 	if (s->warnings > 0)
 		app_error(&app, "%d problem%s in the source (see the log); first: %s", s->warnings,
-			  s->warnings == 1 ? "" : "s", s->first_warning);
+		          s->warnings == 1 ? "" : "s", s->first_warning);
 	else if (s->pull.imported)
 		app_message(&app, "imported %d assets, %d shapes", app.dataset.asset_count,
-			    s->stats.shapes);
+		            s->stats.shapes);
 	rc = app_run(&app);
 	return rc < 0 ? err_set(err, "the terminal went away") : 0;
 }
@@ -313,11 +314,15 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-		{"images", required_argument, NULL, 'i'}, {"graphics", required_argument, NULL, 'g'},
-		{"json", no_argument, NULL, 'j'},         {"format", required_argument, NULL, 'f'},
-		{"demo", no_argument, NULL, 'd'},         {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {"list-actions", no_argument, NULL, 'L'},
-		{NULL, 0, NULL, 0},
+	    {"images", required_argument, NULL, 'i'},
+	    {"graphics", required_argument, NULL, 'g'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"demo", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"list-actions", no_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -328,7 +333,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'g':
 			if (graphics_mode_parse(optarg, &opt->graphics) < 0) {
-				fprintf(stderr, "annotty: --graphics takes sixel, blocks, none or auto\n");
+				fprintf(stderr,
+				        "annotty: --graphics takes sixel, blocks, none or auto\n");
 				return EXIT_USAGE;
 			}
 			break;

@@ -14,12 +14,16 @@ static void test_sanitize(void)
 	is_str(str_sanitize("a\x1b]52;c;aGk=\x07z", out, sizeof out), "a^[]52;c;aGk=^Gz",
 	       "OSC 52 escape is shown as text");
 	is_str(str_sanitize("tab\there", out, sizeof out), "tab here", "tab becomes a space");
-	is_str(str_sanitize("c1\xc2\x9b" "31m", out, sizeof out), "c1\\u009B31m",
-	       "C1 CSI is escaped");
+	is_str(str_sanitize("c1\xc2\x9b"
+	                    "31m",
+	                    out, sizeof out),
+	       "c1\\u009B31m", "C1 CSI is escaped");
 	is_str(str_sanitize("bad\xff\xfe", out, sizeof out), "bad\xEF\xBF\xBD\xEF\xBF\xBD",
 	       "invalid bytes become U+FFFD");
-	is_str(str_sanitize("\xe2\x80\xae" "evil", out, sizeof out), "evil",
-	       "right-to-left override is dropped");
+	is_str(str_sanitize("\xe2\x80\xae"
+	                    "evil",
+	                    out, sizeof out),
+	       "evil", "right-to-left override is dropped");
 	is_str(str_sanitize("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", out, sizeof out),
 	       "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", "Hebrew text is kept");
 	is_str(str_sanitize("0123456789", out, 5), "0123", "output is bounded");
@@ -56,8 +60,7 @@ static void test_model(void)
 	shape_add_point(s, 15, 40);
 	shape_end_part(s);
 	shape_update_bounds(s);
-	ok(s->box.x == 10 && s->box.y == 5 && s->box.w == 20 && s->box.h == 35,
-	   "polygon bounds");
+	ok(s->box.x == 10 && s->box.y == 5 && s->box.w == 20 && s->box.h == 35, "polygon bounds");
 	asset_add_tag(a, "night");
 	asset_add_tag(a, "night");
 	is_int(a->ntags, 1, "a tag is added once");

@@ -20,8 +20,8 @@ static __attribute__((unused)) void tap_name(const char *fmt, va_list ap)
 	vprintf(fmt, ap);
 }
 
-static __attribute__((unused, format(printf, 4, 5))) int tap_ok(int pass, const char *file, int line,
-							 const char *fmt, ...)
+static __attribute__((unused, format(printf, 4, 5))) int tap_ok(int pass, const char *file,
+                                                                int line, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -19,8 +19,7 @@
 static char dir[] = "/tmp/annotty-frame-XXXXXX";
 
 /* An 800x600 dark grey JPEG with one box at (200,150) 300x200, label index 0. */
-static void make_asset(struct asset_detail *a, struct shape *box, char **labels,
-		       const char *file)
+static void make_asset(struct asset_detail *a, struct shape *box, char **labels, const char *file)
 {
 	memset(a, 0, sizeof *a);
 	memset(box, 0, sizeof *box);
@@ -69,7 +68,7 @@ static struct frame_spec sixel_spec(void)
 }
 
 static const unsigned char *px(const unsigned char *idx, const unsigned char *pal, int w, int x,
-			       int y)
+                               int y)
 {
 	return pal + 3 * idx[(size_t)y * w + x];
 }
@@ -91,14 +90,16 @@ static void test_sixel(const struct asset_detail *a)
 	ok(memcmp(out.data + out.len - 2, "\0338", 2) == 0, "restores the cursor at the end");
 	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
 	ok(dcs != NULL, "contains a DCS sixel sequence");
-	if (dcs == NULL || !SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)),
-							      &idx, &w, &h, &pal, &nc, NULL))) {
+	if (dcs == NULL ||
+	    !SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)), &idx,
+	                                      &w, &h, &pal, &nc, NULL))) {
 		ok(0, "libsixel decodes the frame");
 		goto out;
 	}
 	is_int(w, 400, "frame is as wide as the pane");
 	is_int(h, 300, "frame keeps the aspect ratio");
-	ok(fx_near(px(idx, pal, w, 100, 125), color, 8) && fx_near(px(idx, pal, w, 175, 175 - 1), color, 8),
+	ok(fx_near(px(idx, pal, w, 100, 125), color, 8) &&
+	       fx_near(px(idx, pal, w, 175, 175 - 1), color, 8),
 	   "box edge has the label colour");
 	ok(fx_near(px(idx, pal, w, 175, 125), BG, 8), "inside the box is the image");
 	ok(fx_near(px(idx, pal, w, 20, 280), BG, 8), "far from the box is the image");
@@ -109,9 +110,11 @@ static void test_sixel(const struct asset_detail *a)
 	idx = pal = NULL;
 	frame_build(a, &spec, &out, &res, &err);
 	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
-	if (dcs != NULL && SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)),
-							     &idx, &w, &h, &pal, &nc, NULL)))
-		ok(fx_near(px(idx, pal, w, 100, 125), BG, 8), "with overlays hidden the edge is image");
+	if (dcs != NULL &&
+	    SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)), &idx,
+	                                     &w, &h, &pal, &nc, NULL)))
+		ok(fx_near(px(idx, pal, w, 100, 125), BG, 8),
+		   "with overlays hidden the edge is image");
 	else
 		ok(0, "frame without overlays decodes");
 out:
@@ -153,14 +156,16 @@ static void test_broken(struct asset_detail *a)
 	buf_init(&out, 1u << 20);
 	fx_write_file(dir, "notes.jpg", "this is text", 12);
 	snprintf(a->path, sizeof a->path, "%s/notes.jpg", dir);
-	ok(frame_build(a, &spec, &out, &res, &err) == 0, "a text file named .jpg still gives a frame");
+	ok(frame_build(a, &spec, &out, &res, &err) == 0,
+	   "a text file named .jpg still gives a frame");
 	ok(res.problem[0] != '\0', "and says why the image is not shown: %s", res.problem);
 	buf_reset(&out);
 	snprintf(a->filename, sizeof a->filename, "evil\033]52;c;aGk=\007.jpg");
 	a->path[0] = '\0';
 	ok(frame_build(a, &spec, &out, &res, &err) == 0, "a missing image gives a placeholder");
 	ok(strstr(res.problem, "not found") != NULL, "the reason says not found");
-	ok(strstr((char *)out.data, "]52;") == NULL, "no byte of the file name reaches the terminal");
+	ok(strstr((char *)out.data, "]52;") == NULL,
+	   "no byte of the file name reaches the terminal");
 	buf_free(&out);
 }
 

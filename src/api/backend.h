@@ -16,7 +16,7 @@ struct backend_ops {
 	int (*load)(struct backend *b, struct dataset_doc **out, struct err *err);
 	/* Writes a dataset in the backend's format to out_path (local formats). */
 	int (*save)(struct backend *b, const struct dataset_doc *doc, const char *out_path,
-		    struct err *err);
+	            struct err *err);
 	void (*close)(struct backend *b);
 };
 
@@ -31,10 +31,10 @@ struct backend {
 /* Opens a local dataset: a COCO JSON file, or a folder holding one. images_dir may be NULL.
  * The caller owns *out (backend_close). */
 int backend_open_local(const char *path, const char *images_dir, struct backend **out,
-		       struct err *err);
+                       struct err *err);
 int backend_load(struct backend *b, struct dataset_doc **out, struct err *err);
 int backend_save(struct backend *b, const struct dataset_doc *doc, const char *out_path,
-		 struct err *err);
+                 struct err *err);
 void backend_close(struct backend **b);
 
 #endif

@@ -37,7 +37,7 @@ struct import_stats {
  * of the content it was imported from. Returns 0 and sets *dataset_id (0 when the source has
  * never been imported). fingerprint may be NULL. */
 int cache_dataset_find(struct cache *cache, const char *locator, int64_t *dataset_id,
-		       char *fingerprint, size_t fpsz, struct err *err);
+                       char *fingerprint, size_t fpsz, struct err *err);
 
 /* Imports (or re-imports) a whole dataset in one transaction. Assets are matched by ext_id,
  * else by filename; an asset whose source content (shapes, size, filename) is unchanged keeps
@@ -45,8 +45,8 @@ int cache_dataset_find(struct cache *cache, const char *locator, int64_t *datase
  * state back to the source's. Review status and tags carried by the doc (from an export) are
  * applied to new assets. stats may be NULL. */
 int cache_import(struct cache *cache, const char *kind, const char *locator,
-		 const char *fingerprint, const struct dataset_doc *doc, int64_t *dataset_id,
-		 struct import_stats *stats, struct err *err);
+                 const char *fingerprint, const struct dataset_doc *doc, int64_t *dataset_id,
+                 struct import_stats *stats, struct err *err);
 
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
@@ -60,7 +60,7 @@ struct dataset_info {
 };
 
 int cache_dataset_get(struct cache *cache, int64_t dataset_id, struct dataset_info *out,
-		      struct err *err);
+                      struct err *err);
 
 struct label_row {
 	int64_t id;
@@ -71,11 +71,11 @@ struct label_row {
 
 /* Fills at most max rows, in label order; *n is the number written. */
 int cache_labels_list(struct cache *cache, int64_t dataset_id, struct label_row *rows, int max,
-		      int *n, struct err *err);
+                      int *n, struct err *err);
 
 /* Distinct tags used in the dataset, most used first (for completion). */
 int cache_tags_list(struct cache *cache, int64_t dataset_id, char (*tags)[128], int max, int *n,
-		    struct err *err);
+                    struct err *err);
 
 /* ---- Asset lists, keyset-paged ---------------------------------------------------------- */
 
@@ -122,16 +122,16 @@ struct asset_row {
 /* Rows strictly after (forward) or before (backward) the cursor, in display order either way
  * (a backward page comes back top to bottom). *n is the number written, at most max. */
 int cache_assets_page(struct cache *cache, const struct asset_query *q,
-		      const struct asset_cursor *from, int backward, struct asset_row *rows,
-		      int max, int *n, struct err *err);
+                      const struct asset_cursor *from, int backward, struct asset_row *rows,
+                      int max, int *n, struct err *err);
 /* Number of rows matching the query, and the 0-based position of a row in it. */
 int cache_assets_count(struct cache *cache, const struct asset_query *q, int *count,
-		       struct err *err);
+                       struct err *err);
 int cache_assets_position(struct cache *cache, const struct asset_query *q,
-			  const struct asset_cursor *at, int *position, struct err *err);
+                          const struct asset_cursor *at, int *position, struct err *err);
 /* The row of one asset (for its cursor, after an edit or to re-anchor a list). */
 int cache_asset_row(struct cache *cache, const struct asset_query *q, int64_t asset_id,
-		    struct asset_row *out, struct err *err);
+                    struct asset_row *out, struct err *err);
 
 /* ---- One asset in full ------------------------------------------------------------------ */
 
@@ -153,7 +153,7 @@ struct asset_detail {
 
 /* The caller releases it with cache_asset_detail_free. */
 int cache_asset_get(struct cache *cache, int64_t asset_id, struct asset_detail *out,
-		    struct err *err);
+                    struct err *err);
 void cache_asset_detail_free(struct asset_detail *d);
 
 /* ---- Edits: each is one transaction that changes the rows and appends an outbox entry ---- */
@@ -165,7 +165,7 @@ void cache_asset_detail_free(struct asset_detail *d);
 #define CACHE_TAG_MAX 100
 
 int cache_review_set(struct cache *cache, int64_t asset_id, enum review_status status,
-		     struct err *err);
+                     struct err *err);
 int cache_tag_add(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
 int cache_tag_remove(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
 
@@ -174,20 +174,19 @@ int cache_tag_remove(struct cache *cache, int64_t asset_id, const char *tag, str
  * ("accept", "tag +x"). An edit not yet pushed leaves the outbox; a pushed one queues the
  * compensating change. */
 int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
-	       size_t whatsz, struct err *err);
+               size_t whatsz, struct err *err);
 
 /* Entries of the dataset's outbox not yet pushed (local sources: not yet exported). */
 int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, struct err *err);
 /* Marks every pending entry of the dataset as pushed: for a local source, once the dataset
  * has been exported with them. *count (may be NULL) is how many were marked. */
-int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count,
-			     struct err *err);
+int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count, struct err *err);
 
 /* ---- Export ----------------------------------------------------------------------------- */
 
 /* The dataset as stored, with local review state, tags and kept extra fields, for a writer.
  * The caller owns *out. */
 int cache_export_doc(struct cache *cache, int64_t dataset_id, struct dataset_doc **out,
-		     struct err *err);
+                     struct err *err);
 
 #endif

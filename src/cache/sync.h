@@ -21,6 +21,6 @@ struct pull_result {
 
 /* Pulls the backend's dataset into the cache. stats may be NULL; warn may be NULL. */
 int sync_pull(struct cache *cache, struct backend *b, struct pull_result *res,
-	      struct import_stats *stats, sync_warn_fn warn, void *warn_ctx, struct err *err);
+              struct import_stats *stats, sync_warn_fn warn, void *warn_ctx, struct err *err);
 
 #endif

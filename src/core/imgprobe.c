@@ -32,8 +32,8 @@ static int exif_orientation(const unsigned char *p, size_t len)
 #define RD16(q) (little ? (unsigned)((q)[0] | (q)[1] << 8) : be16(q))
 #define RD32(q)                                                                                    \
 	(little ? (unsigned long)(q)[0] | (unsigned long)(q)[1] << 8 |                             \
-			  (unsigned long)(q)[2] << 16 | (unsigned long)(q)[3] << 24                \
-		: be32(q))
+	              (unsigned long)(q)[2] << 16 | (unsigned long)(q)[3] << 24                    \
+	        : be32(q))
 	ifd = RD32(p + 4);
 	if (ifd + 2 > len)
 		return 1;

@@ -8,11 +8,14 @@
 #include <string.h>
 
 static const char *const shape_kind_names[SHAPE_KIND_COUNT] = {
-	"box", "polygon", "line", "point", "classification", "mask",
+    "box", "polygon", "line", "point", "classification", "mask",
 };
 
 static const char *const review_status_names[REVIEW_STATUS_COUNT] = {
-	"pending", "accepted", "rejected", "skipped",
+    "pending",
+    "accepted",
+    "rejected",
+    "skipped",
 };
 
 const char *shape_kind_name(enum shape_kind kind)

@@ -49,7 +49,8 @@ struct shape {
 	int *part_ends;
 	int nparts;
 	char *text;       /* free text (OCR); may be NULL */
-	char *extra_json; /* source fields we do not interpret, kept for the round trip; may be NULL */
+	char *extra_json; /* source fields we do not interpret, kept for the round trip; may be NULL
+	                   */
 };
 
 struct label {
@@ -97,7 +98,7 @@ int asset_add_tag(struct asset *asset, const char *tag);
 int shape_add_point(struct shape *shape, double x, double y);
 int shape_end_part(struct shape *shape); /* closes the current part at npoints */
 int dataset_doc_warn(struct dataset_doc *doc, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Index of the label with that name, or -1. */
 int dataset_doc_find_label(const struct dataset_doc *doc, const char *name);

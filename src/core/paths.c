@@ -43,8 +43,7 @@ int paths_mkdirs(const char *dir, struct err *err)
 }
 
 /* $VAR/annotty, or $HOME/fallback/annotty */
-static int xdg_dir(const char *var, const char *fallback, char *out, size_t outsz,
-		   struct err *err)
+static int xdg_dir(const char *var, const char *fallback, char *out, size_t outsz, struct err *err)
 {
 	const char *base = getenv(var), *home = getenv("HOME");
 	int n;

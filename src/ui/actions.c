@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define CTRL(c) ((c)&0x1f)
-#define BOTH (SCREEN_LIST | SCREEN_ASSET)
+#define BOTH    (SCREEN_LIST | SCREEN_ASSET)
 
 /* The asset the user is looking at: the open one, or the selected list row. */
 static int64_t current_asset_id(const struct app *app)
@@ -39,16 +39,17 @@ static int run_review(struct app *app, enum review_status status, int advance)
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
 	}
-	app_message(app, "%s", status == REVIEW_ACCEPTED   ? "accepted"
-			       : status == REVIEW_REJECTED ? "rejected"
-							   : "review reset to pending");
+	app_message(app, "%s",
+	            status == REVIEW_ACCEPTED   ? "accepted"
+	            : status == REVIEW_REJECTED ? "rejected"
+	                                        : "review reset to pending");
 	refresh_after_edit(app, id);
 	if (advance && app->screen == SCREEN_ASSET) {
 		if (list_move(app, 1) > 0 && list_current(app) != NULL)
 			viewer_open(app, list_current(app)->id);
 		else
 			app_message(app, "%s; this was the last asset",
-				    status == REVIEW_ACCEPTED ? "accepted" : "rejected");
+			            status == REVIEW_ACCEPTED ? "accepted" : "rejected");
 		return UI_REDRAW | UI_FRAME;
 	}
 	if (advance)
@@ -76,7 +77,7 @@ static int tag_edit(struct app *app, const char *tag, int add)
 	struct err err;
 	int64_t id = current_asset_id(app);
 	int rc = add ? cache_tag_add(app->cache, id, tag, &err)
-		     : cache_tag_remove(app->cache, id, tag, &err);
+	             : cache_tag_remove(app->cache, id, tag, &err);
 
 	if (rc < 0) {
 		app_error(app, "%s", err.msg);
@@ -198,7 +199,7 @@ static int cycle_shape(struct app *app, int delta)
 	int n = app->asset.nshapes;
 
 	app->selected_shape = app->selected_shape < 0 ? (delta > 0 ? 0 : n - 1)
-						      : (app->selected_shape + delta + n) % n;
+	                                              : (app->selected_shape + delta + n) % n;
 	return UI_REDRAW | UI_FRAME;
 }
 
@@ -294,7 +295,8 @@ static int act_sort(struct app *app, const char *arg)
 	} else {
 		q->sort = (enum asset_sort)((q->sort + 1) % SORT_COUNT);
 	}
-	app_message(app, "sorted by %s%s", sort_names[q->sort], q->descending ? ", descending" : "");
+	app_message(app, "sorted by %s%s", sort_names[q->sort],
+	            q->descending ? ", descending" : "");
 	list_reanchor(app, id);
 	return UI_REDRAW;
 }
@@ -305,7 +307,7 @@ static int act_reverse(struct app *app, const char *arg)
 
 	app->list.query.descending = !app->list.query.descending;
 	app_message(app, "sorted by %s%s", sort_names[app->list.query.sort],
-		    app->list.query.descending ? ", descending" : "");
+	            app->list.query.descending ? ", descending" : "");
 	list_reanchor(app, id);
 	return UI_REDRAW;
 }
@@ -332,49 +334,118 @@ static int act_graphics(struct app *app, const char *arg)
 }
 
 static const struct action action_table[] = {
-	{"help", "?", {'?', KEY_F(1)}, BOTH, 0, NULL, "show this help", act_help},
-	{"command", ":", {':'}, BOTH, 0, NULL, "enter a command", act_command},
-	{"quit", "q", {'q'}, BOTH, 0, NULL, "go back; quit from the asset list", act_back},
-	{"exit", "Q", {'Q'}, BOTH, 0, NULL, "quit annotty", act_quit},
-	{"cancel", "Esc", {27}, BOTH, 0, NULL, "clear the selection or the filter", act_cancel},
-	{"redraw", "C-l", {CTRL('l')}, BOTH, 0, NULL, "redraw the screen", act_redraw},
-	{"down", "j Down", {'j', KEY_DOWN}, SCREEN_LIST, 0, NULL, "next row", act_down},
-	{"up", "k Up", {'k', KEY_UP}, SCREEN_LIST, 0, NULL, "previous row", act_up},
-	{"page-down", "C-f PgDn", {CTRL('f'), KEY_NPAGE, ' '}, SCREEN_LIST, 0, NULL,
-	 "next page", act_page_down},
-	{"page-up", "C-b PgUp", {CTRL('b'), KEY_PPAGE}, SCREEN_LIST, 0, NULL, "previous page",
-	 act_page_up},
-	{"top", "g Home", {'g', KEY_HOME}, SCREEN_LIST, 0, NULL, "first row", act_top},
-	{"bottom", "G End", {'G', KEY_END}, SCREEN_LIST, 0, NULL, "last row", act_bottom},
-	{"open", "Enter l", {'\n', KEY_ENTER, 'l', KEY_RIGHT}, SCREEN_LIST, NEEDS_ASSET, NULL,
-	 "open the asset", act_open},
-	{"filter", "/", {'/'}, SCREEN_LIST, TAKES_ARG, "text",
-	 "filter by filename, or label:X tag:X status:X file:X", act_filter},
-	{"sort", "s", {'s'}, SCREEN_LIST, TAKES_ARG, "key", "sort by the next key (or: filename, status, shapes, size)",
-	 act_sort},
-	{"reverse", "S", {'S'}, SCREEN_LIST, 0, NULL, "reverse the sort order", act_reverse},
-	{"next", "n", {'n', KEY_DOWN, 'j'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "next asset",
-	 act_next},
-	{"prev", "p", {'p', KEY_UP, 'k'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "previous asset",
-	 act_prev},
-	{"next-shape", "Tab", {'\t'}, SCREEN_ASSET, NEEDS_SHAPES, NULL,
-	 "select the next shape", act_next_shape},
-	{"prev-shape", "S-Tab", {KEY_BTAB}, SCREEN_ASSET, NEEDS_SHAPES, NULL,
-	 "select the previous shape", act_prev_shape},
-	{"overlays", "o", {'o'}, SCREEN_ASSET, 0, NULL, "hide or show the shapes", act_overlays},
-	{"accept", "A", {'A'}, BOTH, NEEDS_ASSET | WRITES, NULL,
-	 "accept the annotation and go to the next asset", act_accept},
-	{"reject", "R", {'R'}, BOTH, NEEDS_ASSET | WRITES, NULL,
-	 "reject the annotation and go to the next asset", act_reject},
-	{"reset", "P", {'P'}, BOTH, NEEDS_ASSET | WRITES, NULL, "set the review back to pending",
-	 act_reset},
-	{"tag", "t", {'t'}, BOTH, NEEDS_ASSET | WRITES | TAKES_ARG, "name", "add a tag",
-	 act_tag},
-	{"untag", "T", {'T'}, BOTH, NEEDS_ASSET | NEEDS_TAGS | WRITES | TAKES_ARG, "name",
-	 "remove a tag", act_untag},
-	{"undo", "u", {'u'}, BOTH, WRITES, NULL, "undo the last edit", act_undo},
-	{"graphics", "", {0}, BOTH, TAKES_ARG, "mode", "image output: sixel, blocks, none, auto",
-	 act_graphics},
+    {"help", "?", {'?', KEY_F(1)}, BOTH, 0, NULL, "show this help", act_help},
+    {"command", ":", {':'}, BOTH, 0, NULL, "enter a command", act_command},
+    {"quit", "q", {'q'}, BOTH, 0, NULL, "go back; quit from the asset list", act_back},
+    {"exit", "Q", {'Q'}, BOTH, 0, NULL, "quit annotty", act_quit},
+    {"cancel", "Esc", {27}, BOTH, 0, NULL, "clear the selection or the filter", act_cancel},
+    {"redraw", "C-l", {CTRL('l')}, BOTH, 0, NULL, "redraw the screen", act_redraw},
+    {"down", "j Down", {'j', KEY_DOWN}, SCREEN_LIST, 0, NULL, "next row", act_down},
+    {"up", "k Up", {'k', KEY_UP}, SCREEN_LIST, 0, NULL, "previous row", act_up},
+    {"page-down",
+     "C-f PgDn",
+     {CTRL('f'), KEY_NPAGE, ' '},
+     SCREEN_LIST,
+     0,
+     NULL,
+     "next page",
+     act_page_down},
+    {"page-up",
+     "C-b PgUp",
+     {CTRL('b'), KEY_PPAGE},
+     SCREEN_LIST,
+     0,
+     NULL,
+     "previous page",
+     act_page_up},
+    {"top", "g Home", {'g', KEY_HOME}, SCREEN_LIST, 0, NULL, "first row", act_top},
+    {"bottom", "G End", {'G', KEY_END}, SCREEN_LIST, 0, NULL, "last row", act_bottom},
+    {"open",
+     "Enter l",
+     {'\n', KEY_ENTER, 'l', KEY_RIGHT},
+     SCREEN_LIST,
+     NEEDS_ASSET,
+     NULL,
+     "open the asset",
+     act_open},
+    {"filter",
+     "/",
+     {'/'},
+     SCREEN_LIST,
+     TAKES_ARG,
+     "text",
+     "filter by filename, or label:X tag:X status:X file:X",
+     act_filter},
+    {"sort",
+     "s",
+     {'s'},
+     SCREEN_LIST,
+     TAKES_ARG,
+     "key",
+     "sort by the next key (or: filename, status, shapes, size)",
+     act_sort},
+    {"reverse", "S", {'S'}, SCREEN_LIST, 0, NULL, "reverse the sort order", act_reverse},
+    {"next", "n", {'n', KEY_DOWN, 'j'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "next asset", act_next},
+    {"prev", "p", {'p', KEY_UP, 'k'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "previous asset", act_prev},
+    {"next-shape",
+     "Tab",
+     {'\t'},
+     SCREEN_ASSET,
+     NEEDS_SHAPES,
+     NULL,
+     "select the next shape",
+     act_next_shape},
+    {"prev-shape",
+     "S-Tab",
+     {KEY_BTAB},
+     SCREEN_ASSET,
+     NEEDS_SHAPES,
+     NULL,
+     "select the previous shape",
+     act_prev_shape},
+    {"overlays", "o", {'o'}, SCREEN_ASSET, 0, NULL, "hide or show the shapes", act_overlays},
+    {"accept",
+     "A",
+     {'A'},
+     BOTH,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "accept the annotation and go to the next asset",
+     act_accept},
+    {"reject",
+     "R",
+     {'R'},
+     BOTH,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "reject the annotation and go to the next asset",
+     act_reject},
+    {"reset",
+     "P",
+     {'P'},
+     BOTH,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "set the review back to pending",
+     act_reset},
+    {"tag", "t", {'t'}, BOTH, NEEDS_ASSET | WRITES | TAKES_ARG, "name", "add a tag", act_tag},
+    {"untag",
+     "T",
+     {'T'},
+     BOTH,
+     NEEDS_ASSET | NEEDS_TAGS | WRITES | TAKES_ARG,
+     "name",
+     "remove a tag",
+     act_untag},
+    {"undo", "u", {'u'}, BOTH, WRITES, NULL, "undo the last edit", act_undo},
+    {"graphics",
+     "",
+     {0},
+     BOTH,
+     TAKES_ARG,
+     "mode",
+     "image output: sixel, blocks, none, auto",
+     act_graphics},
 };
 
 const struct action *actions_table(int *count)
@@ -472,8 +543,8 @@ static int add_candidate(char (*out)[128], int max, int n, const char *cand, con
 	return n;
 }
 
-static int complete_argument(struct app *app, const char *cmd, const char *prefix,
-			     char (*out)[128], int max)
+static int complete_argument(struct app *app, const char *cmd, const char *prefix, char (*out)[128],
+                             int max)
 {
 	static const char *const modes[] = {"sixel", "blocks", "none", "auto"};
 	char tags[64][128];
@@ -504,7 +575,7 @@ int actions_complete(struct app *app, const char *line, char (*out)[128], int ma
 	if (space != NULL) {
 		char cmd[64];
 		size_t len = (size_t)(space - line) < sizeof cmd - 1 ? (size_t)(space - line)
-								     : sizeof cmd - 1;
+		                                                     : sizeof cmd - 1;
 		memcpy(cmd, line, len);
 		cmd[len] = '\0';
 		return complete_argument(app, cmd, space + 1, out, max);
@@ -522,9 +593,9 @@ void actions_print(FILE *out)
 	const struct action *t = actions_table(&n);
 
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%s\t%s%s\t%s\t%s\n", t[i].name,
-			t[i].screens & SCREEN_LIST ? "list" : "",
-			t[i].screens & SCREEN_ASSET ? (t[i].screens & SCREEN_LIST ? ",asset" : "asset")
-						    : "",
-			t[i].keys, t[i].help);
+		fprintf(
+		    out, "%s\t%s%s\t%s\t%s\n", t[i].name, t[i].screens & SCREEN_LIST ? "list" : "",
+		    t[i].screens & SCREEN_ASSET ? (t[i].screens & SCREEN_LIST ? ",asset" : "asset")
+		                                : "",
+		    t[i].keys, t[i].help);
 }

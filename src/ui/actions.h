@@ -19,12 +19,12 @@ enum action_needs {
 #define ACTION_MAX_KEYS 4
 
 struct action {
-	const char *name;  /* the ':' command */
-	const char *keys;  /* how the keys are shown in help and the man page */
+	const char *name; /* the ':' command */
+	const char *keys; /* how the keys are shown in help and the man page */
 	int key[ACTION_MAX_KEYS];
-	unsigned screens;  /* enum ui_screen bits where the keys work */
+	unsigned screens; /* enum ui_screen bits where the keys work */
 	unsigned needs;
-	const char *arg;   /* argument's name in help, or NULL */
+	const char *arg; /* argument's name in help, or NULL */
 	const char *help;
 	int (*run)(struct app *app, const char *arg); /* returns enum ui_change */
 };

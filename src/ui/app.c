@@ -129,8 +129,8 @@ static int mouse_click(struct app *app)
 	MEVENT ev;
 	int i;
 
-	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
-						  BUTTON1_DOUBLE_CLICKED)))
+	if (getmouse(&ev) != OK ||
+	    !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
 		return UI_NONE;
 	if (app->screen == SCREEN_LIST && (i = list_row_at(app, ev.y)) >= 0) {
 		app->list.sel = i;
@@ -231,7 +231,7 @@ static int read_keys(struct app *app)
 static int loop(struct app *app, int wake_fd)
 {
 	struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-				{.fd = wake_fd, .events = POLLIN}};
+	                        {.fd = wake_fd, .events = POLLIN}};
 	int change = UI_REDRAW;
 
 	for (;;) {

@@ -10,16 +10,16 @@
 #include "ui/term.h"
 
 #define LIST_MAX_ROWS 512 /* taller terminals show this many rows at most */
-#define MSG_MAX 512
+#define MSG_MAX       512
 
 enum ui_screen { SCREEN_LIST = 1, SCREEN_ASSET = 2, SCREEN_HELP = 4 };
 
 /* What a handler changed; the loop redraws once per iteration accordingly. */
 enum ui_change {
 	UI_NONE = 0,
-	UI_REDRAW = 1,  /* text changed */
-	UI_FRAME = 2,   /* the image must be rebuilt */
-	UI_RELOAD = 4,  /* list rows must be read again from the cache */
+	UI_REDRAW = 1, /* text changed */
+	UI_FRAME = 2,  /* the image must be rebuilt */
+	UI_RELOAD = 4, /* list rows must be read again from the cache */
 	UI_QUIT = 8,
 };
 
@@ -31,7 +31,7 @@ struct list_view {
 	int sel;       /* selected row within rows */
 	int first_pos; /* position of rows[0] in the whole filtered list */
 	int total;
-	int page;      /* visible height */
+	int page; /* visible height */
 };
 
 /* The line editor used by ':', '/', and the tag prompts. */

@@ -67,7 +67,7 @@ void colors_init(void)
 	for (int i = 0; i < PALETTE_SIZE + 1; i++) {
 		uint32_t rgb = palette_rgb(i == PALETTE_SIZE ? -1 : i);
 		init_pair((short)(PAIR_LABEL_BASE + i),
-			  rich ? (short)palette_xterm256(rgb) : (short)(1 + i % 6), -1);
+		          rich ? (short)palette_xterm256(rgb) : (short)(1 + i % 6), -1);
 	}
 }
 
@@ -96,10 +96,10 @@ void chrome_draw_title(struct app *app, const char *crumb)
 	int rw;
 
 	snprintf(left, sizeof left, " annotty \xe2\x80\xba %s%s%s", app->dataset.name,
-		 crumb ? " \xe2\x80\xba " : "", crumb ? crumb : "");
+	         crumb ? " \xe2\x80\xba " : "", crumb ? crumb : "");
 	if (app->list.total > 0 && app->list.nrows > 0)
 		snprintf(right, sizeof right, "%d/%d ", app->list.first_pos + app->list.sel + 1,
-			 app->list.total);
+		         app->list.total);
 	else
 		snprintf(right, sizeof right, "0/0 ");
 	rw = str_width(right);
@@ -121,19 +121,19 @@ void chrome_draw_status(struct app *app)
 
 	if (q->filter != FILTER_NONE)
 		snprintf(filter, sizeof filter, "  filter %s%s (%d)", filter_labels[q->filter],
-			 q->filter_text, app->list.total);
+		         q->filter_text, app->list.total);
 	if (app->pending_edits > 0)
 		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d unsaved edit%s",
-			 app->pending_edits, app->pending_edits == 1 ? "" : "s");
+		         app->pending_edits, app->pending_edits == 1 ? "" : "s");
 	if (app->screen == SCREEN_ASSET && app->asset_loaded)
-		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s  [%s]", 
-			 review_status_name(app->asset.status), app->asset.width,
-			 app->asset.height, app->asset.nshapes, app->asset.nshapes == 1 ? "" : "s",
-			 app->overlays ? "" : "  (overlays hidden)", pending,
-			 graphics_mode_name(app->graphics));
+		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s  [%s]",
+		         review_status_name(app->asset.status), app->asset.width, app->asset.height,
+		         app->asset.nshapes, app->asset.nshapes == 1 ? "" : "s",
+		         app->overlays ? "" : "  (overlays hidden)", pending,
+		         graphics_mode_name(app->graphics));
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
-			 q->descending ? " \xe2\x86\x93" : "", filter, pending);
+		         q->descending ? " \xe2\x86\x93" : "", filter, pending);
 	attron(COLOR_PAIR(PAIR_STATUSBAR));
 	mvhline(y, 0, ' ', app->cols);
 	ui_put(y, 0, app->cols - 18, text, 0);
@@ -192,8 +192,8 @@ void help_draw(struct app *app)
 		unsigned screen;
 		const char *title;
 	} sections[] = {{SCREEN_LIST | SCREEN_ASSET, "Everywhere"},
-			{SCREEN_LIST, "Asset list"},
-			{SCREEN_ASSET, "Asset screen"}};
+	                {SCREEN_LIST, "Asset list"},
+	                {SCREEN_ASSET, "Asset screen"}};
 	int n, y = 1 - app->help_scroll;
 	const struct action *t = actions_table(&n);
 	enum ui_screen saved = app->screen;
@@ -217,10 +217,11 @@ void help_draw(struct app *app)
 		y++;
 	}
 	if (y >= 1 && y < app->rows - 2)
-		ui_put(y, 1, app->cols - 2,
-		       "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
-		       ":filter label:car, :graphics blocks",
-		       0);
+		ui_put(
+		    y, 1, app->cols - 2,
+		    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
+		    ":filter label:car, :graphics blocks",
+		    0);
 	app->screen = saved;
 	chrome_draw_bottom(app);
 }

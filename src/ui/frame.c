@@ -28,7 +28,7 @@ static void frame_target(const struct frame_spec *spec, int *w, int *h)
 }
 
 static int frame_decode(const struct asset_detail *asset, int w, int h, struct image *img,
-			int *src_w, int *src_h, struct frame_result *res, struct err *err)
+                        int *src_w, int *src_h, struct frame_result *res, struct err *err)
 {
 	struct err why;
 
@@ -44,7 +44,7 @@ static int frame_decode(const struct asset_detail *asset, int w, int h, struct i
 }
 
 static void frame_overlay(const struct asset_detail *asset, const struct frame_spec *spec,
-			  struct image *img, int src_w, int src_h)
+                          struct image *img, int src_w, int src_h)
 {
 	struct overlay_item items[256];
 	struct overlay_style style = {0};
@@ -68,7 +68,7 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 }
 
 static int frame_encode(const struct image *img, const struct frame_spec *spec, struct buf *out,
-			struct err *err)
+                        struct err *err)
 {
 	int cols, rows, top, left;
 
@@ -91,7 +91,7 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 }
 
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
-		struct frame_result *res, struct err *err)
+                struct frame_result *res, struct err *err)
 {
 	struct image img = {0};
 	int w, h, src_w, src_h, rc = -1;
@@ -142,7 +142,7 @@ static void frame_spec_for(const struct app *app, struct frame_spec *spec)
 }
 
 static int frame_matches(const struct frame_cache *fc, const struct app *app,
-			 const struct frame_spec *spec)
+                         const struct frame_spec *spec)
 {
 	return fc->valid && fc->asset_id == app->asset.id && fc->top == spec->top &&
 	       fc->left == spec->left && fc->cols == spec->cols && fc->rows == spec->rows &&
@@ -151,7 +151,7 @@ static int frame_matches(const struct frame_cache *fc, const struct app *app,
 }
 
 static void frame_remember(struct frame_cache *fc, const struct app *app,
-			   const struct frame_spec *spec)
+                           const struct frame_spec *spec)
 {
 	fc->valid = 1;
 	fc->asset_id = app->asset.id;

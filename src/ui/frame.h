@@ -13,11 +13,11 @@ struct frame_spec {
 	enum graphics_mode mode; /* GRAPHICS_SIXEL or GRAPHICS_BLOCKS */
 	int top, left;           /* the pane, in 1-based terminal cells */
 	int cols, rows;
-	int cell_w, cell_h;      /* pixels per cell (sixel sizing) */
-	int truecolor;           /* blocks: 24-bit colour, else 256 colours */
-	int overlays;            /* draw the shapes */
-	int selected;            /* index of the selected shape, or -1 */
-	int sync_output;         /* wrap in mode 2026 */
+	int cell_w, cell_h; /* pixels per cell (sixel sizing) */
+	int truecolor;      /* blocks: 24-bit colour, else 256 colours */
+	int overlays;       /* draw the shapes */
+	int selected;       /* index of the selected shape, or -1 */
+	int sync_output;    /* wrap in mode 2026 */
 };
 
 struct frame_result {
@@ -29,6 +29,6 @@ struct frame_result {
  * placeholder frame when the image cannot be read (res->problem says why). Fails only when no
  * frame at all can be made. */
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
-		struct frame_result *res, struct err *err);
+                struct frame_result *res, struct err *err);
 
 #endif

@@ -9,7 +9,7 @@
 enum { LIST_TOP = 2 }; /* title and column header above the rows */
 
 static int list_fetch(struct app *app, const struct asset_cursor *from, int backward,
-		      struct asset_row *rows, int max, int *n)
+                      struct asset_row *rows, int max, int *n)
 {
 	struct err err;
 
@@ -79,7 +79,7 @@ static int list_step(struct app *app, int dir)
 		return 1;
 	}
 	if (list_fetch(app, dir > 0 ? &l->rows[l->nrows - 1].cursor : &l->rows[0].cursor, dir < 0,
-		       &next, 1, &n) < 0 ||
+	               &next, 1, &n) < 0 ||
 	    n == 0)
 		return 0;
 	if (dir > 0) {
@@ -92,8 +92,8 @@ static int list_step(struct app *app, int dir)
 		}
 		l->sel = l->nrows - 1;
 	} else {
-		memmove(&l->rows[1], &l->rows[0], (size_t)(l->nrows - (l->nrows == l->page)) *
-							  sizeof next);
+		memmove(&l->rows[1], &l->rows[0],
+		        (size_t)(l->nrows - (l->nrows == l->page)) * sizeof next);
 		l->rows[0] = next;
 		if (l->nrows < l->page)
 			l->nrows++;
@@ -156,8 +156,8 @@ int list_set_filter(struct app *app, const char *text)
 		const char *prefix;
 		enum asset_filter_field field;
 	} fields[] = {
-		{"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},   {"status:", FILTER_STATUS},
-		{"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
+	    {"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},       {"status:", FILTER_STATUS},
+	    {"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
 	};
 	struct asset_query *q = &app->list.query;
 
@@ -225,7 +225,7 @@ static void draw_header(struct app *app, const struct list_columns *c)
 }
 
 static void draw_row(struct app *app, int y, const struct asset_row *r, int selected,
-		     const struct list_columns *c)
+                     const struct list_columns *c)
 {
 	char num[32];
 	int x = 1;
@@ -273,8 +273,8 @@ void list_draw(struct app *app)
 	}
 	if (l->nrows == 0) {
 		const char *why = l->query.filter != FILTER_NONE
-					  ? "No asset matches the filter (Esc clears it)."
-					  : "This dataset has no assets.";
+		                      ? "No asset matches the filter (Esc clears it)."
+		                      : "This dataset has no assets.";
 		attron(COLOR_PAIR(PAIR_DIM));
 		ui_put(LIST_TOP + 1, 2, app->cols - 4, why, 0);
 		attroff(COLOR_PAIR(PAIR_DIM));

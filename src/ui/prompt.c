@@ -98,7 +98,7 @@ static void prompt_complete(struct app *app)
 	base = strrchr(p->complete_stem, ' ');
 	keep = base && p->kind == PROMPT_COMMAND ? (size_t)(base - p->complete_stem) + 1 : 0;
 	snprintf(p->text, sizeof p->text, "%.*s%s", (int)keep, p->complete_stem,
-		 p->completions[p->complete_index]);
+	         p->completions[p->complete_index]);
 	p->cursor = (int)strlen(p->text);
 	p->complete_index = (p->complete_index + 1) % p->ncompletions;
 	if (p->ncompletions > 1) {

@@ -137,8 +137,8 @@ static void cell_size_from_winsize(int fd, struct term_caps *caps)
 {
 	struct winsize ws;
 
-	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0 &&
-	    ws.ws_xpixel > 0 && ws.ws_ypixel > 0) {
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0 && ws.ws_xpixel > 0 &&
+	    ws.ws_ypixel > 0) {
 		caps->cell_w = ws.ws_xpixel / ws.ws_col;
 		caps->cell_h = ws.ws_ypixel / ws.ws_row;
 	}
@@ -153,8 +153,8 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 
 	memset(caps, 0, sizeof *caps);
 	caps->in_tmux = getenv("TMUX") != NULL;
-	caps->truecolor = colorterm != NULL &&
-			  (strstr(colorterm, "truecolor") != NULL || strstr(colorterm, "24bit") != NULL);
+	caps->truecolor = colorterm != NULL && (strstr(colorterm, "truecolor") != NULL ||
+	                                        strstr(colorterm, "24bit") != NULL);
 	cell_size_from_winsize(fd, caps);
 	if (!isatty(fd) || tcgetattr(fd, &saved) < 0)
 		return;
@@ -222,7 +222,7 @@ static void on_signal(int sig)
 static void on_fatal(int sig)
 {
 	static const char reset[] = "\033[?1006l\033[?1000l\033[?2026l\033[0m\033[?25h\033[?1049l"
-				    "\r\nannotty crashed; the terminal was restored.\r\n";
+	                            "\r\nannotty crashed; the terminal was restored.\r\n";
 
 	if (restore_fd >= 0) {
 		(void)!write(restore_fd, reset, sizeof reset - 1);

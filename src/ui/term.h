@@ -8,10 +8,10 @@
 enum graphics_mode { GRAPHICS_AUTO = 0, GRAPHICS_SIXEL, GRAPHICS_BLOCKS, GRAPHICS_NONE };
 
 struct term_caps {
-	int sixel;       /* primary device attributes listed 4 */
-	int truecolor;   /* COLORTERM says truecolor/24bit */
+	int sixel;     /* primary device attributes listed 4 */
+	int truecolor; /* COLORTERM says truecolor/24bit */
 	int in_tmux;
-	int cell_w;      /* pixels per cell; 0 when unknown */
+	int cell_w; /* pixels per cell; 0 when unknown */
 	int cell_h;
 	int sync_output; /* mode 2026 answered as supported */
 	char da1[64];    /* the raw attribute list, for diagnostics */

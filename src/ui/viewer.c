@@ -80,9 +80,8 @@ static void draw_shape_line(struct app *app, int y, int x, int w, int i)
 	if (selected)
 		attron(COLOR_PAIR(PAIR_SELECTED));
 	snprintf(kind, sizeof kind, "%s", shape_kind_name(s->kind));
-	ui_put(y, x + 3, w - 4 - 8, app->asset.shape_labels[i][0] ? app->asset.shape_labels[i]
-								    : "(no label)",
-	       1);
+	ui_put(y, x + 3, w - 4 - 8,
+	       app->asset.shape_labels[i][0] ? app->asset.shape_labels[i] : "(no label)", 1);
 	snprintf(line, sizeof line, "%7s", kind);
 	ui_put(y, x + w - 8, 7, line, 1);
 	if (selected)
@@ -107,7 +106,8 @@ static void draw_side(struct app *app, int x, int w)
 	attroff(COLOR_PAIR(PAIR_DIM));
 	for (int i = first; i < app->asset.nshapes && i < first + vis; i++)
 		draw_shape_line(app, SHAPES_FIRST_ROW + i - first, x, w, i);
-	y = SHAPES_FIRST_ROW + (app->asset.nshapes - first < vis ? app->asset.nshapes - first : vis) + 1;
+	y = SHAPES_FIRST_ROW +
+	    (app->asset.nshapes - first < vis ? app->asset.nshapes - first : vis) + 1;
 	attron(A_BOLD);
 	snprintf(head, sizeof head, "Tags (%d)", app->asset.ntags);
 	if (y < bottom)
