@@ -113,6 +113,21 @@ void chrome_draw_title(struct app *app, const char *crumb)
 static const char *const sort_labels[SORT_COUNT] = {"filename", "status", "shapes", "size"};
 static const char *const filter_labels[] = {"", "", "file:", "label:", "tag:", "status:"};
 
+/* The candidates Tab cycles through, the next one first marked. */
+static void completions_text(const struct prompt *p, char *out, size_t outsz)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < p->ncompletions && at + 4 < outsz; i++) {
+		int n = snprintf(out + at, outsz - at, " %s%s", p->completions[i],
+		                 i + 1 < p->ncompletions ? " " : "");
+		if (n < 0)
+			break;
+		at += (size_t)n < outsz - at ? (size_t)n : outsz - at - 1;
+	}
+}
+
 void chrome_draw_status(struct app *app)
 {
 	char text[1024], filter[300] = "", pending[64] = "";
@@ -134,6 +149,8 @@ void chrome_draw_status(struct app *app)
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
 		         q->descending ? " \xe2\x86\x93" : "", filter, pending);
+	if (app->prompt.active && app->prompt.ncompletions > 1)
+		completions_text(&app->prompt, text, sizeof text);
 	attron(COLOR_PAIR(PAIR_STATUSBAR));
 	mvhline(y, 0, ' ', app->cols);
 	ui_put(y, 0, app->cols - 18, text, 0);
@@ -167,7 +184,8 @@ static int help_line(struct app *app, int y, const struct action *a)
 
 	if (y < 1 || y >= app->rows - 2)
 		return y + 1;
-	why = actions_unavailable(app, a);
+	/* only the screen behind the help can tell what is unavailable now */
+	why = (a->screens & app->screen) ? actions_unavailable(app, a) : NULL;
 	snprintf(keys, sizeof keys, "%s", a->keys[0] ? a->keys : "");
 	attron(A_BOLD);
 	ui_put(y, 2, 12, keys, 1);

@@ -101,14 +101,6 @@ static void prompt_complete(struct app *app)
 	         p->completions[p->complete_index]);
 	p->cursor = (int)strlen(p->text);
 	p->complete_index = (p->complete_index + 1) % p->ncompletions;
-	if (p->ncompletions > 1) {
-		char list[MSG_MAX] = "";
-		for (int i = 0; i < p->ncompletions && strlen(list) + 130 < sizeof list; i++) {
-			strcat(list, p->completions[i]);
-			strcat(list, "  ");
-		}
-		app_message(app, "%s", list);
-	}
 }
 
 static int prompt_submit(struct app *app)
