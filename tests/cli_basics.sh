@@ -67,5 +67,10 @@ printf '{"images":[{"id":1,"file_name":"\\u001b]52;c;aGk=\\u0007x.jpg","width":5
 "$ANNOTTY" ls assets "$T/esc.json" > "$T/esc.txt" 2>/dev/null; ok $? "a file name with an escape sequence lists"
 if grep -q "$(printf '\033')" "$T/esc.txt"; then ok 1 "no raw ESC reaches the terminal"; else ok 0 "no raw ESC reaches the terminal"; fi
 grep -qF '^[]52' "$T/esc.txt"; ok $? "the escape is shown as text"
+mkdir -p "$T/splits/train" "$T/splits/valid"
+cp "$T/ds/instances.json" "$T/splits/train/_annotations.coco.json"
+cp "$T/ds/instances.json" "$T/splits/valid/_annotations.coco.json"
+"$ANNOTTY" ls assets "$T/splits" 2> "$T/err" >/dev/null; ok $([ $? -eq 1 ]; echo $?) "a folder of split folders exits 1"
+grep -q "train/" "$T/err" && grep -q "valid/" "$T/err"; ok $? "and the message names the split folders to open"
 "$ANNOTTY" >/dev/null 2>&1 < /dev/null; ok $([ $? -eq 1 ]; echo $?) "the TUI without a terminal exits 1 with a message"
 done_testing

@@ -346,6 +346,34 @@ out:
 	return rc;
 }
 
+/* Names the subfolders that hold a dataset (train/, valid/, test/ of a split export), so that
+ * the message says where to go; at most a few are listed. */
+static int no_json_error(const char *dir, struct err *err)
+{
+	char splits[256] = "", sub[PATH_MAX], found[PATH_MAX], first[PATH_MAX] = "";
+	size_t used = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (e = readdir(d)) != NULL && used + 2 < sizeof splits) {
+		if (e->d_name[0] == '.' || paths_join(sub, sizeof sub, dir, e->d_name) < 0 ||
+		    !paths_is_dir(sub) || find_in_one(sub, found, sizeof found, NULL) != 1)
+			continue;
+		used += (size_t)snprintf(splits + used, sizeof splits - used, "%s%s/",
+		                         used ? ", " : "", e->d_name);
+		if (first[0] == '\0')
+			snprintf(first, sizeof first, "%s", sub);
+	}
+	if (d != NULL)
+		closedir(d);
+	if (splits[0] != '\0')
+		return err_set(err,
+		               "no COCO JSON file in %s itself; its subfolders %s hold one: "
+		               "open one of them, e.g. annotty %s",
+		               dir, splits, first);
+	return err_set(err, "no COCO JSON file in %s or %s/annotations", dir, dir);
+}
+
 int coco_find_in_dir(const char *dir, char *out, size_t outsz, struct err *err)
 {
 	char sub[PATH_MAX];
@@ -361,5 +389,5 @@ int coco_find_in_dir(const char *dir, char *out, size_t outsz, struct err *err)
 	found = find_in_one(sub, out, outsz, err);
 	if (found != 0)
 		return found < 0 ? -1 : 0;
-	return err_set(err, "no COCO JSON file in %s or %s/annotations", dir, dir);
+	return no_json_error(dir, err);
 }
