@@ -20,3 +20,8 @@ check_PROGRAMS += tests/render_frame.t
 tests_render_frame_t_SOURCES = tests/render_frame.c
 tests_render_frame_t_LDADD = $(TEST_LDADD)
 TESTS += tests/render_frame.t
+
+check_PROGRAMS += tests/render_kitty.t
+tests_render_kitty_t_SOURCES = tests/render_kitty.c
+tests_render_kitty_t_LDADD = $(TEST_LDADD)
+TESTS += tests/render_kitty.t

@@ -9,4 +9,7 @@ libannotty_a_SOURCES += \
 	src/render/decode_png.c \
 	src/render/overlay.c \
 	src/render/sixel.c \
-	src/render/blocks.c
+	src/render/blocks.c \
+	src/render/base64.c src/render/base64.h \
+	src/render/kitty.c \
+	src/render/iterm2.c

@@ -87,9 +87,29 @@ int render_encode_sixel(const struct image *img, int colors, struct buf *out, st
  * cols x (2 * rows) and emitted row by row, each row starting with a cursor move to
  * (top + r, left) (1-based terminal coordinates, CSI H), colours as 24-bit SGR when truecolor
  * is set, else as xterm 256-colour indexes; SGR only where a colour changes. Ends with SGR 0.
- * top and left are at least 1; cols and rows at most 1000. Fails like render_encode_sixel when
+ * top 0 means no cursor moves: the rows flow from the cursor, separated by newlines (for a
+ * pipe); otherwise top and left are at least 1. cols and rows at most 1000. Fails like render_encode_sixel when
  * the result would exceed out->max, leaving out as it was. */
 int render_encode_blocks(const struct image *img, int top, int left, int cols, int rows,
                          int truecolor, struct buf *out, struct err *err);
+
+/* ---- Kitty and iTerm2 ------------------------------------------------------------------- */
+
+/* Appends a kitty graphics frame that transmits and displays the image (a=T) as raw RGB
+ * (f=24,s=W,v=H) deflated with zlib (o=z), base64 in chunks of at most 4096 characters (m=1
+ * on all but the last; only the first carries the other keys), under image_id (i=, at least 1)
+ * so that a new frame with the same id replaces the old one; q=2 (no replies), sized to
+ * cols x rows cells (c=, r=, each 1..1000) with the cursor left where it was (C=1). Fails like
+ * render_encode_sixel when the result would exceed out->max, leaving out as it was. */
+int render_encode_kitty(const struct image *img, unsigned image_id, int cols, int rows,
+                        struct buf *out, struct err *err);
+/* Appends the command that deletes the image with that id and frees its data (a=d,d=I). */
+int render_kitty_delete(unsigned image_id, struct buf *out);
+
+/* Appends an iTerm2 inline image, OSC 1337 ; File=inline=1;size=N;width=cols;height=rows;
+ * preserveAspectRatio=1 : <base64 of a PNG> BEL, N being the PNG's byte count; cols and rows
+ * 1..1000. Fails like render_encode_sixel when the result would exceed out->max. */
+int render_encode_iterm2(const struct image *img, int cols, int rows, struct buf *out,
+                         struct err *err);
 
 #endif
