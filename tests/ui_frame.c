@@ -123,6 +123,15 @@ out:
 	buf_free(&out);
 }
 
+static int count_newlines(const struct buf *b)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < b->len; i++)
+		n += b->data[i] == '\n';
+	return n;
+}
+
 static void test_blocks(const struct asset_detail *a)
 {
 	struct frame_spec spec = sixel_spec();
@@ -143,6 +152,11 @@ static void test_blocks(const struct asset_detail *a)
 	is_int(col, 11 + (60 - 40) / 2, "centred horizontally in the pane");
 	ok(strstr((char *)out.data, "\xe2\x96\x80") != NULL, "draws upper half blocks");
 	ok(out.len > 4 && memcmp(out.data + out.len - 4, "\033[0m", 4) == 0, "resets attributes");
+	buf_reset(&out);
+	spec.inline_output = 1;
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "inline half-block frame builds");
+	ok(strchr((char *)out.data, 'H') == NULL, "inline output never moves the cursor");
+	is_int(count_newlines(&out), 15, "one line per text row of the image");
 	buf_free(&out);
 }
 

@@ -64,8 +64,12 @@ static int blocks_emit(const struct image *small, int top, int left, int truecol
 	for (int r = 0; r < small->h / 2; r++) {
 		const unsigned char *up = small->rgb + stride * (size_t)(2 * r);
 		const unsigned char *lo = up + stride;
-		if (buf_printf(out, "\033[%d;%dH", top + r, left) < 0)
+		/* top 0: the rows flow from the cursor, one line each (for output to a pipe) */
+		if (top > 0 ? buf_printf(out, "\033[%d;%dH", top + r, left) < 0
+		            : r > 0 && buf_puts(out, "\033[0m\n") < 0)
 			return -1;
+		if (top == 0)
+			pen.fg = pen.bg = -1; /* after SGR 0 every colour must be set again */
 		for (int c = 0; c < small->w; c++, up += 3, lo += 3)
 			if (blocks_cell(&pen, blocks_color(&pen, up), blocks_color(&pen, lo), out) <
 			    0)
@@ -83,8 +87,8 @@ int render_encode_blocks(const struct image *img, int top, int left, int cols, i
 
 	if (img == NULL || img->rgb == NULL)
 		return err_set(err, "blocks: no image");
-	if (cols < 1 || rows < 1 || cols > BLOCKS_MAX_CELLS || rows > BLOCKS_MAX_CELLS || top < 1 ||
-	    left < 1)
+	if (cols < 1 || rows < 1 || cols > BLOCKS_MAX_CELLS || rows > BLOCKS_MAX_CELLS || top < 0 ||
+	    (top > 0 && left < 1))
 		return err_set(err, "blocks: invalid area %dx%d at %d;%d", cols, rows, top, left);
 	if (render_resize(img, cols, 2 * rows, &small, err) < 0)
 		goto out;

@@ -72,6 +72,14 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 {
 	int cols, rows, top, left;
 
+	if (spec->inline_output && spec->mode == GRAPHICS_BLOCKS) {
+		if (render_encode_blocks(img, 0, 0, img->w, img->h / 2, spec->truecolor, out, err) <
+		    0)
+			return -1;
+		return buf_putc(out, '\n') < 0 ? err_set(err, "frame too large") : 0;
+	}
+	if (spec->inline_output)
+		return render_encode_sixel(img, 256, out, err);
 	if (spec->mode == GRAPHICS_BLOCKS) {
 		cols = img->w;
 		rows = (img->h + 1) / 2;

@@ -18,6 +18,7 @@ struct frame_spec {
 	int overlays;       /* draw the shapes */
 	int selected;       /* index of the selected shape, or -1 */
 	int sync_output;    /* wrap in mode 2026 */
+	int inline_output;  /* at the cursor, flowing down (no cursor save or positioning) */
 };
 
 struct frame_result {
@@ -27,7 +28,8 @@ struct frame_result {
 
 /* Appends to out the positioned bytes that draw the asset's image centred in the pane, or a
  * placeholder frame when the image cannot be read (res->problem says why). Fails only when no
- * frame at all can be made. */
+ * frame at all can be made. With inline_output, top and left are ignored: the image starts at
+ * the cursor and each half-block row ends with a newline. */
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
                 struct frame_result *res, struct err *err);
 
