@@ -1,5 +1,7 @@
-/* The command line: `annotty [SOURCE]` opens the TUI; `ls` and `export` are for scripts. */
+/* The command line: `annotty [SOURCE]` opens the TUI; `ls`, `export`, `show` and
+ * `doctor` are for scripts. */
 #include "cli.h"
+#include "cli_show.h"
 #include "api/backend.h"
 #include "cache/cache.h"
 #include "cache/sync.h"
@@ -27,6 +29,8 @@ struct options {
 	enum graphics_mode graphics;
 	int json;
 	int demo;
+	int width;
+	const char *asset;
 };
 
 /* An opened source: the cache and the dataset it holds. */
@@ -48,6 +52,9 @@ static void usage(FILE *out)
 	      "       annotty ls assets [--json] [--images DIR] SOURCE\n"
 	      "       annotty ls labels [--json] SOURCE\n"
 	      "       annotty export --format coco [--images DIR] SOURCE OUT.json\n"
+	      "       annotty show [--graphics=MODE] [--width PX] IMAGE\n"
+	      "       annotty show [--graphics=MODE] [--width PX] --asset NAME SOURCE\n"
+	      "       annotty doctor                  what annotty detects, its files\n"
 	      "\n"
 	      "SOURCE is a COCO JSON file or a folder holding one (or 'demo').\n"
 	      "\n"
@@ -56,6 +63,8 @@ static void usage(FILE *out)
 	      "  --graphics=MODE     sixel, blocks, none or auto (default; env ANNOTTY_GRAPHICS)\n"
 	      "  --json              machine-readable output (ls)\n"
 	      "  --format FORMAT     export format (coco)\n"
+	      "  --width PX          show: the image width in pixels (default: the terminal's)\n"
+	      "  --asset NAME        show: the asset of SOURCE with that filename\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       the version\n"
 	      "\n"
@@ -258,6 +267,9 @@ static int cmd_export(struct session *s, const char *out_path, struct err *err)
 		goto out;
 	if (backend_save(s->backend, doc, out_path, err) < 0)
 		goto out;
+	/* for a local dataset the export is where its edits go: they are no longer pending */
+	if (cache_outbox_mark_pushed(s->cache, s->dataset_id, NULL, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	dataset_doc_free(&doc);
@@ -319,6 +331,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"json", no_argument, NULL, 'j'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"demo", no_argument, NULL, 'd'},
+	    {"width", required_argument, NULL, 'w'},
+	    {"asset", required_argument, NULL, 'a'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"list-actions", no_argument, NULL, 'L'},
@@ -347,6 +361,16 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'd':
 			opt->demo = 1;
 			break;
+		case 'w':
+			opt->width = atoi(optarg);
+			if (opt->width < 16 || opt->width > 10000) {
+				fprintf(stderr, "annotty: --width takes 16 to 10000 pixels\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			opt->asset = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -366,7 +390,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 
 /* What the words after the options ask for. */
 struct command {
-	enum { CMD_TUI, CMD_LS_ASSETS, CMD_LS_LABELS, CMD_EXPORT } kind;
+	enum { CMD_TUI, CMD_LS_ASSETS, CMD_LS_LABELS, CMD_EXPORT, CMD_SHOW, CMD_DOCTOR } kind;
 	const char *source;
 	const char *out;
 };
@@ -392,6 +416,11 @@ static int parse_command(int argc, char **argv, const struct options *opt, struc
 		cmd->out = w[2];
 		return 0;
 	}
+	if (n >= 1 && (strcmp(w[0], "show") == 0 || strcmp(w[0], "doctor") == 0)) {
+		cmd->kind = w[0][0] == 's' ? CMD_SHOW : CMD_DOCTOR;
+		cmd->source = w[n - 1];
+		return n == (cmd->kind == CMD_SHOW ? 2 : 1) ? 0 : -1;
+	}
 	if (n > 1)
 		return -1;
 	cmd->kind = CMD_TUI;
@@ -405,6 +434,10 @@ static int run_command(const struct command *cmd, const struct options *opt, str
 	int rc = -1;
 
 	s.quiet = cmd->kind == CMD_TUI;
+	if (cmd->kind == CMD_DOCTOR)
+		return cli_doctor(opt->graphics, err);
+	if (cmd->kind == CMD_SHOW && opt->asset == NULL)
+		return cli_show_file(cmd->source, opt->graphics, opt->width, err);
 	if (session_open(&s, cmd->source, opt, err) < 0)
 		goto out;
 	switch (cmd->kind) {
@@ -416,6 +449,10 @@ static int run_command(const struct command *cmd, const struct options *opt, str
 		break;
 	case CMD_EXPORT:
 		rc = cmd_export(&s, cmd->out, err);
+		break;
+	case CMD_SHOW:
+		rc = cli_show_asset(s.cache, s.dataset_id, opt->asset, opt->graphics, opt->width,
+		                    err);
 		break;
 	default:
 		rc = cmd_tui(&s, opt, err);

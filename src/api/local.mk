@@ -8,4 +8,5 @@ libannotty_a_SOURCES += \
 	src/api/local/coco_find.c \
 	src/api/local/coco_keys.c \
 	src/api/local/coco_rle.c \
-	src/api/local/coco_write.c
+	src/api/local/coco_write.c \
+	src/api/version.c src/api/version.h

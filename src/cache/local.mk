@@ -11,4 +11,5 @@ libannotty_a_SOURCES += \
 	src/cache/outbox.c \
 	src/cache/undo.c \
 	src/cache/export.c \
-	src/cache/sync.c src/cache/sync.h
+	src/cache/sync.c src/cache/sync.h \
+	src/cache/version.c src/cache/version.h

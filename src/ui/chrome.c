@@ -138,8 +138,9 @@ void chrome_draw_status(struct app *app)
 		snprintf(filter, sizeof filter, "  filter %s%s (%d)", filter_labels[q->filter],
 		         q->filter_text, app->list.total);
 	if (app->pending_edits > 0)
-		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d unsaved edit%s",
-		         app->pending_edits, app->pending_edits == 1 ? "" : "s");
+		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d edit%s not %s yet",
+		         app->pending_edits, app->pending_edits == 1 ? "" : "s",
+		         strcmp(app->dataset.kind, "coco") == 0 ? "exported" : "synced");
 	if (app->screen == SCREEN_ASSET && app->asset_loaded)
 		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s  [%s]",
 		         review_status_name(app->asset.status), app->asset.width, app->asset.height,

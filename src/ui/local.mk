@@ -6,4 +6,5 @@ libannotty_a_SOURCES += \
 	src/ui/list.c \
 	src/ui/prompt.c \
 	src/ui/term.c src/ui/term.h \
+	src/ui/version.c src/ui/version.h \
 	src/ui/viewer.c

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Frame benchmark: annotty show against img2sixel and chafa on the same inputs at the same
+# width, runs alternated, the median of N each. Prints figures; never fails on a time.
+# Usage: bench/frame.sh [ANNOTTY]   (N=7 by default; set N to change)
+set -u
+ANNOTTY=${1:-${ANNOTTY:-./annotty}}
+N=${N:-7}
+W=1000
+command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is needed to time runs; skipped"; exit 0; }
+command -v convert >/dev/null 2>&1 || { echo "bench: ImageMagick convert is needed to make inputs; skipped"; exit 0; }
+
+D=$(mktemp -d "${TMPDIR:-/tmp}/annotty-bench.XXXXXX")
+trap 'rm -rf "$D"' EXIT
+export XDG_CACHE_HOME="$D/cache" XDG_DATA_HOME="$D/data"
+unset ANNOTTY_CACHE ANNOTTY_GRAPHICS
+
+echo "bench: making inputs in $D"
+convert -size 4000x3000 gradient:steelblue-orange -attenuate 0.4 +noise Gaussian -quality 90 "$D/big.jpg"
+convert -size 1920x1080 gradient:darkgreen-khaki -attenuate 0.4 +noise Gaussian -quality 90 "$D/mid.jpg"
+convert -size 1920x1080 gradient:navy-pink -attenuate 0.4 +noise Gaussian "$D/mid.png"
+
+# A COCO file with 50 boxes on the big image, on a 10 x 5 grid.
+{
+	printf '{"images": [{"id": 1, "file_name": "big.jpg", "width": 4000, "height": 3000}],\n'
+	printf ' "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "person"}],\n'
+	printf ' "annotations": ['
+	i=0
+	while [ $i -lt 50 ]; do
+		x=$(( (i % 10) * 390 + 20 )); y=$(( (i / 10) * 580 + 30 ))
+		[ $i -gt 0 ] && printf ','
+		printf '\n  {"id": %d, "image_id": 1, "category_id": %d, "bbox": [%d, %d, 300, 450]}' \
+			$((i + 1)) $((i % 2 + 1)) $x $y
+		i=$((i + 1))
+	done
+	printf ']}\n'
+} > "$D/big.json"
+
+img2sixel=$(command -v img2sixel || true)
+chafa=$(command -v chafa || true)
+[ -n "$img2sixel" ] || echo "bench: img2sixel is not installed; its column is skipped"
+[ -n "$chafa" ] || echo "bench: chafa is not installed; its column is skipped"
+
+python3 - "$ANNOTTY" "$D" "$N" "$W" "$img2sixel" "$chafa" <<'PY'
+import os, statistics, subprocess, sys, time
+annotty, d, n, w, img2sixel, chafa = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+cases = [
+    ("4000x3000 JPEG, 50 boxes", "big.jpg",
+     [annotty, "show", "--graphics=sixel", "--width", str(w), os.path.join(d, "big.json"), "--asset", "big.jpg"]),
+    ("1920x1080 JPEG", "mid.jpg",
+     [annotty, "show", "--graphics=sixel", "--width", str(w), os.path.join(d, "mid.jpg")]),
+    ("1920x1080 PNG", "mid.png",
+     [annotty, "show", "--graphics=sixel", "--width", str(w), os.path.join(d, "mid.png")]),
+]
+
+def run(cmd):
+    t = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    ms = (time.perf_counter() - t) * 1000
+    return ms, len(p.stdout), p.returncode
+
+def peak_rss(cmd):
+    if os.access("/usr/bin/time", os.X_OK):
+        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        return int(p.stderr.strip().splitlines()[-1]), "/usr/bin/time"
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "getrusage (max of children)"
+
+for title, name, cmd in cases:
+    path = os.path.join(d, name)
+    tools = [("annotty", cmd)]
+    if img2sixel:
+        tools.append(("img2sixel", [img2sixel, "-w", str(w), path]))
+    if chafa:
+        # chafa assumes 8-pixel-wide cells when it cannot ask the terminal
+        tools.append(("chafa", [chafa, "-f", "sixel", "-s", "%dx" % (w // 8), path]))
+    for _, c in tools:  # warm up: caches, the annotty import of the JSON
+        run(c)
+    times = {t: [] for t, _ in tools}
+    size = {}
+    for _ in range(n):
+        for t, c in tools:
+            ms, nbytes, rc = run(c)
+            if rc != 0:
+                print("bench: %s exited %d" % (t, rc))
+            times[t].append(ms)
+            size[t] = nbytes
+    med = {t: statistics.median(v) for t, v in times.items()}
+    print("\n%s, %d px wide, median of %d" % (title, w, n))
+    print("  %-10s %9s %11s" % ("tool", "ms", "bytes"))
+    for t, _ in tools:
+        print("  %-10s %9.1f %11d" % (t, med[t], size[t]))
+    for ref in ("img2sixel", "chafa"):
+        if ref in med and med[ref] > 0 and size[ref] > 0:
+            print("  annotty/%-9s time %.2f  bytes %.2f" % (ref, med["annotty"] / med[ref],
+                                                         size["annotty"] / size[ref]))
+    kb, how = peak_rss(cmd)
+    print("  annotty peak RSS: %d KiB (%s)" % (kb, how))
+PY
+echo
+echo "bench: done (figures only; nothing here fails on a time)"

@@ -1,0 +1,339 @@
+/* `annotty show` and `annotty doctor`: one frame on stdout through the TUI's own frame path,
+ * and a report of what annotty sees. */
+#include "cli_show.h"
+#include "api/version.h"
+#include "cache/cache.h"
+#include "cache/version.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/imgprobe.h"
+#include "core/paths.h"
+#include "core/str.h"
+#include "demo/demo.h"
+#include "render/render.h"
+#include "ui/frame.h"
+#include "ui/version.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define SHOW_MAX_BYTES  ((size_t)32 << 20)
+#define SHOW_DETECT_MS  300
+#define SHOW_PAGE       16
+#define SHOW_MAX_COLS   1000
+#define SHOW_DEFAULT_PX 800
+#define DEFAULT_CELL_W  10
+#define DEFAULT_CELL_H  20
+
+/* The pane width in pixels: what the terminal reports, else 800. */
+static int show_default_width(const struct term_caps *caps)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+		return SHOW_DEFAULT_PX;
+	if (ws.ws_xpixel > 0)
+		return ws.ws_xpixel;
+	return caps->cell_w > 0 ? ws.ws_col * caps->cell_w : SHOW_DEFAULT_PX;
+}
+
+static int clamp_int(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Sixel frames are sized in pixels (one "cell" per pixel); half-block frames in cells, one
+ * pixel per column and two per row. */
+static int show_spec(enum graphics_mode graphics, int width, const struct term_caps *caps,
+                     int src_w, int src_h, struct frame_spec *spec, struct err *err)
+{
+	int64_t w = width > 0 ? width : show_default_width(caps);
+
+	memset(spec, 0, sizeof *spec);
+	spec->mode = term_choose_graphics(graphics, caps);
+	if (spec->mode == GRAPHICS_NONE)
+		return err_set(err, "there is nothing to show with --graphics=none");
+	spec->top = spec->left = 1;
+	spec->overlays = 1;
+	spec->selected = -1;
+	spec->truecolor = caps->truecolor;
+	spec->inline_output = 1;
+	if (spec->mode == GRAPHICS_SIXEL) {
+		spec->cell_w = spec->cell_h = 1;
+		spec->cols = (int)w;
+		spec->rows = clamp_int((int)((w * src_h + src_w - 1) / src_w), 2, RENDER_MAX_SIDE);
+		return 0;
+	}
+	spec->cols = clamp_int((int)(w / (caps->cell_w > 0 ? caps->cell_w : DEFAULT_CELL_W)), 2,
+	                       SHOW_MAX_COLS);
+	spec->rows = clamp_int((int)(((int64_t)spec->cols * src_h + src_w) / (2 * (int64_t)src_w)),
+	                       1, SHOW_MAX_COLS);
+	return 0;
+}
+
+static int show_emit(const struct asset_detail *d, enum graphics_mode graphics, int width,
+                     int src_w, int src_h, struct err *err)
+{
+	struct term_caps caps;
+	struct frame_spec spec;
+	struct frame_result res;
+	struct buf out;
+	int rc = -1;
+
+	term_detect(STDOUT_FILENO, SHOW_DETECT_MS, &caps);
+	buf_init(&out, caps.in_tmux ? RENDER_MAX_FRAME_BYTES : SHOW_MAX_BYTES);
+	if (show_spec(graphics, width, &caps, src_w, src_h, &spec, err) < 0)
+		goto out;
+	if (frame_build(d, &spec, &out, &res, err) < 0)
+		goto out;
+	if (res.problem[0] != '\0') {
+		err_set(err, "%s", res.problem);
+		goto out;
+	}
+	if (term_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
+		err_set(err, "cannot write the image to stdout");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&out);
+	return rc;
+}
+
+/* The source's size as the shapes see it (after EXIF orientation). */
+static int show_source_size(const char *path, int *w, int *h, struct err *err)
+{
+	struct image_probe probe;
+
+	if (!paths_is_file(path))
+		return err_set(err, "no such image file: %s", path);
+	if (imgprobe_file(path, &probe, err) < 0)
+		return err_wrap(err, "%s", path);
+	*w = probe.orientation >= 5 ? probe.height : probe.width;
+	*h = probe.orientation >= 5 ? probe.width : probe.height;
+	return 0;
+}
+
+int cli_show_file(const char *path, enum graphics_mode graphics, int width, struct err *err)
+{
+	struct asset_detail d;
+
+	memset(&d, 0, sizeof d);
+	if (strlen(path) >= sizeof d.path)
+		return err_set(err, "the image path is too long");
+	if (show_source_size(path, &d.width, &d.height, err) < 0)
+		return -1;
+	str_copy(d.filename, path, sizeof d.filename);
+	str_copy(d.path, path, sizeof d.path);
+	d.id = -1;
+	return show_emit(&d, graphics, width, d.width, d.height, err);
+}
+
+/* The asset whose filename is exactly name (the filter narrows, the comparison decides). */
+static int show_find_asset(struct cache *cache, int64_t dataset_id, const char *name, int64_t *id,
+                           struct err *err)
+{
+	struct asset_query q = {.dataset_id = dataset_id, .filter = FILTER_FILENAME};
+	struct asset_cursor from = {0};
+	struct asset_row rows[SHOW_PAGE];
+	int n;
+
+	str_copy(q.filter_text, name, sizeof q.filter_text);
+	do {
+		if (cache_assets_page(cache, &q, &from, 0, rows, SHOW_PAGE, &n, err) < 0)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			if (strcmp(rows[i].filename, name) == 0) {
+				*id = rows[i].id;
+				return 0;
+			}
+		}
+		if (n > 0)
+			from = rows[n - 1].cursor;
+	} while (n == SHOW_PAGE);
+	return err_set(err, "no asset named %s in the dataset", name);
+}
+
+int cli_show_asset(struct cache *cache, int64_t dataset_id, const char *name,
+                   enum graphics_mode graphics, int width, struct err *err)
+{
+	struct asset_detail d;
+	int64_t id = 0;
+	int src_w, src_h, rc = -1;
+
+	memset(&d, 0, sizeof d);
+	if (show_find_asset(cache, dataset_id, name, &id, err) < 0)
+		return -1;
+	if (cache_asset_get(cache, id, &d, err) < 0)
+		return -1;
+	if (d.path[0] == '\0') {
+		err_set(err, "the image of %s is not on disk", name);
+		goto out;
+	}
+	if (show_source_size(d.path, &src_w, &src_h, err) < 0)
+		goto out;
+	rc = show_emit(&d, graphics, width, src_w, src_h, err);
+out:
+	cache_asset_detail_free(&d);
+	return rc;
+}
+
+/* ---- doctor ------------------------------------------------------------------------------- */
+
+static const char *yes_no(int v)
+{
+	return v ? "yes" : "no";
+}
+
+/* Prints "  key: value" with the value made safe (it may come from the environment). */
+static void doctor_line(const char *key, const char *value)
+{
+	char clean[PATH_MAX * 2];
+
+	printf("  %-20s %s\n", key, str_sanitize(value, clean, sizeof clean));
+}
+
+static void doctor_cell_size(const struct term_caps *caps)
+{
+	struct winsize ws;
+	char text[128];
+
+	if (caps->cell_w <= 0)
+		snprintf(text, sizeof text, "unknown (%dx%d assumed)", DEFAULT_CELL_W,
+		         DEFAULT_CELL_H);
+	else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_xpixel > 0 && ws.ws_col > 0)
+		snprintf(text, sizeof text, "%dx%d pixels (from TIOCGWINSZ)", caps->cell_w,
+		         caps->cell_h);
+	else
+		snprintf(text, sizeof text, "%dx%d pixels (from the CSI 16 t reply)", caps->cell_w,
+		         caps->cell_h);
+	doctor_line("cell size:", text);
+}
+
+static void doctor_terminal(const struct term_caps *caps, int tty)
+{
+	const char *term = getenv("TERM");
+
+	puts("terminal");
+	doctor_line("stdout:", tty ? "a terminal" : "not a terminal (nothing was asked)");
+	doctor_line("TERM:", term != NULL ? term : "(unset)");
+	doctor_line("DA1 attributes:", caps->da1[0] ? caps->da1 : "(no answer)");
+	doctor_line("sixel:", yes_no(caps->sixel));
+	doctor_cell_size(caps);
+	doctor_line("truecolor:", yes_no(caps->truecolor));
+	doctor_line("tmux:", yes_no(caps->in_tmux));
+	doctor_line("synchronized output:", yes_no(caps->sync_output));
+}
+
+/* What was asked for: --graphics, else ANNOTTY_GRAPHICS, else auto. */
+static enum graphics_mode doctor_wanted(enum graphics_mode flag, const char **why)
+{
+	const char *env = getenv("ANNOTTY_GRAPHICS");
+	enum graphics_mode mode;
+
+	*why = "asked for with --graphics";
+	if (flag != GRAPHICS_AUTO)
+		return flag;
+	*why = "asked for with ANNOTTY_GRAPHICS";
+	if (env != NULL && env[0] != '\0' && graphics_mode_parse(env, &mode) == 0 &&
+	    mode != GRAPHICS_AUTO)
+		return mode;
+	*why = NULL;
+	return GRAPHICS_AUTO;
+}
+
+static const char *doctor_sixel_reason(const struct term_caps *caps, int tty)
+{
+	if (!tty)
+		return "not offered: stdout is not a terminal";
+	if (caps->da1[0] == '\0')
+		return "not offered: the terminal did not answer DA1";
+	return caps->sixel ? "usable: DA1 lists attribute 4"
+	                   : "not offered: DA1 does not list attribute 4";
+}
+
+static void doctor_graphics(enum graphics_mode flag, const struct term_caps *caps, int tty)
+{
+	const char *why;
+	enum graphics_mode wanted = doctor_wanted(flag, &why);
+	enum graphics_mode chosen = term_choose_graphics(wanted, caps);
+	char text[256];
+
+	if (why == NULL)
+		why = caps->sixel ? "auto: the terminal offers sixel"
+		                  : "auto: no sixel, so half-blocks";
+	snprintf(text, sizeof text, "%s (%s)", graphics_mode_name(chosen), why);
+	puts("graphics");
+	doctor_line("chosen:", text);
+	doctor_line("sixel:", doctor_sixel_reason(caps, tty));
+	doctor_line("blocks:", "usable everywhere (the fallback without sixel)");
+	doctor_line("none:", "only when asked for (no image, text only)");
+}
+
+static int doctor_cache(char *db, size_t dbsz, struct err *err)
+{
+	struct cache *cache = NULL;
+	char text[PATH_MAX + 64];
+
+	if (paths_cache_db(db, dbsz, err) < 0)
+		return -1;
+	if (!paths_is_file(db)) {
+		snprintf(text, sizeof text, "%s (not created yet)", db);
+	} else if (cache_open(db, &cache, err) < 0) {
+		snprintf(text, sizeof text, "%s (cannot open: %s)", db, err->msg);
+	} else {
+		snprintf(text, sizeof text, "%s (schema version %d)", db,
+		         cache_schema_version(cache));
+		cache_close(&cache);
+	}
+	doctor_line("cache:", text);
+	return 0;
+}
+
+static int doctor_paths(struct err *err)
+{
+	char db[PATH_MAX], dir[PATH_MAX], text[PATH_MAX + 64];
+	char *slash;
+
+	puts("files");
+	if (doctor_cache(db, sizeof db, err) < 0)
+		return -1;
+	slash = strrchr(db, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	snprintf(text, sizeof text, "%s/annotty.log", slash != NULL ? db : ".");
+	doctor_line("log:", text);
+	if (paths_data_dir("demo", dir, sizeof dir, err) < 0)
+		return -1;
+	snprintf(text, sizeof text, "%s (%s)", dir,
+	         demo_is_complete(dir) ? "generated" : "not generated yet");
+	doctor_line("demo:", text);
+	return 0;
+}
+
+static void doctor_libraries(void)
+{
+	puts("libraries");
+	doctor_line("annotty:", PACKAGE_VERSION);
+	doctor_line("curses:", ui_curses_version());
+	doctor_line("libcurl:", api_curl_version());
+	doctor_line("SQLite:", cache_sqlite_version());
+}
+
+int cli_doctor(enum graphics_mode wanted, struct err *err)
+{
+	struct term_caps caps;
+	int tty = isatty(STDOUT_FILENO);
+
+	term_detect(STDOUT_FILENO, SHOW_DETECT_MS, &caps);
+	doctor_terminal(&caps, tty);
+	doctor_graphics(wanted, &caps, tty);
+	if (doctor_paths(err) < 0)
+		return -1;
+	doctor_libraries();
+	return fflush(stdout) == 0 ? 0 : err_set(err, "cannot write to stdout");
+}
