@@ -60,7 +60,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "options:\n"
 	      "  --images DIR        where the images are, when not beside the JSON\n"
-	      "  --graphics=MODE     sixel, blocks, none or auto (default; env ANNOTTY_GRAPHICS)\n"
+	      "  --graphics=MODE     sixel, kitty, iterm2, blocks, none or auto (env "
+	      "ANNOTTY_GRAPHICS)\n"
 	      "  --json              machine-readable output (ls)\n"
 	      "  --format FORMAT     export format (coco)\n"
 	      "  --width PX          show: the image width in pixels (default: the terminal's)\n"
@@ -308,7 +309,8 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 		return -1;
 	if (wanted == GRAPHICS_AUTO && env != NULL && env[0] != '\0' &&
 	    graphics_mode_parse(env, &wanted) < 0)
-		return err_set(err, "ANNOTTY_GRAPHICS must be sixel, blocks, none or auto");
+		return err_set(
+		    err, "ANNOTTY_GRAPHICS must be sixel, kitty, iterm2, blocks, none or auto");
 	term_detect(STDOUT_FILENO, 400, &app.caps);
 	app.graphics = term_choose_graphics(wanted, &app.caps);
 	log_msg(LOG_INFO, "terminal: DA1 %s, sixel %d, cell %dx%d, graphics %s", app.caps.da1,
@@ -347,8 +349,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'g':
 			if (graphics_mode_parse(optarg, &opt->graphics) < 0) {
-				fprintf(stderr,
-				        "annotty: --graphics takes sixel, blocks, none or auto\n");
+				fprintf(stderr, "annotty: --graphics takes sixel, kitty, iterm2, "
+				                "blocks, none or auto\n");
 				return EXIT_USAGE;
 			}
 			break;

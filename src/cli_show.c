@@ -62,7 +62,7 @@ static int show_spec(enum graphics_mode graphics, int width, const struct term_c
 	spec->selected = -1;
 	spec->truecolor = caps->truecolor;
 	spec->inline_output = 1;
-	if (spec->mode == GRAPHICS_SIXEL) {
+	if (graphics_mode_has_pixels(spec->mode)) {
 		spec->cell_w = spec->cell_h = 1;
 		spec->cols = (int)w;
 		spec->rows = clamp_int((int)((w * src_h + src_w - 1) / src_w), 2, RENDER_MAX_SIDE);
@@ -223,6 +223,8 @@ static void doctor_terminal(const struct term_caps *caps, int tty)
 	doctor_line("TERM:", term != NULL ? term : "(unset)");
 	doctor_line("DA1 attributes:", caps->da1[0] ? caps->da1 : "(no answer)");
 	doctor_line("sixel:", yes_no(caps->sixel));
+	doctor_line("kitty:", yes_no(caps->kitty));
+	doctor_line("iterm2:", yes_no(caps->iterm2));
 	doctor_cell_size(caps);
 	doctor_line("truecolor:", yes_no(caps->truecolor));
 	doctor_line("tmux:", yes_no(caps->in_tmux));
@@ -270,7 +272,13 @@ static void doctor_graphics(enum graphics_mode flag, const struct term_caps *cap
 	puts("graphics");
 	doctor_line("chosen:", text);
 	doctor_line("sixel:", doctor_sixel_reason(caps, tty));
-	doctor_line("blocks:", "usable everywhere (the fallback without sixel)");
+	doctor_line("kitty:", caps->kitty
+	                          ? (caps->in_tmux ? "answered, but tmux does not pass it through"
+	                                           : "usable: answered the graphics query")
+	                          : "not offered: no answer to the graphics query");
+	doctor_line("iterm2:", caps->iterm2 ? "usable: TERM_PROGRAM or LC_TERMINAL says so"
+	                                    : "not offered: the environment does not say iTerm2");
+	doctor_line("blocks:", "usable everywhere (the fallback)");
 	doctor_line("none:", "only when asked for (no image, text only)");
 }
 

@@ -160,6 +160,28 @@ static void test_blocks(const struct asset_detail *a)
 	buf_free(&out);
 }
 
+static void test_kitty_iterm2(const struct asset_detail *a)
+{
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+
+	buf_init(&out, 1u << 20);
+	spec.mode = GRAPHICS_KITTY;
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "kitty frame builds");
+	ok(memcmp(out.data, "\0337\033[2;1H\033_G", 11) == 0, "kitty image placed at the pane");
+	ok(strstr((char *)out.data, "a=T") && strstr((char *)out.data, "i=7,"),
+	   "transmits and shows with the screen's reused image id");
+	ok(strstr((char *)out.data, "c=40,r=15") != NULL, "sized to the 40x15 cell pane");
+	buf_reset(&out);
+	spec.mode = GRAPHICS_ITERM2;
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "iTerm2 frame builds");
+	ok(strstr((char *)out.data, "\033]1337;File=inline=1;") != NULL, "as an inline file");
+	ok(memcmp(out.data + out.len - 2, "\0338", 2) == 0, "restores the cursor");
+	buf_free(&out);
+}
+
 static void test_broken(struct asset_detail *a)
 {
 	struct frame_spec spec = sixel_spec();
@@ -196,6 +218,7 @@ int main(void)
 	make_asset(&a, &box, labels, "grey.jpg");
 	test_sixel(&a);
 	test_blocks(&a);
+	test_kitty_iterm2(&a);
 	test_broken(&a);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -88,8 +88,8 @@ int render_encode_sixel(const struct image *img, int colors, struct buf *out, st
  * (top + r, left) (1-based terminal coordinates, CSI H), colours as 24-bit SGR when truecolor
  * is set, else as xterm 256-colour indexes; SGR only where a colour changes. Ends with SGR 0.
  * top 0 means no cursor moves: the rows flow from the cursor, separated by newlines (for a
- * pipe); otherwise top and left are at least 1. cols and rows at most 1000. Fails like render_encode_sixel when
- * the result would exceed out->max, leaving out as it was. */
+ * pipe); otherwise top and left are at least 1. cols and rows at most 1000. Fails like
+ * render_encode_sixel when the result would exceed out->max, leaving out as it was. */
 int render_encode_blocks(const struct image *img, int top, int left, int cols, int rows,
                          int truecolor, struct buf *out, struct err *err);
 

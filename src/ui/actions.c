@@ -324,7 +324,7 @@ static int act_graphics(struct app *app, const char *arg)
 	enum graphics_mode mode;
 
 	if (arg == NULL || graphics_mode_parse(arg, &mode) < 0) {
-		app_error(app, "graphics takes sixel, blocks, none or auto");
+		app_error(app, "graphics takes sixel, kitty, iterm2, blocks, none or auto");
 		return UI_REDRAW;
 	}
 	app->graphics = term_choose_graphics(mode, &app->caps);
@@ -444,7 +444,7 @@ static const struct action action_table[] = {
      BOTH,
      TAKES_ARG,
      "mode",
-     "image output: sixel, blocks, none, auto",
+     "image output: sixel, kitty, iterm2, blocks, none, auto",
      act_graphics},
 };
 
@@ -546,7 +546,7 @@ static int add_candidate(char (*out)[128], int max, int n, const char *cand, con
 static int complete_argument(struct app *app, const char *cmd, const char *prefix, char (*out)[128],
                              int max)
 {
-	static const char *const modes[] = {"sixel", "blocks", "none", "auto"};
+	static const char *const modes[] = {"sixel", "kitty", "iterm2", "blocks", "none", "auto"};
 	char tags[64][128];
 	int n = 0, ntags = 0;
 
@@ -554,7 +554,7 @@ static int complete_argument(struct app *app, const char *cmd, const char *prefi
 		for (int i = 0; i < SORT_COUNT; i++)
 			n = add_candidate(out, max, n, sort_names[i], prefix);
 	if (strcmp(cmd, "graphics") == 0)
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 6; i++)
 			n = add_candidate(out, max, n, modes[i], prefix);
 	if (strcmp(cmd, "tag") == 0 &&
 	    cache_tags_list(app->cache, app->dataset_id, tags, 64, &ntags, NULL) == 0)

@@ -4,6 +4,8 @@
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/log.h"
+#include "render/render.h"
+#include "ui/frame.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -56,6 +58,17 @@ static void draw_too_small(struct app *app)
 	mvprintw(2, 0, "have %dx%d", app->cols, app->rows);
 }
 
+/* Kitty keeps images on a layer of their own that text does not erase. */
+static void kitty_delete_image(struct app *app)
+{
+	struct buf b;
+
+	buf_init(&b, 256);
+	if (render_kitty_delete(FRAME_KITTY_IMAGE_ID, &b) == 0)
+		term_write_all(app->tty_fd, b.data, b.len);
+	buf_free(&b);
+}
+
 /* Forgets the image when it is about to be covered or must be replaced: the pane's lines are
  * marked for a full repaint, which erases the old pixels. */
 static void pane_invalidate(struct app *app)
@@ -66,6 +79,8 @@ static void pane_invalidate(struct app *app)
 		return;
 	viewer_pane(app, &top, &left, &rows, &cols);
 	wredrawln(stdscr, top, rows);
+	if (app->graphics == GRAPHICS_KITTY)
+		kitty_delete_image(app);
 	app->image_on_screen = 0;
 }
 
@@ -266,6 +281,8 @@ int app_run(struct app *app)
 	app_reload_pending(app);
 	curses_start(app);
 	rc = loop(app, wake_fd);
+	if (app->graphics == GRAPHICS_KITTY && app->image_on_screen)
+		kitty_delete_image(app);
 	viewer_close(app);
 	buf_free(&app->frame.bytes);
 	endwin();

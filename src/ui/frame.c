@@ -18,7 +18,7 @@
  * pixel per column and two per row. */
 static void frame_target(const struct frame_spec *spec, int *w, int *h)
 {
-	if (spec->mode == GRAPHICS_SIXEL) {
+	if (graphics_mode_has_pixels(spec->mode)) {
 		*w = spec->cols * (spec->cell_w > 0 ? spec->cell_w : 10);
 		*h = spec->rows * (spec->cell_h > 0 ? spec->cell_h : 20);
 	} else {
@@ -55,8 +55,8 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 	style.scale_x = (double)img->w / src_w;
 	style.scale_y = (double)img->h / src_h;
 	style.fill_alpha = 48;
-	style.show_caption = spec->mode == GRAPHICS_SIXEL;
-	style.line_width = spec->mode == GRAPHICS_SIXEL ? 0 : 1;
+	style.show_caption = graphics_mode_has_pixels(spec->mode);
+	style.line_width = graphics_mode_has_pixels(spec->mode) ? 0 : 1;
 	for (int i = 0; i < asset->nshapes && n < (int)(sizeof items / sizeof items[0]); i++) {
 		items[n].shape = &asset->shapes[i];
 		items[n].rgb = palette_rgb(asset->shapes[i].label);
@@ -67,10 +67,25 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 	render_overlay(img, items, n, &style);
 }
 
+/* The image in one of the pixel protocols, covering cols x rows cells. */
+static int frame_encode_pixels(const struct image *img, const struct frame_spec *spec, int cols,
+                               int rows, struct buf *out, struct err *err)
+{
+	switch (spec->mode) {
+	case GRAPHICS_KITTY:
+		return render_encode_kitty(img, FRAME_KITTY_IMAGE_ID, cols, rows, out, err);
+	case GRAPHICS_ITERM2:
+		return render_encode_iterm2(img, cols, rows, out, err);
+	default:
+		return render_encode_sixel(img, 256, out, err);
+	}
+}
+
 static int frame_encode(const struct image *img, const struct frame_spec *spec, struct buf *out,
                         struct err *err)
 {
-	int cols, rows, top, left;
+	int cw = spec->cell_w > 0 ? spec->cell_w : 10, ch = spec->cell_h > 0 ? spec->cell_h : 20;
+	int cols = (img->w + cw - 1) / cw, rows = (img->h + ch - 1) / ch, top, left;
 
 	if (spec->inline_output && spec->mode == GRAPHICS_BLOCKS) {
 		if (render_encode_blocks(img, 0, 0, img->w, img->h / 2, spec->truecolor, out, err) <
@@ -79,7 +94,7 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 		return buf_putc(out, '\n') < 0 ? err_set(err, "frame too large") : 0;
 	}
 	if (spec->inline_output)
-		return render_encode_sixel(img, 256, out, err);
+		return frame_encode_pixels(img, spec, cols, rows, out, err);
 	if (spec->mode == GRAPHICS_BLOCKS) {
 		cols = img->w;
 		rows = (img->h + 1) / 2;
@@ -87,11 +102,10 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 		left = spec->left + (spec->cols - cols) / 2;
 		return render_encode_blocks(img, top, left, cols, rows, spec->truecolor, out, err);
 	}
-	cols = (img->w + spec->cell_w - 1) / (spec->cell_w > 0 ? spec->cell_w : 10);
 	left = spec->left + (spec->cols - cols) / 2;
 	if (buf_printf(out, "\0337\033[%d;%dH", spec->top, left > 0 ? left : 1) < 0)
 		return err_set(err, "frame too large");
-	if (render_encode_sixel(img, 256, out, err) < 0)
+	if (frame_encode_pixels(img, spec, cols, rows, out, err) < 0)
 		return -1;
 	if (buf_puts(out, "\0338") < 0)
 		return err_set(err, "frame too large");

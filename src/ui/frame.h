@@ -9,6 +9,9 @@
 struct buf;
 struct err;
 
+/* The kitty image id the asset screen reuses, so that each frame replaces the last. */
+#define FRAME_KITTY_IMAGE_ID 7
+
 struct frame_spec {
 	enum graphics_mode mode; /* GRAPHICS_SIXEL or GRAPHICS_BLOCKS */
 	int top, left;           /* the pane, in 1-based terminal cells */

@@ -14,16 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const graphics_names[] = {"auto", "sixel", "blocks", "none"};
+static const char *const graphics_names[GRAPHICS_MODE_COUNT] = {"auto", "sixel", "blocks",
+                                                                "none", "kitty", "iterm2"};
 
 const char *graphics_mode_name(enum graphics_mode mode)
 {
-	return (unsigned)mode < 4 ? graphics_names[mode] : "auto";
+	return (unsigned)mode < GRAPHICS_MODE_COUNT ? graphics_names[mode] : "auto";
 }
 
 int graphics_mode_parse(const char *name, enum graphics_mode *out)
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < GRAPHICS_MODE_COUNT; i++) {
 		if (strcasecmp(name, graphics_names[i]) == 0) {
 			*out = (enum graphics_mode)i;
 			return 0;
@@ -144,9 +145,24 @@ static void cell_size_from_winsize(int fd, struct term_caps *caps)
 	}
 }
 
+int graphics_mode_has_pixels(enum graphics_mode mode)
+{
+	return mode == GRAPHICS_SIXEL || mode == GRAPHICS_KITTY || mode == GRAPHICS_ITERM2;
+}
+
+static int env_says_iterm2(void)
+{
+	const char *program = getenv("TERM_PROGRAM"), *lc = getenv("LC_TERMINAL");
+
+	return (program != NULL &&
+	        (strcmp(program, "iTerm.app") == 0 || strcmp(program, "WezTerm") == 0)) ||
+	       (lc != NULL && strcmp(lc, "iTerm2") == 0);
+}
+
 void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 {
-	static const char query[] = "\033[16t\033[?2026$p\033[c";
+	static const char query[] = "\033[16t\033[?2026$p"
+	                            "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\\033[c";
 	const char *colorterm = getenv("COLORTERM");
 	struct termios saved, raw;
 	char replies[1024];
@@ -156,6 +172,7 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 	caps->truecolor = colorterm != NULL && (strstr(colorterm, "truecolor") != NULL ||
 	                                        strstr(colorterm, "24bit") != NULL);
 	cell_size_from_winsize(fd, caps);
+	caps->iterm2 = env_says_iterm2();
 	if (!isatty(fd) || tcgetattr(fd, &saved) < 0)
 		return;
 	raw = saved;
@@ -170,6 +187,7 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 		if (caps->cell_w == 0)
 			parse_cell_size(replies, caps);
 		parse_sync_mode(replies, caps);
+		caps->kitty = strstr(replies, "\033_Gi=31;OK") != NULL;
 	}
 	tcsetattr(fd, TCSANOW, &saved);
 }
@@ -178,7 +196,15 @@ enum graphics_mode term_choose_graphics(enum graphics_mode wanted, const struct 
 {
 	if (wanted != GRAPHICS_AUTO)
 		return wanted;
-	return caps->sixel ? GRAPHICS_SIXEL : GRAPHICS_BLOCKS;
+	/* kitty's protocol is the cheapest to draw where it exists; tmux passes none of the
+	 * pixel protocols through unless configured, so it gets half-blocks */
+	if (caps->kitty && !caps->in_tmux)
+		return GRAPHICS_KITTY;
+	if (caps->sixel)
+		return GRAPHICS_SIXEL;
+	if (caps->iterm2 && !caps->in_tmux)
+		return GRAPHICS_ITERM2;
+	return GRAPHICS_BLOCKS;
 }
 
 /* ---- signals ------------------------------------------------------------------------------ */

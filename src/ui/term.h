@@ -5,10 +5,20 @@
 
 #include <stddef.h>
 
-enum graphics_mode { GRAPHICS_AUTO = 0, GRAPHICS_SIXEL, GRAPHICS_BLOCKS, GRAPHICS_NONE };
+enum graphics_mode {
+	GRAPHICS_AUTO = 0,
+	GRAPHICS_SIXEL,
+	GRAPHICS_BLOCKS,
+	GRAPHICS_NONE,
+	GRAPHICS_KITTY,
+	GRAPHICS_ITERM2,
+	GRAPHICS_MODE_COUNT
+};
 
 struct term_caps {
 	int sixel;     /* primary device attributes listed 4 */
+	int kitty;     /* answered the kitty graphics query */
+	int iterm2;    /* says it is iTerm2 or WezTerm (TERM_PROGRAM, LC_TERMINAL) */
 	int truecolor; /* COLORTERM says truecolor/24bit */
 	int in_tmux;
 	int cell_w; /* pixels per cell; 0 when unknown */
@@ -18,6 +28,8 @@ struct term_caps {
 };
 
 const char *graphics_mode_name(enum graphics_mode mode);
+/* Sixel, kitty and iTerm2 draw real pixels; half-blocks draw two per cell. */
+int graphics_mode_has_pixels(enum graphics_mode mode);
 int graphics_mode_parse(const char *name, enum graphics_mode *out);
 
 /* Asks the terminal on fd (in one batch ending with primary device attributes) and reads the
