@@ -27,7 +27,11 @@ wait_for "1/$total"; ok $? "the whole list is back"
 
 keys Enter; wait_for "Shapes ("; ok $? "Enter opens the asset screen with its shape list"
 wait_for "$first"; ok $? "the title names the asset"
-keys Tab; sleep 0.3; screen > "$T/sel.txt"; ok 0 "Tab selects a shape"
+keys +; wait_for "zoom 150%"; ok $? "+ zooms in"
+keys l l; sleep 0.3; keys 0; wait_gone "zoom 150%"; ok $? "0 shows the whole image again"
+keys Escape z; wait_for "no shape selected"; ok $? "z without a selection says why"
+keys Tab z; wait_for "zoom "; ok $? "z zooms to the selected shape"
+keys 0
 keys A; wait_for "accepted"; ok $? "A accepts"
 wait_for "$second"; ok $? "and moves to the next asset"
 keys t; wait_for "tag:"; ok $? "t asks for a tag"

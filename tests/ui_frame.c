@@ -132,6 +132,41 @@ static int count_newlines(const struct buf *b)
 	return n;
 }
 
+/* Zoom 2 around the box centre: the 400x300 pane shows source (150,100)-(550,400) at 1:1. */
+static void test_zoom(const struct asset_detail *a)
+{
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+	unsigned char *idx = NULL, *pal = NULL, *dcs;
+	int w = 0, h = 0, nc = 0;
+	uint32_t color = palette_rgb(0);
+
+	spec.zoom = 2;
+	spec.center_x = 350;
+	spec.center_y = 250;
+	buf_init(&out, 1u << 20);
+	ok(frame_build(a, &spec, &out, &res, &err) == 0, "zoomed frame builds");
+	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
+	if (dcs == NULL ||
+	    !SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)), &idx,
+	                                      &w, &h, &pal, &nc, NULL))) {
+		ok(0, "zoomed frame decodes");
+		goto out;
+	}
+	ok(w == 400 && h == 300, "the zoomed view fills the pane (%dx%d)", w, h);
+	ok(fx_near(px(idx, pal, w, 50, 150), color, 8) &&
+	       fx_near(px(idx, pal, w, 200, 50), color, 8),
+	   "the box edge moved to where the zoom puts it");
+	ok(fx_near(px(idx, pal, w, 30, 150), BG, 8) && fx_near(px(idx, pal, w, 200, 150), BG, 8),
+	   "and the image around and inside it is the picture");
+out:
+	free(idx);
+	free(pal);
+	buf_free(&out);
+}
+
 static void test_blocks(const struct asset_detail *a)
 {
 	struct frame_spec spec = sixel_spec();
@@ -217,6 +252,7 @@ int main(void)
 	write_grey_jpeg("grey.jpg");
 	make_asset(&a, &box, labels, "grey.jpg");
 	test_sixel(&a);
+	test_zoom(&a);
 	test_blocks(&a);
 	test_kitty_iterm2(&a);
 	test_broken(&a);

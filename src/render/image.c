@@ -205,6 +205,20 @@ out:
 #define PLACEHOLDER_BORDER 0x6a6a6a
 #define PLACEHOLDER_TEXT   0xd8d8d8
 
+int render_crop(const struct image *src, int x, int y, int w, int h, struct image *out,
+                struct err *err)
+{
+	if (x < 0 || y < 0 || w < 1 || h < 1 || x > src->w - w || y > src->h - h)
+		return err_set(err, "crop %dx%d at %d,%d is outside the %dx%d image", w, h, x, y,
+		               src->w, src->h);
+	if (image_alloc(out, w, h, err) < 0)
+		return -1;
+	for (int r = 0; r < h; r++)
+		memcpy(out->rgb + (size_t)r * w * 3, src->rgb + ((size_t)(y + r) * src->w + x) * 3,
+		       (size_t)w * 3);
+	return 0;
+}
+
 int render_placeholder(int w, int h, const char *reason, struct image *out, struct err *err)
 {
 	int scale, margin, lines, line_h, block_h, top;

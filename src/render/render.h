@@ -45,6 +45,10 @@ int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_
  * the source area it covers, edges weighted by coverage. The caller owns *out. */
 int render_resize(const struct image *src, int w, int h, struct image *out, struct err *err);
 
+/* Copies the w x h region at (x, y), which must lie inside src, into a new image. */
+int render_crop(const struct image *src, int x, int y, int w, int h, struct image *out,
+                struct err *err);
+
 /* A frame that says why there is no picture (grey, with a crossed box and the reason word-wrapped
  * in a built-in ASCII font; other characters show as '?'). The caller owns *out. */
 int render_placeholder(int w, int h, const char *reason, struct image *out, struct err *err);

@@ -194,6 +194,97 @@ static int act_prev(struct app *app, const char *arg)
 	return step_asset(app, -1);
 }
 
+enum { ZOOM_MAX = 32, ZOOM_POINT = 8 };
+
+/* Keeps the view's centre where the zoomed region stays inside the image. */
+static void view_clamp(struct app *app)
+{
+	double w = app->asset.width, h = app->asset.height;
+	double hw = w / app->zoom / 2, hh = h / app->zoom / 2;
+
+	if (app->center_x <= 0)
+		app->center_x = w / 2;
+	if (app->center_y <= 0)
+		app->center_y = h / 2;
+	app->center_x = app->center_x < hw ? hw : app->center_x > w - hw ? w - hw : app->center_x;
+	app->center_y = app->center_y < hh ? hh : app->center_y > h - hh ? h - hh : app->center_y;
+}
+
+static int zoom_to(struct app *app, double zoom)
+{
+	app->zoom = zoom < 1.01 ? 1 : zoom > ZOOM_MAX ? ZOOM_MAX : zoom;
+	if (app->zoom == 1)
+		app->center_x = app->center_y = 0;
+	else
+		view_clamp(app);
+	app_message(app, "zoom %.0f%%", app->zoom * 100);
+	return UI_REDRAW | UI_FRAME;
+}
+
+static int act_zoom_in(struct app *app, const char *arg)
+{
+	return zoom_to(app, app->zoom * 1.5);
+}
+
+static int act_zoom_out(struct app *app, const char *arg)
+{
+	return zoom_to(app, app->zoom / 1.5);
+}
+
+static int act_zoom_fit(struct app *app, const char *arg)
+{
+	return zoom_to(app, 1);
+}
+
+/* Zooms so that the selected shape fills about two thirds of the view. */
+static int act_zoom_shape(struct app *app, const char *arg)
+{
+	const struct rect *b = &app->asset.shapes[app->selected_shape].box;
+	/* a point has no size: show it with some context around it */
+	double zw = b->w > 1 ? app->asset.width / (b->w * 1.5) : ZOOM_POINT;
+	double zh = b->h > 1 ? app->asset.height / (b->h * 1.5) : ZOOM_POINT;
+
+	app->center_x = b->x + b->w / 2;
+	app->center_y = b->y + b->h / 2;
+	return zoom_to(app, zw < zh ? zw : zh);
+}
+
+/* Arrows and hjkl pan a zoomed image by a quarter of the view; on a whole image j and k go
+ * to the next and previous asset, as in the list. */
+static int pan(struct app *app, int dx, int dy)
+{
+	if (app->zoom <= 1) {
+		if (dy != 0)
+			return step_asset(app, dy);
+		app_message(app, "the whole image is shown (+ zooms in)");
+		return UI_REDRAW;
+	}
+	app->center_x += dx * app->asset.width / app->zoom / 4;
+	app->center_y += dy * app->asset.height / app->zoom / 4;
+	view_clamp(app);
+	return UI_REDRAW | UI_FRAME;
+}
+
+static int act_pan_left(struct app *app, const char *arg)
+{
+	return pan(app, -1, 0);
+}
+
+static int act_pan_right(struct app *app, const char *arg)
+{
+	return pan(app, 1, 0);
+}
+
+static int act_pan_up(struct app *app, const char *arg)
+{
+	return pan(app, 0, -1);
+}
+
+static int act_pan_down(struct app *app, const char *arg)
+{
+	return pan(app, 0, 1);
+}
+
 static int cycle_shape(struct app *app, int delta)
 {
 	int n = app->asset.nshapes;
@@ -385,8 +476,8 @@ static const struct action action_table[] = {
      "sort by the next key (or: filename, status, shapes, size)",
      act_sort},
     {"reverse", "S", {'S'}, SCREEN_LIST, 0, NULL, "reverse the sort order", act_reverse},
-    {"next", "n", {'n', KEY_DOWN, 'j'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "next asset", act_next},
-    {"prev", "p", {'p', KEY_UP, 'k'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "previous asset", act_prev},
+    {"next", "n", {'n'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "next asset", act_next},
+    {"prev", "p", {'p'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "previous asset", act_prev},
     {"next-shape",
      "Tab",
      {'\t'},
@@ -404,6 +495,56 @@ static const struct action action_table[] = {
      "select the previous shape",
      act_prev_shape},
     {"overlays", "o", {'o'}, SCREEN_ASSET, 0, NULL, "hide or show the shapes", act_overlays},
+    {"zoom-in",
+     "+ =",
+     {'+', '='},
+     SCREEN_ASSET,
+     NEEDS_ASSET,
+     NULL,
+     "zoom in around the centre",
+     act_zoom_in},
+    {"zoom-out", "-", {'-'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "zoom out", act_zoom_out},
+    {"zoom-fit", "0", {'0'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "show the whole image", act_zoom_fit},
+    {"zoom-shape",
+     "z",
+     {'z'},
+     SCREEN_ASSET,
+     NEEDS_SELECTION,
+     NULL,
+     "zoom to the selected shape",
+     act_zoom_shape},
+    {"pan-left",
+     "h Left",
+     {'h', KEY_LEFT},
+     SCREEN_ASSET,
+     NEEDS_ASSET,
+     NULL,
+     "pan left (when zoomed)",
+     act_pan_left},
+    {"pan-right",
+     "l Right",
+     {'l', KEY_RIGHT},
+     SCREEN_ASSET,
+     NEEDS_ASSET,
+     NULL,
+     "pan right (when zoomed)",
+     act_pan_right},
+    {"pan-up",
+     "k Up",
+     {'k', KEY_UP},
+     SCREEN_ASSET,
+     NEEDS_ASSET,
+     NULL,
+     "pan up; the previous asset when not zoomed",
+     act_pan_up},
+    {"pan-down",
+     "j Down",
+     {'j', KEY_DOWN},
+     SCREEN_ASSET,
+     NEEDS_ASSET,
+     NULL,
+     "pan down; the next asset when not zoomed",
+     act_pan_down},
     {"accept",
      "A",
      {'A'},
@@ -486,6 +627,10 @@ const char *actions_unavailable(const struct app *app, const struct action *a)
 		return "no asset selected";
 	if ((a->needs & NEEDS_SHAPES) && (app->screen != SCREEN_ASSET || app->asset.nshapes == 0))
 		return "this asset has no shapes";
+	if ((a->needs & NEEDS_SELECTION) &&
+	    (app->screen != SCREEN_ASSET || app->selected_shape < 0 ||
+	     app->selected_shape >= app->asset.nshapes))
+		return "no shape selected (Tab selects one)";
 	if ((a->needs & NEEDS_TAGS) && app->screen == SCREEN_ASSET && app->asset.ntags == 0)
 		return "this asset has no tags";
 	if ((a->needs & NEEDS_TAGS) && app->screen == SCREEN_LIST && list_current(app) != NULL &&

@@ -9,11 +9,12 @@ struct app;
 
 /* Preconditions the dispatcher checks before running an action. */
 enum action_needs {
-	NEEDS_ASSET = 1,  /* a current asset (a list row, or the asset screen) */
-	NEEDS_SHAPES = 2, /* the current asset has shapes */
-	NEEDS_TAGS = 4,   /* the current asset has tags */
-	WRITES = 8,       /* changes the cache (an edit) */
-	TAKES_ARG = 16,   /* ':' form takes an argument */
+	NEEDS_ASSET = 1,      /* a current asset (a list row, or the asset screen) */
+	NEEDS_SHAPES = 2,     /* the current asset has shapes */
+	NEEDS_TAGS = 4,       /* the current asset has tags */
+	WRITES = 8,           /* changes the cache (an edit) */
+	TAKES_ARG = 16,       /* ':' form takes an argument */
+	NEEDS_SELECTION = 32, /* a shape is selected */
 };
 
 #define ACTION_MAX_KEYS 4

@@ -277,6 +277,7 @@ int app_run(struct app *app)
 	app->list.query.dataset_id = app->dataset_id;
 	app->selected_shape = -1;
 	app->overlays = 1;
+	app->zoom = 1;
 	buf_init(&app->frame.bytes, 4u << 20);
 	app_reload_pending(app);
 	curses_start(app);

@@ -54,6 +54,7 @@ struct frame_cache {
 	int64_t asset_id;
 	int top, left, cols, rows;
 	int overlays, selected;
+	double zoom, center_x, center_y;
 	enum graphics_mode mode;
 	struct buf bytes; /* terminal bytes, positioned */
 };
@@ -74,6 +75,9 @@ struct app {
 	int asset_loaded;
 	int selected_shape; /* -1: none */
 	int overlays;       /* shown */
+	double zoom;        /* 1: fit; above 1: zoomed around (center_x, center_y) */
+	double center_x;    /* source pixels; 0 means the middle */
+	double center_y;
 	int pending_edits;
 
 	struct prompt prompt;

@@ -130,7 +130,7 @@ static void completions_text(const struct prompt *p, char *out, size_t outsz)
 
 void chrome_draw_status(struct app *app)
 {
-	char text[1024], filter[300] = "", pending[64] = "";
+	char text[1024], filter[300] = "", pending[64] = "", zoom[32] = "";
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
@@ -141,11 +141,13 @@ void chrome_draw_status(struct app *app)
 		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d edit%s not %s yet",
 		         app->pending_edits, app->pending_edits == 1 ? "" : "s",
 		         strcmp(app->dataset.kind, "coco") == 0 ? "exported" : "synced");
+	if (app->zoom > 1)
+		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", app->zoom * 100);
 	if (app->screen == SCREEN_ASSET && app->asset_loaded)
-		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s  [%s]",
+		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s%s  [%s]",
 		         review_status_name(app->asset.status), app->asset.width, app->asset.height,
 		         app->asset.nshapes, app->asset.nshapes == 1 ? "" : "s",
-		         app->overlays ? "" : "  (overlays hidden)", pending,
+		         app->overlays ? "" : "  (overlays hidden)", zoom, pending,
 		         graphics_mode_name(app->graphics));
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],

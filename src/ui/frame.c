@@ -9,6 +9,7 @@
 #include "render/render.h"
 
 #include <curses.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,14 @@ static int frame_decode(const struct asset_detail *asset, int w, int h, struct i
 }
 
 static void frame_overlay(const struct asset_detail *asset, const struct frame_spec *spec,
-                          struct image *img, int src_w, int src_h)
+                          struct image *img, const struct overlay_style *view)
 {
 	struct overlay_item items[256];
-	struct overlay_style style = {0};
+	struct overlay_style style = *view;
 	int n = 0;
 
-	if (!spec->overlays || src_w <= 0 || src_h <= 0)
+	if (!spec->overlays || view->scale_x <= 0 || view->scale_y <= 0)
 		return;
-	style.scale_x = (double)img->w / src_w;
-	style.scale_y = (double)img->h / src_h;
 	style.fill_alpha = 48;
 	style.show_caption = graphics_mode_has_pixels(spec->mode);
 	style.line_width = graphics_mode_has_pixels(spec->mode) ? 0 : 1;
@@ -112,19 +111,104 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 	return 0;
 }
 
+/* Where the zoomed view looks, in source pixels: a region of rw x rh at (x0, y0), shown at
+ * z screen pixels per source pixel. */
+struct zoom_plan {
+	double z, rw, rh, x0, y0;
+	int out_w, out_h;
+};
+
+static double clampd(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void zoom_plan_make(const struct asset_detail *a, const struct frame_spec *spec, int pw,
+                           int ph, struct zoom_plan *p)
+{
+	double fit = fmin((double)pw / a->width, (double)ph / a->height);
+	double cx = spec->center_x > 0 ? spec->center_x : a->width / 2.0;
+	double cy = spec->center_y > 0 ? spec->center_y : a->height / 2.0;
+
+	p->z = fit * spec->zoom;
+	p->rw = fmin(a->width, pw / p->z);
+	p->rh = fmin(a->height, ph / p->z);
+	p->x0 = clampd(cx - p->rw / 2, 0, a->width - p->rw);
+	p->y0 = clampd(cy - p->rh / 2, 0, a->height - p->rh);
+	p->out_w = (int)fmax(1, fmin(pw, lround(p->rw * p->z)));
+	p->out_h = (int)fmax(1, fmin(ph, lround(p->rh * p->z)));
+}
+
+/* Decodes at the scale the visible region needs (the DCT scale is picked for it, not for the
+ * whole image), crops the region and brings it to the pane's size. */
+static int frame_decode_zoomed(const struct asset_detail *a, const struct frame_spec *spec, int pw,
+                               int ph, struct image *out, struct overlay_style *view,
+                               struct err *err)
+{
+	struct image full = {0}, crop = {0};
+	struct zoom_plan p;
+	int src_w, src_h, cx, cy, cw, ch, rc = -1;
+	double s;
+
+	zoom_plan_make(a, spec, pw, ph, &p);
+	if (render_decode_file(a->path, (int)fmin(RENDER_MAX_SIDE, ceil(a->width * p.z)),
+	                       (int)fmin(RENDER_MAX_SIDE, ceil(a->height * p.z)), &full, &src_w,
+	                       &src_h, err) < 0)
+		goto out;
+	s = (double)full.w / src_w;
+	cx = (int)fmin(full.w - 1, floor(p.x0 * s));
+	cy = (int)fmin(full.h - 1, floor(p.y0 * s));
+	cw = (int)fmax(1, fmin(full.w - cx, lround(p.rw * s)));
+	ch = (int)fmax(1, fmin(full.h - cy, lround(p.rh * s)));
+	if (render_crop(&full, cx, cy, cw, ch, &crop, err) < 0 ||
+	    render_resize(&crop, p.out_w, p.out_h, out, err) < 0)
+		goto out;
+	view->scale_x = p.out_w / p.rw;
+	view->scale_y = p.out_h / p.rh;
+	view->offset_x = p.x0;
+	view->offset_y = p.y0;
+	rc = 0;
+out:
+	image_free(&full);
+	image_free(&crop);
+	return rc;
+}
+
+/* The picture for the pane and how source coordinates map onto it. */
+static int frame_decode_view(const struct asset_detail *a, const struct frame_spec *spec, int w,
+                             int h, struct image *img, struct overlay_style *view,
+                             struct frame_result *res, struct err *err)
+{
+	int src_w, src_h;
+	struct err why;
+
+	memset(view, 0, sizeof *view);
+	if (spec->zoom > 1.001 && a->width > 0 && a->height > 0 && a->path[0] != '\0' &&
+	    frame_decode_zoomed(a, spec, w, h, img, view, &why) == 0)
+		return 0;
+	if (frame_decode(a, w, h, img, &src_w, &src_h, res, err) < 0)
+		return -1;
+	if (src_w > 0 && src_h > 0) {
+		view->scale_x = (double)img->w / src_w;
+		view->scale_y = (double)img->h / src_h;
+	}
+	return 0;
+}
+
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
                 struct frame_result *res, struct err *err)
 {
 	struct image img = {0};
-	int w, h, src_w, src_h, rc = -1;
+	struct overlay_style view;
+	int w, h, rc = -1;
 
 	frame_target(spec, &w, &h);
 	if (w < 2 || h < 2)
 		return err_set(err, "the image pane is too small");
 	memset(res, 0, sizeof *res);
-	if (frame_decode(asset, w, h, &img, &src_w, &src_h, res, err) < 0)
+	if (frame_decode_view(asset, spec, w, h, &img, &view, res, err) < 0)
 		goto out;
-	frame_overlay(asset, spec, &img, src_w, src_h);
+	frame_overlay(asset, spec, &img, &view);
 	if (spec->sync_output && buf_puts(out, "\033[?2026h") < 0)
 		goto too_large;
 	if (frame_encode(&img, spec, out, err) < 0)
@@ -160,6 +244,9 @@ static void frame_spec_for(const struct app *app, struct frame_spec *spec)
 	spec->truecolor = app->caps.truecolor;
 	spec->overlays = app->overlays;
 	spec->selected = app->selected_shape;
+	spec->zoom = app->zoom;
+	spec->center_x = app->center_x;
+	spec->center_y = app->center_y;
 	spec->sync_output = app->caps.sync_output;
 }
 
@@ -169,7 +256,8 @@ static int frame_matches(const struct frame_cache *fc, const struct app *app,
 	return fc->valid && fc->asset_id == app->asset.id && fc->top == spec->top &&
 	       fc->left == spec->left && fc->cols == spec->cols && fc->rows == spec->rows &&
 	       fc->overlays == spec->overlays && fc->selected == spec->selected &&
-	       fc->mode == spec->mode;
+	       fc->zoom == spec->zoom && fc->center_x == spec->center_x &&
+	       fc->center_y == spec->center_y && fc->mode == spec->mode;
 }
 
 static void frame_remember(struct frame_cache *fc, const struct app *app,
@@ -183,6 +271,9 @@ static void frame_remember(struct frame_cache *fc, const struct app *app,
 	fc->rows = spec->rows;
 	fc->overlays = spec->overlays;
 	fc->selected = spec->selected;
+	fc->zoom = spec->zoom;
+	fc->center_x = spec->center_x;
+	fc->center_y = spec->center_y;
 	fc->mode = spec->mode;
 }
 

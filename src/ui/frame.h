@@ -21,7 +21,10 @@ struct frame_spec {
 	int overlays;       /* draw the shapes */
 	int selected;       /* index of the selected shape, or -1 */
 	int sync_output;    /* wrap in mode 2026 */
-	int inline_output;  /* at the cursor, flowing down (no cursor save or positioning) */
+	double zoom;        /* 1 (or 0): the whole image fits the pane; 2: twice as large */
+	double center_x;    /* source pixel at the centre of a zoomed view (0: the middle) */
+	double center_y;
+	int inline_output; /* at the cursor, flowing down (no cursor save or positioning) */
 };
 
 struct frame_result {

@@ -35,6 +35,10 @@ int viewer_open(struct app *app, int64_t asset_id)
 	app->asset_loaded = 1;
 	if (previous != asset_id || app->selected_shape >= app->asset.nshapes)
 		app->selected_shape = -1;
+	if (previous != asset_id) { /* a new picture starts whole */
+		app->zoom = 1;
+		app->center_x = app->center_y = 0;
+	}
 	app->frame_dirty = 1;
 	return 0;
 }
