@@ -52,8 +52,14 @@ tm() { "$TMUX_BIN" -L "$tmux_socket" "$@"; }
 start() {
 	cols=$1 rows=$2; shift 2
 	printf '%s\n' "$*" > "$T/cmd"
-	tm -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
-		"env HOME='$HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 TERM=tmux-256color $*; echo '[exited with' \$?']'; sleep 600"
+	# A server that is still shutting down from the last stop can refuse the new session.
+	tries=0
+	until tm -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
+		"env HOME='$HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 TERM=tmux-256color $*; echo '[exited with' \$?']'; sleep 600" 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 50 ] || { diag "tmux would not start a session"; return 1; }
+		sleep 0.1
+	done
 	tm set-option -g remain-on-exit on >/dev/null 2>&1
 }
 screen() { tm capture-pane -p -t t; }
@@ -84,4 +90,12 @@ wait_gone() {
 	screen | sed 's/^/#   | /'
 	return 1
 }
-stop() { tm kill-session -t t >/dev/null 2>&1; }
+# stop: ends the tmux server and waits until it is gone, so that the next start gets a new one
+stop() {
+	tm kill-server >/dev/null 2>&1
+	i=0
+	while tm list-sessions >/dev/null 2>&1 && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}

@@ -9,6 +9,18 @@ first=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[0]['file
 second=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[1]['filename'])" "$T/assets.json")
 total=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$T/assets.json")
 row() { screen | grep -F -- "$1" | head -n 1; }
+# wait_row NAME WORD: polls until the list row of NAME shows WORD (the list may still be drawing)
+wait_row() {
+	i=0
+	while [ $i -lt 100 ]; do
+		row "$1" | grep -q -- "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "the row of $1 does not show $2"
+	screen | sed 's/^/#   | /'
+	return 1
+}
 
 start 120 40 "$ANNOTTY" --demo --graphics=blocks
 wait_for "annotty demo" 20; ok $? "the demo opens in the asset list"
@@ -39,7 +51,7 @@ keys n e e d s - f i x Enter; wait_for "│  needs-fix"; ok $? "the tag shows in
 keys u; wait_for "undid"; ok $? "u undoes the last edit"
 wait_gone "│  needs-fix"; ok $? "the tag is gone from the side panel after undo"
 keys q; wait_for "FILENAME"; ok $? "q goes back to the list"
-row "$first" | grep -q accepted; ok $? "the first asset shows accepted in the list"
+wait_row "$first" accepted; ok $? "the first asset shows accepted in the list"
 keys '?'; wait_for "help"; ok $? "? shows the help"
 screen | grep -q "accept"; ok $? "the help lists the actions"
 keys q; wait_for "FILENAME"; ok $? "q closes the help"
@@ -49,15 +61,15 @@ stop
 
 start 120 40 "$ANNOTTY" --demo --graphics=blocks
 wait_for "annotty demo" 20
-row "$first" | grep -q accepted; ok $? "after a restart the review is still there"
-keys j R; sleep 0.5
+wait_row "$first" accepted; ok $? "after a restart the review is still there"
+keys j R; wait_row "$second" rejected
 pid=$(tm list-panes -t t -F '#{pane_pid}')
 apid=$(pgrep -P "$pid" -f annotty | head -n 1)
 [ -n "$apid" ] && kill -9 "$apid"; sleep 0.3
 stop
 start 120 40 "$ANNOTTY" --demo --graphics=blocks
 wait_for "annotty demo" 20
-row "$second" | grep -q rejected; ok $? "an edit made just before kill -9 is kept"
+wait_row "$second" rejected; ok $? "an edit made just before kill -9 is kept"
 stop
 
 start 30 8 "$ANNOTTY" --demo --graphics=blocks
