@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 struct options {
@@ -31,6 +32,7 @@ struct options {
 	int demo;
 	int width;
 	const char *asset;
+	int low_bandwidth;
 };
 
 /* An opened source: the cache and the dataset it holds. */
@@ -52,8 +54,9 @@ static void usage(FILE *out)
 	      "       annotty ls assets [--json] [--images DIR] SOURCE\n"
 	      "       annotty ls labels [--json] SOURCE\n"
 	      "       annotty export --format coco [--images DIR] SOURCE OUT.json\n"
-	      "       annotty show [--graphics=MODE] [--width PX] IMAGE\n"
-	      "       annotty show [--graphics=MODE] [--width PX] --asset NAME SOURCE\n"
+	      "       annotty show [--graphics=MODE] [--width PX] [--low-bandwidth] IMAGE\n"
+	      "       annotty show [--graphics=MODE] [--width PX] [--low-bandwidth] --asset NAME "
+	      "SOURCE\n"
 	      "       annotty doctor                  what annotty detects, its files\n"
 	      "\n"
 	      "SOURCE is a COCO JSON file or a folder holding one (or 'demo').\n"
@@ -66,6 +69,7 @@ static void usage(FILE *out)
 	      "  --format FORMAT     export format (coco)\n"
 	      "  --width PX          show: the image width in pixels (default: the terminal's)\n"
 	      "  --asset NAME        show: the asset of SOURCE with that filename\n"
+	      "  --low-bandwidth     smaller frames for slow links (env ANNOTTY_LOW_BANDWIDTH=1)\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       the version\n"
 	      "\n"
@@ -279,17 +283,11 @@ out:
 
 static void open_log(void)
 {
-	char db[PATH_MAX], logpath[PATH_MAX + 16];
-	char *slash;
+	char logpath[PATH_MAX];
 	struct err err;
 
-	if (paths_cache_db(db, sizeof db, &err) < 0)
-		return;
-	slash = strrchr(db, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	snprintf(logpath, sizeof logpath, "%s/annotty.log", slash ? db : ".");
-	log_open(logpath);
+	if (paths_log_file(logpath, sizeof logpath, &err) == 0)
+		log_open(logpath);
 }
 
 static int cmd_tui(struct session *s, const struct options *opt, struct err *err)
@@ -313,6 +311,7 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 		    err, "ANNOTTY_GRAPHICS must be sixel, kitty, iterm2, blocks, none or auto");
 	term_detect(STDOUT_FILENO, 400, &app.caps);
 	app.graphics = term_choose_graphics(wanted, &app.caps);
+	app.low_bandwidth = opt->low_bandwidth;
 	log_msg(LOG_INFO, "terminal: DA1 %s, sixel %d, cell %dx%d, graphics %s", app.caps.da1,
 	        app.caps.sixel, app.caps.cell_w, app.caps.cell_h, graphics_mode_name(app.graphics));
 	if (s->warnings > 0)
@@ -325,20 +324,24 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 	return rc < 0 ? err_set(err, "the terminal went away") : 0;
 }
 
+/* An environment switch: set, and not "0", "no" or "off". */
+static int env_says_yes(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0 && strcasecmp(v, "no") != 0 &&
+	       strcasecmp(v, "off") != 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-	    {"images", required_argument, NULL, 'i'},
-	    {"graphics", required_argument, NULL, 'g'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"demo", no_argument, NULL, 'd'},
-	    {"width", required_argument, NULL, 'w'},
-	    {"asset", required_argument, NULL, 'a'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"list-actions", no_argument, NULL, 'L'},
-	    {NULL, 0, NULL, 0},
+	    {"images", required_argument, NULL, 'i'}, {"graphics", required_argument, NULL, 'g'},
+	    {"json", no_argument, NULL, 'j'},         {"format", required_argument, NULL, 'f'},
+	    {"demo", no_argument, NULL, 'd'},         {"width", required_argument, NULL, 'w'},
+	    {"asset", required_argument, NULL, 'a'},  {"low-bandwidth", no_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+	    {"list-actions", no_argument, NULL, 'L'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -372,6 +375,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'a':
 			opt->asset = optarg;
+			break;
+		case 'b':
+			opt->low_bandwidth = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -433,13 +439,14 @@ static int parse_command(int argc, char **argv, const struct options *opt, struc
 static int run_command(const struct command *cmd, const struct options *opt, struct err *err)
 {
 	struct session s = {0};
+	struct show_options show = {opt->graphics, opt->width, opt->low_bandwidth};
 	int rc = -1;
 
 	s.quiet = cmd->kind == CMD_TUI;
 	if (cmd->kind == CMD_DOCTOR)
 		return cli_doctor(opt->graphics, err);
 	if (cmd->kind == CMD_SHOW && opt->asset == NULL)
-		return cli_show_file(cmd->source, opt->graphics, opt->width, err);
+		return cli_show_file(cmd->source, &show, err);
 	if (session_open(&s, cmd->source, opt, err) < 0)
 		goto out;
 	switch (cmd->kind) {
@@ -453,8 +460,7 @@ static int run_command(const struct command *cmd, const struct options *opt, str
 		rc = cmd_export(&s, cmd->out, err);
 		break;
 	case CMD_SHOW:
-		rc = cli_show_asset(s.cache, s.dataset_id, opt->asset, opt->graphics, opt->width,
-		                    err);
+		rc = cli_show_asset(s.cache, s.dataset_id, opt->asset, &show, err);
 		break;
 	default:
 		rc = cmd_tui(&s, opt, err);
@@ -475,6 +481,8 @@ int cli_main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	rc = parse_options(argc, argv, &opt);
+	if (env_says_yes("ANNOTTY_LOW_BANDWIDTH"))
+		opt.low_bandwidth = 1;
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
 	if (parse_command(argc, argv, &opt, &cmd) < 0) {

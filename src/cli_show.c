@@ -48,13 +48,14 @@ static int clamp_int(int v, int lo, int hi)
 
 /* Sixel frames are sized in pixels (one "cell" per pixel); half-block frames in cells, one
  * pixel per column and two per row. */
-static int show_spec(enum graphics_mode graphics, int width, const struct term_caps *caps,
-                     int src_w, int src_h, struct frame_spec *spec, struct err *err)
+static int show_spec(const struct show_options *o, const struct term_caps *caps, int src_w,
+                     int src_h, struct frame_spec *spec, struct err *err)
 {
-	int64_t w = width > 0 ? width : show_default_width(caps);
+	int64_t w = o->width > 0 ? o->width : show_default_width(caps);
 
 	memset(spec, 0, sizeof *spec);
-	spec->mode = term_choose_graphics(graphics, caps);
+	spec->mode = term_choose_graphics(o->graphics, caps);
+	spec->low_bandwidth = o->low_bandwidth;
 	if (spec->mode == GRAPHICS_NONE)
 		return err_set(err, "there is nothing to show with --graphics=none");
 	spec->top = spec->left = 1;
@@ -75,8 +76,8 @@ static int show_spec(enum graphics_mode graphics, int width, const struct term_c
 	return 0;
 }
 
-static int show_emit(const struct asset_detail *d, enum graphics_mode graphics, int width,
-                     int src_w, int src_h, struct err *err)
+static int show_emit(const struct asset_detail *d, const struct show_options *o, int src_w,
+                     int src_h, struct err *err)
 {
 	struct term_caps caps;
 	struct frame_spec spec;
@@ -86,7 +87,7 @@ static int show_emit(const struct asset_detail *d, enum graphics_mode graphics, 
 
 	term_detect(STDOUT_FILENO, SHOW_DETECT_MS, &caps);
 	buf_init(&out, caps.in_tmux ? RENDER_MAX_FRAME_BYTES : SHOW_MAX_BYTES);
-	if (show_spec(graphics, width, &caps, src_w, src_h, &spec, err) < 0)
+	if (show_spec(o, &caps, src_w, src_h, &spec, err) < 0)
 		goto out;
 	if (frame_build(d, &spec, &out, &res, err) < 0)
 		goto out;
@@ -118,7 +119,7 @@ static int show_source_size(const char *path, int *w, int *h, struct err *err)
 	return 0;
 }
 
-int cli_show_file(const char *path, enum graphics_mode graphics, int width, struct err *err)
+int cli_show_file(const char *path, const struct show_options *o, struct err *err)
 {
 	struct asset_detail d;
 
@@ -130,7 +131,7 @@ int cli_show_file(const char *path, enum graphics_mode graphics, int width, stru
 	str_copy(d.filename, path, sizeof d.filename);
 	str_copy(d.path, path, sizeof d.path);
 	d.id = -1;
-	return show_emit(&d, graphics, width, d.width, d.height, err);
+	return show_emit(&d, o, d.width, d.height, err);
 }
 
 /* The asset whose filename is exactly name (the filter narrows, the comparison decides). */
@@ -159,7 +160,7 @@ static int show_find_asset(struct cache *cache, int64_t dataset_id, const char *
 }
 
 int cli_show_asset(struct cache *cache, int64_t dataset_id, const char *name,
-                   enum graphics_mode graphics, int width, struct err *err)
+                   const struct show_options *o, struct err *err)
 {
 	struct asset_detail d;
 	int64_t id = 0;
@@ -176,7 +177,7 @@ int cli_show_asset(struct cache *cache, int64_t dataset_id, const char *name,
 	}
 	if (show_source_size(d.path, &src_w, &src_h, err) < 0)
 		goto out;
-	rc = show_emit(&d, graphics, width, src_w, src_h, err);
+	rc = show_emit(&d, o, src_w, src_h, err);
 out:
 	cache_asset_detail_free(&d);
 	return rc;
@@ -305,15 +306,10 @@ static int doctor_cache(char *db, size_t dbsz, struct err *err)
 static int doctor_paths(struct err *err)
 {
 	char db[PATH_MAX], dir[PATH_MAX], text[PATH_MAX + 64];
-	char *slash;
 
 	puts("files");
-	if (doctor_cache(db, sizeof db, err) < 0)
+	if (doctor_cache(db, sizeof db, err) < 0 || paths_log_file(text, sizeof text, err) < 0)
 		return -1;
-	slash = strrchr(db, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	snprintf(text, sizeof text, "%s/annotty.log", slash != NULL ? db : ".");
 	doctor_line("log:", text);
 	if (paths_data_dir("demo", dir, sizeof dir, err) < 0)
 		return -1;

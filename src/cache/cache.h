@@ -169,11 +169,52 @@ int cache_review_set(struct cache *cache, int64_t asset_id, enum review_status s
 int cache_tag_add(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
 int cache_tag_remove(struct cache *cache, int64_t asset_id, const char *tag, struct err *err);
 
+/* ---- Shape edits ------------------------------------------------------------------------ */
+
+/* A shape's label is shape->label: the label's index in label order (its colour), or -1.
+ * Geometry is in image pixels; the caller keeps it inside the image (core/shape_edit.h). Each
+ * call is one transaction that changes the shape rows (and the asset's shape count), bumps the
+ * annotation's local revision and appends one outbox entry ("shape.create", "shape.update",
+ * "shape.delete", with the annotation's base revision) and one edit-log row. */
+
+/* Adds a shape to the asset's annotation; *shape_id is its row id. */
+int cache_shape_create(struct cache *cache, int64_t asset_id, const struct shape *s,
+                       int64_t *shape_id, struct err *err);
+/* Replaces a shape's kind, label, geometry and text (its ext_id and extra fields stay). An
+ * update equal to the stored shape changes nothing and queues nothing. With coalesce set, an
+ * update that follows an update of the same shape (the newest edit of the dataset, not undone,
+ * its outbox entry still pending) is merged into it: one undo step, one outbox entry holding
+ * the latest geometry. The UI sets coalesce for repeated nudges of one shape. */
+int cache_shape_update(struct cache *cache, int64_t shape_id, const struct shape *s,
+                       int coalesce, struct err *err);
+int cache_shape_delete(struct cache *cache, int64_t shape_id, struct err *err);
+
+/* The label named name (case-insensitive), created at the end of the label order when the
+ * dataset has none; *index is its index. Names are refused when empty, longer than
+ * CACHE_LABEL_MAX bytes, not UTF-8 or holding control characters. A created label is queued
+ * in the outbox ("label.create"). */
+#define CACHE_LABEL_MAX 200
+int cache_label_ensure(struct cache *cache, int64_t dataset_id, const char *name, int *index,
+                       struct err *err);
+
+/* The dataset's labels for a picker: the ones this user's edits used most recently first (by
+ * their newest shape create or update), then the rest by shape count (most used first), ties
+ * in label order. */
+int cache_labels_ranked(struct cache *cache, int64_t dataset_id, struct label_row *rows, int max,
+                        int *n, struct err *err);
+
 /* Reverts the most recent edit of the dataset that has not been undone. *asset_id is set to
  * the asset it touched (0 when there was nothing to undo) and what to a short description
  * ("accept", "tag +x"). An edit not yet pushed leaves the outbox; a pushed one queues the
  * compensating change. */
 int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
+               size_t whatsz, struct err *err);
+
+/* Applies again the oldest undone edit of the dataset that a later undo has not passed by
+ * (the redo order of an editor); a new edit made after an undo ends the redo chain. Shapes come
+ * back with their old row ids, so that later edits in the log still address them. Like
+ * cache_undo, *asset_id is 0 when there was nothing to redo; the outbox gets the edit again. */
+int cache_redo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
                size_t whatsz, struct err *err);
 
 /* Entries of the dataset's outbox not yet pushed (local sources: not yet exported). */

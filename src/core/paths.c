@@ -1,6 +1,7 @@
 /* File locations (see paths.h). */
 #include "core/paths.h"
 #include "core/err.h"
+#include "core/str.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -83,6 +84,23 @@ int paths_cache_db(char *out, size_t outsz, struct err *err)
 		return -1;
 	if (paths_join(out, outsz, dir, "cache.db") < 0)
 		return err_set(err, "cache path too long");
+	return 0;
+}
+
+int paths_log_file(char *out, size_t outsz, struct err *err)
+{
+	char db[PATH_MAX];
+	char *slash;
+
+	if (paths_cache_db(db, sizeof db, err) < 0)
+		return -1;
+	slash = strrchr(db, '/');
+	if (slash == NULL)
+		str_copy(db, ".", sizeof db);
+	else
+		*slash = '\0';
+	if (paths_join(out, outsz, db, "annotty.log") < 0)
+		return err_set(err, "log path too long");
 	return 0;
 }
 

@@ -10,6 +10,8 @@ struct err;
  * ~/.cache/annotty/cache.db. Creates the parent folder. */
 int paths_cache_db(char *out, size_t outsz, struct err *err);
 /* A folder under $XDG_DATA_HOME/annotty (or ~/.local/share/annotty), created if missing. */
+/* annotty.log, beside the cache database. */
+int paths_log_file(char *out, size_t outsz, struct err *err);
 int paths_data_dir(const char *sub, char *out, size_t outsz, struct err *err);
 /* $XDG_CONFIG_HOME/annotty/config (or ~/.config/annotty/config); not created. */
 int paths_config_file(char *out, size_t outsz, struct err *err);

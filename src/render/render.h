@@ -80,6 +80,25 @@ struct overlay_item {
 void render_overlay(struct image *img, const struct overlay_item *items, int n,
                     const struct overlay_style *style);
 
+/* Editing aids drawn after render_overlay, with the same style (scale and offset): the
+ * selected vertex of the shape being edited, its active box handle, a crosshair at the edit
+ * cursor, and the vertices placed so far of a shape being created (joined by segments, and
+ * closed back to the first when draft_closed). Clipped like render_overlay. */
+struct overlay_marks {
+	const struct shape *shape; /* the shape being edited, or NULL */
+	int vertex;                /* its selected vertex, or -1 */
+	int handle;                /* its active box handle (enum box_handle), or -1 */
+	int crosshair;             /* draw a crosshair at cursor */
+	struct point cursor;       /* source pixels */
+	const struct point *draft; /* vertices of a shape being created, or NULL */
+	int ndraft;
+	int draft_closed;
+	uint32_t rgb; /* colour of the draft and the crosshair */
+};
+
+void render_overlay_marks(struct image *img, const struct overlay_marks *m,
+                          const struct overlay_style *style);
+
 /* ---- Encoders for the terminal ---------------------------------------------------------- */
 
 /* Appends a DCS sixel sequence (ESC P q "1;1;W;H ... ESC \) for the image, with at most `colors`

@@ -66,6 +66,7 @@ struct app {
 	int tty_fd;
 	struct term_caps caps;
 	enum graphics_mode graphics;
+	int low_bandwidth; /* smaller frames for slow links (--low-bandwidth, :lowband) */
 
 	enum ui_screen screen;
 	enum ui_screen help_return; /* screen to go back to from help */

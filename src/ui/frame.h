@@ -4,6 +4,7 @@
 #define ANNOTTY_UI_FRAME_H
 
 #include "cache/cache.h"
+#include "render/render.h"
 #include "ui/term.h"
 
 struct buf;
@@ -25,6 +26,8 @@ struct frame_spec {
 	double center_x;    /* source pixel at the centre of a zoomed view (0: the middle) */
 	double center_y;
 	int inline_output; /* at the cursor, flowing down (no cursor save or positioning) */
+	const struct overlay_marks *marks; /* editing aids drawn over the shapes, or NULL */
+	int low_bandwidth;                 /* fewer bytes per frame: see frame_build */
 };
 
 struct frame_result {
