@@ -13,3 +13,4 @@ include tests/cache.mk
 include tests/render.mk
 include tests/ui.mk
 include tests/demo.mk
+include tests/fuzz.mk
