@@ -2,5 +2,9 @@
 check_PROGRAMS += tests/core_str.t
 tests_core_str_t_SOURCES = tests/core_str.c
 tests_core_str_t_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/core_shape_edit.t
+tests_core_shape_edit_t_SOURCES = tests/core_shape_edit.c
+tests_core_shape_edit_t_LDADD = $(TEST_LDADD)
+TESTS += tests/core_shape_edit.t
 TESTS += tests/core_str.t tests/check_layers.sh
 EXTRA_DIST += tests/check_layers.sh

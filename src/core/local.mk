@@ -3,6 +3,7 @@ libannotty_a_SOURCES += \
 	src/core/buf.c src/core/buf.h \
 	src/core/str.c src/core/str.h \
 	src/core/model.c src/core/model.h \
+	src/core/shape_edit.c src/core/shape_edit.h \
 	src/core/palette.c src/core/palette.h \
 	src/core/imgprobe.c src/core/imgprobe.h \
 	src/core/paths.c src/core/paths.h \

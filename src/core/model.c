@@ -60,16 +60,19 @@ static void *grow_one(void *items_ptr, int *count, size_t elem)
 {
 	void **items = items_ptr;
 	int n = *count;
+	size_t cap = 4;
 	char *p;
 
-	/* capacity doubles at powers of two, so that no separate capacity field is needed */
-	if (n == 0 || (n & (n - 1)) == 0) {
-		size_t cap = n == 0 ? 4 : (size_t)n * 2;
-		p = realloc(*items, cap * elem);
-		if (p == NULL)
-			return NULL;
-		*items = p;
-	}
+	/* The capacity is the next power of two (at least 4), with no field to keep it in. The
+	 * array is resized on every append rather than only at powers of two, so that an array
+	 * someone allocated to its exact size (a shape read from the cache) grows safely too;
+	 * realloc to the size a block already has returns at once. */
+	while (cap < (size_t)n + 1)
+		cap *= 2;
+	p = realloc(*items, cap * elem);
+	if (p == NULL)
+		return NULL;
+	*items = p;
 	p = (char *)*items + (size_t)n * elem;
 	memset(p, 0, elem);
 	*count = n + 1;
