@@ -21,6 +21,11 @@ tests_cache_edit_t_SOURCES = tests/cache_edit.c $(CACHE_TEST_SOURCES)
 tests_cache_edit_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_edit.t
 
+check_PROGRAMS += tests/cache_shape_edit.t
+tests_cache_shape_edit_t_SOURCES = tests/cache_shape_edit.c $(CACHE_TEST_SOURCES)
+tests_cache_shape_edit_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_shape_edit.t
+
 check_PROGRAMS += tests/cache_perf.t
 tests_cache_perf_t_SOURCES = tests/cache_perf.c $(CACHE_TEST_SOURCES)
 tests_cache_perf_t_LDADD = $(TEST_LDADD)

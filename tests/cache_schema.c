@@ -1,5 +1,6 @@
 /* Tests of the cache's database: schema version and tables, connection settings, refusing a
- * newer cache, the indexes behind every list query, and clear error messages. */
+ * newer cache, migrating an older one, the indexes behind every list query, and clear error
+ * messages. */
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "cache_fixture.h"
@@ -120,6 +121,75 @@ static void test_newer_refused(void)
 	err.msg[0] = '\0';
 	ok(cache_open(path, &c, &err) < 0 && strstr(err.msg, path) != NULL,
 	   "a file that is not a database is refused: %s", err.msg);
+}
+
+/* A cache as the first release wrote it, with a few rows in it. */
+static const char v1_rows[] =
+    "INSERT INTO source (id, kind, locator) VALUES (1, 'coco', '/v1.json');"
+    "INSERT INTO dataset (id, source_id, name) VALUES (1, 1, 'v1');"
+    "INSERT INTO dataset_version (id, dataset_id, name) VALUES (1, 1, 'local');"
+    "INSERT INTO label (id, dataset_id, name, position) VALUES (1, 1, 'car', 0);"
+    "INSERT INTO asset (id, dataset_id, version_id, ext_id, filename, width, height, status,"
+    " shape_count) VALUES (1, 1, 1, '1', 'a.jpg', 100, 80, 1, 3);"
+    "INSERT INTO annotation (id, asset_id, status) VALUES (1, 1, 1);"
+    "INSERT INTO shape (id, asset_id, annotation_id, seq, label_id, kind, x, y, w, h, ext_id)"
+    " VALUES (1, 1, 1, 0, 1, 0, 1, 2, 3, 4, 's1'), (2, 1, 1, 1, NULL, 0, 5, 6, 7, 8, 's2'),"
+    " (7, 1, 1, 2, 1, 0, 9, 9, 9, 9, 's7');"
+    "INSERT INTO outbox (id, dataset_id, entity, entity_id, op, payload, idem_key)"
+    " VALUES (1, 1, 'annotation', 1, 'annotation.status', '{\"status\":\"accepted\"}', 'k1');"
+    "INSERT INTO edit_log (id, dataset_id, asset_id, op, old_value, new_value, outbox_id)"
+    " VALUES (1, 1, 1, 'annotation.status', 'pending', 'accepted', 1);"
+    "PRAGMA user_version = 1;";
+
+static void test_migrate_v1(void)
+{
+	struct shape s = {.kind = SHAPE_BOX, .label = 0, .box = {1, 1, 2, 2}};
+	struct cache *c = NULL;
+	struct err err = {""};
+	char path[4096], what[64] = "";
+	int64_t id = 0, touched = 0;
+	sqlite3 *db = NULL;
+	int rc = SQLITE_OK;
+
+	fixture_path(path, sizeof path, dir, "v1.db");
+	sqlite3_open(path, &db);
+	for (int i = 0; rc == SQLITE_OK && cache_schema_script(0, i) != NULL; i++)
+		rc = sqlite3_exec(db, cache_schema_script(0, i), NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, v1_rows, NULL, NULL, NULL);
+	ok(rc == SQLITE_OK, "a version 1 cache is made (%s)", sqlite3_errmsg(db));
+	sqlite3_close(db);
+
+	ok(cache_open(path, &c, &err) == 0, "it opens (%s)", err.msg);
+	if (c == NULL)
+		return;
+	is_int(cache_schema_version(c), CACHE_SCHEMA_VERSION, "migrated to the current version");
+	is_int(query_int(c->db,
+	                 "SELECT count(*) FROM shape WHERE (id = 1 AND seq = 0 AND ext_id ="
+	                 " 's1' AND label_id = 1) OR (id = 2 AND x = 5) OR (id = 7 AND seq = 2)"),
+	       3, "every shape kept its id, place and columns");
+	ok(has_object(c->db, "index", "shape_asset") && has_object(c->db, "index", "shape_label") &&
+	       has_object(c->db, "index", "edit_log_dataset"),
+	   "the indexes are there again");
+	is_int(query_int(c->db, "SELECT \"notnull\" FROM pragma_table_info('edit_log')"
+	                        " WHERE name = 'asset_id'"),
+	       0, "a label edit may have no asset");
+	is_int(query_int(c->db, "PRAGMA foreign_key_check"), -1, "no foreign key violations");
+	sqlite3_exec(c->db, "DELETE FROM shape WHERE id = 7", NULL, NULL, NULL);
+	ok(cache_shape_create(c, 1, &s, &id, &err) == 0 && id == 8,
+	   "a deleted shape's id is not handed out again (%lld)", (long long)id);
+	cache_undo(c, 1, &touched, what, sizeof what, &err);
+	ok(strcmp(what, "new box") == 0 && query_int(c->db, "SELECT count(*) FROM shape") == 2,
+	   "undo takes the new shape back");
+	cache_undo(c, 1, &touched, what, sizeof what, &err);
+	ok(touched == 1 && strcmp(what, "accept") == 0 &&
+	       query_int(c->db, "SELECT status FROM asset WHERE id = 1") == REVIEW_PENDING,
+	   "an edit logged by version 1 still undoes");
+	cache_redo(c, 1, &touched, what, sizeof what, &err);
+	ok(strcmp(what, "accept") == 0 &&
+	       query_int(c->db, "SELECT status FROM asset WHERE id = 1") == REVIEW_ACCEPTED,
+	   "and redoes");
+	cache_close(&c);
 }
 
 static struct dataset_doc *small_doc(int n)
@@ -272,6 +342,7 @@ int main(void)
 	dir = fixture_tmpdir();
 	test_new_cache();
 	test_newer_refused();
+	test_migrate_v1();
 	test_plans();
 	test_errors();
 	fixture_rmdir(&dir);

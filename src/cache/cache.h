@@ -13,7 +13,7 @@
 struct err;
 struct cache; /* opaque: one SQLite connection */
 
-#define CACHE_SCHEMA_VERSION 1
+#define CACHE_SCHEMA_VERSION 2
 
 /* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
  * on. A database from a newer annotty is refused with a message. The caller owns *out. A
@@ -175,9 +175,12 @@ int cache_tag_remove(struct cache *cache, int64_t asset_id, const char *tag, str
  * Geometry is in image pixels; the caller keeps it inside the image (core/shape_edit.h). Each
  * call is one transaction that changes the shape rows (and the asset's shape count), bumps the
  * annotation's local revision and appends one outbox entry ("shape.create", "shape.update",
- * "shape.delete", with the annotation's base revision) and one edit-log row. */
+ * "shape.delete", with the annotation's base revision) and one edit-log row. A shape with an
+ * unknown kind or label index, coordinates that are not finite, or parts that end outside
+ * its vertices is refused. Shape row ids are never reused. */
 
-/* Adds a shape to the asset's annotation; *shape_id is its row id. */
+/* Adds a shape to the asset's annotation, after its other shapes; *shape_id is its row id.
+ * The new shape has no ext_id and no extra fields (it is not in the source yet). */
 int cache_shape_create(struct cache *cache, int64_t asset_id, const struct shape *s,
                        int64_t *shape_id, struct err *err);
 /* Replaces a shape's kind, label, geometry and text (its ext_id and extra fields stay). An
@@ -185,8 +188,8 @@ int cache_shape_create(struct cache *cache, int64_t asset_id, const struct shape
  * update that follows an update of the same shape (the newest edit of the dataset, not undone,
  * its outbox entry still pending) is merged into it: one undo step, one outbox entry holding
  * the latest geometry. The UI sets coalesce for repeated nudges of one shape. */
-int cache_shape_update(struct cache *cache, int64_t shape_id, const struct shape *s,
-                       int coalesce, struct err *err);
+int cache_shape_update(struct cache *cache, int64_t shape_id, const struct shape *s, int coalesce,
+                       struct err *err);
 int cache_shape_delete(struct cache *cache, int64_t shape_id, struct err *err);
 
 /* The label named name (case-insensitive), created at the end of the label order when the
@@ -205,15 +208,22 @@ int cache_labels_ranked(struct cache *cache, int64_t dataset_id, struct label_ro
 
 /* Reverts the most recent edit of the dataset that has not been undone. *asset_id is set to
  * the asset it touched (0 when there was nothing to undo) and what to a short description
- * ("accept", "tag +x"). An edit not yet pushed leaves the outbox; a pushed one queues the
- * compensating change. */
+ * ("accept", "tag +x", "new box", "move box", "resize box", "edit polygon", "delete line",
+ * "label car", "new label car"). An edit not yet pushed leaves the outbox; a pushed one queues
+ * the compensating change. A label creation is undone together with the edit that followed it
+ * (the one that used the new label); one that no edit followed is undone on its own, and
+ * then *asset_id is 0 while what is not empty. A created label that shapes from the source
+ * have come to use stays, and its creation can no longer be undone. */
 int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
                size_t whatsz, struct err *err);
 
 /* Applies again the oldest undone edit of the dataset that a later undo has not passed by
- * (the redo order of an editor); a new edit made after an undo ends the redo chain. Shapes come
- * back with their old row ids, so that later edits in the log still address them. Like
- * cache_undo, *asset_id is 0 when there was nothing to redo; the outbox gets the edit again. */
+ * (the redo order of an editor); a new edit made after an undo (review, tag, shape or label)
+ * ends the redo chain. Shapes come back with their old row ids, so that later edits in the
+ * log still address them. Like cache_undo, *asset_id is 0 when there was nothing to redo (or
+ * only a label, with what set) and labels go with the edit after them. The outbox gets the
+ * edit again, or, when the undo's compensating entry has not been pushed yet, loses that
+ * entry instead. */
 int cache_redo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
                size_t whatsz, struct err *err);
 

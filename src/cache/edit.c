@@ -168,7 +168,7 @@ static int is_trim_space(unsigned char ch)
 
 /* Refuses what would be hard to show, type or send back: control characters (C0, DEL, C1)
  * and bytes that are not UTF-8. */
-static int tag_check_chars(const char *s, size_t len, struct err *err)
+static int name_check_chars(const char *s, size_t len, const char *what, struct err *err)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t cp;
@@ -177,34 +177,33 @@ static int tag_check_chars(const char *s, size_t len, struct err *err)
 	while (len > 0) {
 		n = str_utf8_decode(p, len, &cp);
 		if (cp == 0xFFFD && n == 1)
-			return err_set(err, "a tag must be valid UTF-8 text");
+			return err_set(err, "a %s must be valid UTF-8 text", what);
 		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-			return err_set(err, "a tag cannot contain control characters");
+			return err_set(err, "a %s cannot contain control characters", what);
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-/* Trims surrounding white space into out (CACHE_TAG_MAX + 1 bytes) and checks what is left. */
-static int tag_normalize(const char *tag, char *out, struct err *err)
+int cache_name_normalize(const char *name, char *out, size_t max, const char *what, struct err *err)
 {
 	size_t len;
 
-	if (tag == NULL)
-		tag = "";
-	while (is_trim_space((unsigned char)*tag))
-		tag++;
-	len = strlen(tag);
-	while (len > 0 && is_trim_space((unsigned char)tag[len - 1]))
+	if (name == NULL)
+		name = "";
+	while (is_trim_space((unsigned char)*name))
+		name++;
+	len = strlen(name);
+	while (len > 0 && is_trim_space((unsigned char)name[len - 1]))
 		len--;
 	if (len == 0)
-		return err_set(err, "a tag cannot be empty");
-	if (len > CACHE_TAG_MAX)
-		return err_set(err, "a tag is at most %d bytes long", CACHE_TAG_MAX);
-	if (tag_check_chars(tag, len, err) < 0)
+		return err_set(err, "a %s cannot be empty", what);
+	if (len > max)
+		return err_set(err, "a %s is at most %zu bytes long", what, max);
+	if (name_check_chars(name, len, what, err) < 0)
 		return -1;
-	memcpy(out, tag, len);
+	memcpy(out, name, len);
 	out[len] = '\0';
 	return 0;
 }
@@ -217,7 +216,7 @@ static int tag_edit(struct cache *cache, int64_t asset_id, const char *tag, int 
 	enum review_status status;
 	int rc = -1, changed = 0;
 
-	if (tag_normalize(tag, name, err) < 0)
+	if (cache_name_normalize(tag, name, CACHE_TAG_MAX, "tag", err) < 0)
 		return -1;
 	ch.op = attach ? "tag.attach" : "tag.detach";
 	ch.old_value = attach ? NULL : name;

@@ -44,7 +44,12 @@ static const char sql_label_update[] =
 static const char sql_label_insert[] =
     "INSERT INTO label (dataset_id, position, ext_id, extra_json, name)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char sql_label_delete[] = "DELETE FROM label WHERE id = ?1";
+/* a label created here and not yet sent (or exported) is not gone from the source: the
+ * source has not heard of it yet */
+static const char sql_label_delete[] =
+    "DELETE FROM label WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM outbox"
+    " WHERE entity = 'label' AND entity_id = ?1 AND op = 'label.create' AND state = 'pending')";
+static const char sql_label_place[] = "UPDATE label SET position = ?2 WHERE id = ?1";
 /* Candidates are rows this import has not matched yet (import_gen below the new one), so a
  * source listing the same file twice gets two assets. */
 static const char sql_asset_by_ext[] =
@@ -87,9 +92,10 @@ static const char sql_tag_find[] = "SELECT id FROM tag WHERE dataset_id = ?1 AND
 static const char sql_tag_insert[] = "INSERT INTO tag (dataset_id, name) VALUES (?1, ?2)";
 static const char sql_asset_tag_insert[] =
     "INSERT OR IGNORE INTO asset_tag (asset_id, tag_id) VALUES (?1, ?2)";
-/* a status edit made against shapes the source has since replaced cannot be undone */
-static const char sql_status_log_delete[] =
-    "DELETE FROM edit_log WHERE asset_id = ?1 AND op = 'annotation.status'";
+/* status and shape edits made against shapes the source has since replaced cannot be undone
+ * (the shapes they name are gone) */
+static const char sql_status_log_delete[] = "DELETE FROM edit_log WHERE asset_id = ?1"
+                                            " AND (op = 'annotation.status' OR op LIKE 'shape.%')";
 static const char sql_assets_remove[] =
     "DELETE FROM asset WHERE version_id = ?1 AND import_gen < ?2";
 
@@ -107,6 +113,7 @@ enum import_sql {
 	Q_LABEL_UPDATE,
 	Q_LABEL_INSERT,
 	Q_LABEL_DELETE,
+	Q_LABEL_PLACE,
 	Q_ASSET_BY_EXT,
 	Q_ASSET_BY_NAME,
 	Q_ASSET_INSERT,
@@ -139,6 +146,7 @@ static const char *const import_sql[Q_COUNT] = {
     [Q_LABEL_UPDATE] = sql_label_update,
     [Q_LABEL_INSERT] = sql_label_insert,
     [Q_LABEL_DELETE] = sql_label_delete,
+    [Q_LABEL_PLACE] = sql_label_place,
     [Q_ASSET_BY_EXT] = sql_asset_by_ext,
     [Q_ASSET_BY_NAME] = sql_asset_by_name,
     [Q_ASSET_INSERT] = sql_asset_insert,
@@ -454,7 +462,7 @@ static int label_store(struct import *ix, int pos, int64_t id)
 static int import_labels(struct import *ix)
 {
 	struct old_label *old = NULL;
-	int nold = 0, rc = -1;
+	int nold = 0, rc = -1, kept = 0;
 
 	ix->label_ids = calloc((size_t)ix->doc->nlabels + 1, sizeof *ix->label_ids);
 	if (ix->label_ids == NULL) {
@@ -475,6 +483,13 @@ static int import_labels(struct import *ix)
 			continue;
 		sqlite3_bind_int64(ix->st[Q_LABEL_DELETE], 1, old[i].id);
 		if (cache_db_run(ix->c, ix->st[Q_LABEL_DELETE], ix->err, "removing a label") < 0)
+			goto out;
+		if (sqlite3_changes(ix->c->db) > 0)
+			continue;
+		/* kept: after the source's labels, in the order they had */
+		sqlite3_bind_int64(ix->st[Q_LABEL_PLACE], 1, old[i].id);
+		sqlite3_bind_int(ix->st[Q_LABEL_PLACE], 2, ix->doc->nlabels + kept++);
+		if (cache_db_run(ix->c, ix->st[Q_LABEL_PLACE], ix->err, "keeping a label") < 0)
 			goto out;
 	}
 	ix->stats.labels = ix->doc->nlabels;

@@ -72,16 +72,32 @@ int cache_shape_read(sqlite3_stmt *st, int first_col, struct shape *s, struct er
 /* One change as the edit log and the outbox record it. */
 struct cache_change {
 	int64_t dataset_id;
-	int64_t asset_id;
-	const char *op;        /* "annotation.status", "tag.attach", "tag.detach" */
-	const char *old_value; /* status name, or the tag (NULL when attaching) */
-	const char *new_value; /* status name, or the tag (NULL when detaching) */
+	int64_t asset_id;      /* 0 for a label edit, which belongs to no asset */
+	const char *op;        /* "annotation.status", "tag.attach", "shape.update", ... */
+	const char *old_value; /* status name, tag, or the shape or label as JSON; NULL for none */
+	const char *new_value;
+	int64_t shape_id; /* shape edits: the shape's row id; else 0 */
+	int64_t label_id; /* the label a shape edit leaves on its shape, or the label created */
 };
 
-/* Appends the outbox entry of a change made to the rows; *outbox_id is its id. */
+/* One outbox row as it is written. */
+struct cache_entry {
+	int64_t dataset_id;
+	const char *entity; /* annotation, asset, shape, label */
+	int64_t entity_id;  /* its local row id */
+	const char *op;
+	const char *payload; /* JSON, in the form the replay sends */
+	int64_t base_rev;    /* of the entity, as the edit saw it */
+};
+
+/* Appends an outbox entry with a fresh idempotency key; *outbox_id is its id. */
+int cache_outbox_insert(struct cache *c, const struct cache_entry *e, int64_t *outbox_id,
+                        struct err *err);
+/* Appends the outbox entry of a review or tag change made to the rows. */
 int cache_outbox_append(struct cache *c, const struct cache_change *ch, int64_t *outbox_id,
                         struct err *err);
-/* Appends the edit-log row that lets the change be undone. */
+/* Appends the edit-log row that lets the change be undone. A new edit ends the dataset's redo
+ * chain, so this also marks every edit still waiting for a redo as undone for good. */
 int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_t outbox_id,
                           struct err *err);
 
@@ -94,5 +110,64 @@ int cache_tag_attach(struct cache *c, int64_t dataset_id, int64_t asset_id, cons
                      int *changed, struct err *err);
 int cache_tag_detach(struct cache *c, int64_t asset_id, const char *tag, int *changed,
                      struct err *err);
+/* Trims surrounding white space from a tag or label name into out (max + 1 bytes) and refuses
+ * it when empty, longer than max bytes, not UTF-8 or holding control characters; what ("tag",
+ * "label") names it in the message. */
+int cache_name_normalize(const char *name, char *out, size_t max, const char *what,
+                         struct err *err);
+
+/* ---- shape_row.c: a shape row with what its edits need around it ---- */
+
+struct shape_row {
+	int64_t id;
+	int64_t dataset_id;
+	int64_t asset_id;
+	int64_t annotation_id;
+	int64_t label_id; /* 0: no label */
+	int64_t seq;
+	int64_t rev;
+	struct shape s;          /* s.label is the label's position, or -1 */
+	char *label_name;        /* NULL without a label */
+	char *label_ext_id;      /* NULL when the source has not given the label an id */
+	char *asset_ext_id;      /* NULL when unknown */
+	char *annotation_ext_id; /* NULL when unknown */
+	int64_t base_rev;        /* the annotation's */
+};
+
+/* 1 with *r filled, 0 when there is no shape with that id, -1 on failure. */
+int cache_shape_row_load(struct cache *c, int64_t shape_id, struct shape_row *r, struct err *err);
+void cache_shape_row_clear(struct shape_row *r);
+/* The row as an edit-log value: everything needed to put it back (JSON, exact doubles). The
+ * caller frees it; NULL when out of memory. */
+char *cache_shape_value(const struct shape_row *r);
+/* Reads such a value back into r: shape, seq, rev, label id and name (the rest stays 0). */
+int cache_shape_value_parse(const char *json, struct shape_row *r, struct err *err);
+/* The outbox payload of op ("shape.create", "shape.update", "shape.delete") for the row. */
+char *cache_shape_payload(const struct shape_row *r, const char *op);
+/* Checks a shape from the caller before it is stored: known kind, finite coordinates, parts
+ * inside the points. */
+int cache_shape_check(const struct shape *s, struct err *err);
+
+/* ---- shape_edit.c, label_edit.c: undo and redo of shape and label edits ---- */
+
+/* Moves shape shape_id of the asset from state from to state to, each the JSON of
+ * cache_shape_value or NULL for "no such shape": a NULL to deletes the row, a NULL from
+ * re-inserts it under its old id, both set replace kind, label, geometry and text. With queue
+ * set, appends the matching shape.create, shape.update or shape.delete outbox entry in
+ * *outbox_id. When the row is deleted, *snapshot (caller frees) is its value just before. */
+int cache_shape_transition(struct cache *c, int64_t dataset_id, int64_t asset_id, int64_t shape_id,
+                           const char *from, const char *to, int queue, int64_t *outbox_id,
+                           char **snapshot, struct err *err);
+/* A short description of a shape edit for the status line ("new box", "move box"). */
+void cache_shape_describe(const char *op, const char *old_value, const char *new_value, char *what,
+                          size_t whatsz);
+
+/* Creates (to = the label's logged value) or removes (to = NULL) a label created by an edit.
+ * Creating puts it back at the end of the label order under *label_id, or under a new id
+ * written to *label_id (and the dataset's edit log) when that id was taken. A label that
+ * shapes use is not removed: *kept is set and nothing changes. queue and *outbox_id as
+ * above, with label.create and label.delete. */
+int cache_label_transition(struct cache *c, int64_t dataset_id, int64_t *label_id, const char *to,
+                           int queue, int64_t *outbox_id, int *kept, struct err *err);
 
 #endif

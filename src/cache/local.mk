@@ -10,6 +10,9 @@ libannotty_a_SOURCES += \
 	src/cache/edit.c \
 	src/cache/outbox.c \
 	src/cache/undo.c \
+	src/cache/shape_row.c \
+	src/cache/shape_edit.c \
+	src/cache/label_edit.c \
 	src/cache/export.c \
 	src/cache/sync.c src/cache/sync.h \
 	src/cache/version.c src/cache/version.h

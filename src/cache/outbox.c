@@ -20,8 +20,10 @@ static const char sql_outbox_insert[] =
     "INSERT INTO outbox (dataset_id, entity, entity_id, op, payload, idem_key, base_rev)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_edit_log_insert[] =
-    "INSERT INTO edit_log (dataset_id, asset_id, op, old_value, new_value, outbox_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO edit_log (dataset_id, asset_id, op, old_value, new_value, outbox_id, shape_id,"
+    " label_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char sql_redo_chain_end[] =
+    "UPDATE edit_log SET undone = 2 WHERE dataset_id = ?1 AND undone = 1";
 static const char sql_outbox_pending[] =
     "SELECT count(*) FROM outbox WHERE dataset_id = ?1 AND state = 'pending'";
 static const char sql_outbox_mark_pushed[] =
@@ -136,8 +138,8 @@ static char *payload_make(const struct cache_change *ch, const struct op_kind *k
 	return text;
 }
 
-static int outbox_insert(struct cache *c, const struct cache_change *ch, const struct op_kind *k,
-                         const struct edit_target *t, const char *payload, struct err *err)
+int cache_outbox_insert(struct cache *c, const struct cache_entry *e, int64_t *outbox_id,
+                        struct err *err)
 {
 	char key[2 * IDEM_KEY_BYTES + 1];
 	sqlite3_stmt *st = NULL;
@@ -146,14 +148,17 @@ static int outbox_insert(struct cache *c, const struct cache_change *ch, const s
 	if (idem_key_make(key, sizeof key, err) < 0 ||
 	    cache_db_prepare(c, sql_outbox_insert, &st, err) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, ch->dataset_id);
-	cache_db_bind_text(st, 2, k->on_annotation ? "annotation" : "asset");
-	sqlite3_bind_int64(st, 3, k->on_annotation ? t->annotation_id : ch->asset_id);
-	cache_db_bind_text(st, 4, ch->op);
-	cache_db_bind_text(st, 5, payload);
+	sqlite3_bind_int64(st, 1, e->dataset_id);
+	cache_db_bind_text(st, 2, e->entity);
+	sqlite3_bind_int64(st, 3, e->entity_id);
+	cache_db_bind_text(st, 4, e->op);
+	cache_db_bind_text(st, 5, e->payload);
 	cache_db_bind_text(st, 6, key);
-	sqlite3_bind_int64(st, 7, k->on_annotation ? t->annotation_rev : t->asset_rev);
-	rc = cache_db_run(c, st, err, "queueing the change in the outbox");
+	sqlite3_bind_int64(st, 7, e->base_rev);
+	if (cache_db_run(c, st, err, "queueing the change in the outbox") < 0)
+		goto out;
+	*outbox_id = sqlite3_last_insert_rowid(c->db);
+	rc = 0;
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -163,6 +168,7 @@ int cache_outbox_append(struct cache *c, const struct cache_change *ch, int64_t 
                         struct err *err)
 {
 	const struct op_kind *k = op_find(ch->op);
+	struct cache_entry entry = {0};
 	struct edit_target t = {0};
 	char *payload = NULL;
 	int rc = -1;
@@ -176,14 +182,26 @@ int cache_outbox_append(struct cache *c, const struct cache_change *ch, int64_t 
 		err_set(err, "queueing a change: out of memory");
 		goto out;
 	}
-	if (outbox_insert(c, ch, k, &t, payload, err) < 0)
-		goto out;
-	*outbox_id = sqlite3_last_insert_rowid(c->db);
-	rc = 0;
+	entry.dataset_id = ch->dataset_id;
+	entry.entity = k->on_annotation ? "annotation" : "asset";
+	entry.entity_id = k->on_annotation ? t.annotation_id : ch->asset_id;
+	entry.op = ch->op;
+	entry.payload = payload;
+	entry.base_rev = k->on_annotation ? t.annotation_rev : t.asset_rev;
+	rc = cache_outbox_insert(c, &entry, outbox_id, err);
 out:
 	free(payload);
 	edit_target_clear(&t);
 	return rc;
+}
+
+/* Binds an id, or NULL for 0 (no such row). */
+static void bind_id(sqlite3_stmt *st, int idx, int64_t id)
+{
+	if (id != 0)
+		sqlite3_bind_int64(st, idx, id);
+	else
+		sqlite3_bind_null(st, idx);
 }
 
 int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_t outbox_id,
@@ -192,14 +210,24 @@ int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
+	/* an editor's rule: once something new is done, what was undone cannot come back */
+	if (cache_db_prepare(c, sql_redo_chain_end, &st, err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ch->dataset_id);
+	if (cache_db_run(c, st, err, "ending the redo chain") < 0)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
 	if (cache_db_prepare(c, sql_edit_log_insert, &st, err) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, ch->dataset_id);
-	sqlite3_bind_int64(st, 2, ch->asset_id);
+	bind_id(st, 2, ch->asset_id);
 	cache_db_bind_text(st, 3, ch->op);
 	cache_db_bind_text(st, 4, ch->old_value);
 	cache_db_bind_text(st, 5, ch->new_value);
-	sqlite3_bind_int64(st, 6, outbox_id);
+	bind_id(st, 6, outbox_id);
+	bind_id(st, 7, ch->shape_id);
+	bind_id(st, 8, ch->label_id);
 	rc = cache_db_run(c, st, err, "recording the change for undo");
 out:
 	sqlite3_finalize(st);

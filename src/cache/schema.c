@@ -256,9 +256,79 @@ static const char *const schema_v1[] = {
     ddl_sources, ddl_datalakes, ddl_datasets, ddl_assets, ddl_campaigns, ddl_outbox, NULL,
 };
 
+/* ---- v2: shape editing ---- */
+
+/* Shape ids are never handed out twice (AUTOINCREMENT): undo and redo put a deleted shape back
+ * under its old id, which a shape created meanwhile (in any dataset) must not have taken.
+ * Nothing references shape, so the table can be rebuilt with foreign keys on. */
+static const char ddl_v2_shape[] =
+    "CREATE TABLE shape_v2 ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " asset_id INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+    " annotation_id INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL DEFAULT 0,"
+    " label_id INTEGER REFERENCES label(id) ON DELETE SET NULL,"
+    " kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 5),"
+    " x REAL NOT NULL DEFAULT 0, y REAL NOT NULL DEFAULT 0,"
+    " w REAL NOT NULL DEFAULT 0, h REAL NOT NULL DEFAULT 0,"
+    " points BLOB,"
+    " parts BLOB,"
+    " text TEXT,"
+    " ext_id TEXT,"
+    " extra_json TEXT,"
+    " rev INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO shape_v2 (id, asset_id, annotation_id, seq, label_id, kind, x, y, w, h,"
+    " points, parts, text, ext_id, extra_json, rev)"
+    " SELECT id, asset_id, annotation_id, seq, label_id, kind, x, y, w, h, points, parts,"
+    " text, ext_id, extra_json, rev FROM shape;"
+    "DROP TABLE shape;"
+    "ALTER TABLE shape_v2 RENAME TO shape;"
+    "CREATE INDEX shape_asset ON shape(asset_id, label_id);"
+    "CREATE INDEX shape_label ON shape(label_id);";
+
+/* The edit log learns shape and label edits: a label belongs to no asset, and a shape edit
+ * names its shape and label in columns (coalescing nudges, ranking labels by recent use).
+ * undone: 0 applied; 1 undone and on the redo chain; 2 undone for good (a newer edit ended
+ * the redo chain, or the edit can no longer be taken back). */
+static const char ddl_v2_edit_log[] =
+    "CREATE TABLE edit_log_v2 ("
+    " id INTEGER PRIMARY KEY,"
+    " dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,"
+    " asset_id INTEGER REFERENCES asset(id) ON DELETE CASCADE," /* NULL for a label */
+    " op TEXT NOT NULL,"
+    " old_value TEXT," /* what undo puts back: a value, or a whole shape or label as JSON */
+    " new_value TEXT," /* what redo puts back */
+    " shape_id INTEGER,"
+    " label_id INTEGER," /* the label a shape edit leaves on its shape, or the label created */
+    " outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+    " created_at INTEGER NOT NULL DEFAULT " NOW ","
+    " undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1, 2)),"
+    " undone_at INTEGER,"
+    " undo_outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL);"
+    "INSERT INTO edit_log_v2 (id, dataset_id, asset_id, op, old_value, new_value, outbox_id,"
+    " created_at, undone, undone_at, undo_outbox_id)"
+    " SELECT id, dataset_id, asset_id, op, old_value, new_value, outbox_id, created_at,"
+    " undone, undone_at, undo_outbox_id FROM edit_log;"
+    "DROP TABLE edit_log;"
+    "ALTER TABLE edit_log_v2 RENAME TO edit_log;"
+    "CREATE INDEX edit_log_dataset ON edit_log(dataset_id, undone, id);"
+    "CREATE INDEX edit_log_asset ON edit_log(asset_id);"
+    "CREATE INDEX edit_log_outbox ON edit_log(outbox_id);"
+    "CREATE INDEX edit_log_undo_outbox ON edit_log(undo_outbox_id);";
+
+/* The outbox needs no change: shape edits are entity 'shape' with ops shape.create,
+ * shape.update and shape.delete; labels are entity 'label' with label.create and
+ * label.delete. */
+static const char *const schema_v2[] = {
+    ddl_v2_shape,
+    ddl_v2_edit_log,
+    NULL,
+};
+
 /* Step i moves a database from user_version i to i + 1. */
 static const char *const *const schema_steps[] = {
     schema_v1,
+    schema_v2,
 };
 
 #define NSTEPS ((int)(sizeof schema_steps / sizeof schema_steps[0]))
