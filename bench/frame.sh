@@ -1,6 +1,8 @@
 #!/bin/sh
 # Frame benchmark: annotty show against img2sixel and chafa on the same inputs at the same
-# width, runs alternated, the median of N each. Prints figures; never fails on a time.
+# width, runs alternated, the median of N each: time, bytes, and (with ImageMagick's sixel
+# reader) PSNR of each decoded frame against a reference downscale of the source; annotty also
+# with --low-bandwidth. Prints figures and ratios; never fails on a time.
 # Usage: bench/frame.sh [ANNOTTY]   (N=7 by default; set N to change)
 set -u
 ANNOTTY=${1:-${ANNOTTY:-./annotty}}
@@ -41,21 +43,24 @@ chafa=$(command -v chafa || true)
 [ -n "$chafa" ] || echo "bench: chafa is not installed; its column is skipped"
 
 python3 - "$ANNOTTY" "$D" "$N" "$W" "$img2sixel" "$chafa" <<'PY'
-import os, statistics, subprocess, sys, time
+import os, re, statistics, subprocess, sys, time
 annotty, d, n, w, img2sixel, chafa = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+show = [annotty, "show", "--graphics=sixel", "--width", str(w)]
+# (title, source, annotty's arguments for the timed frame, for the PSNR frame)
 cases = [
     ("4000x3000 JPEG, 50 boxes", "big.jpg",
-     [annotty, "show", "--graphics=sixel", "--width", str(w), os.path.join(d, "big.json"), "--asset", "big.jpg"]),
-    ("1920x1080 JPEG", "mid.jpg",
-     [annotty, "show", "--graphics=sixel", "--width", str(w), os.path.join(d, "mid.jpg")]),
-    ("1920x1080 PNG", "mid.png",
-     [annotty, "show", "--graphics=sixel", "--width", str(w), os.path.join(d, "mid.png")]),
+     [os.path.join(d, "big.json"), "--asset", "big.jpg"], [os.path.join(d, "big.jpg")]),
+    ("1920x1080 JPEG", "mid.jpg", [os.path.join(d, "mid.jpg")], None),
+    ("1920x1080 PNG", "mid.png", [os.path.join(d, "mid.png")], None),
 ]
 
-def run(cmd):
+def run(cmd, keep=None):
     t = time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     ms = (time.perf_counter() - t) * 1000
+    if keep:
+        with open(keep, "wb") as f:
+            f.write(p.stdout)
     return ms, len(p.stdout), p.returncode
 
 def peak_rss(cmd):
@@ -68,9 +73,41 @@ def peak_rss(cmd):
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "getrusage (max of children)"
 
-for title, name, cmd in cases:
+def im(args):
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+# PSNR needs ImageMagick with its sixel reader (not every convert has one).
+probe = os.path.join(d, "probe.six")
+with open(probe, "w") as f:
+    f.write('\033Pq"1;1;2;1#0;2;100;0;0!2~\033\\')
+can_psnr = im(["convert", "sixel:" + probe, os.path.join(d, "probe.png")]).returncode == 0 and \
+    im(["compare", "-version"]).returncode == 0
+if not can_psnr:
+    print("bench: ImageMagick cannot read sixel here (or has no compare); PSNR is skipped")
+
+def psnr(six, src):
+    """PSNR of a sixel file against src downscaled to the frame's size (ImageMagick's -resize),
+    or None when it fails or the frame has another aspect ratio (chafa's cells)."""
+    png = six + ".png"
+    try:
+        if im(["convert", "sixel:" + six, png]).returncode != 0:
+            return None
+        fw, fh = map(int, im(["identify", "-format", "%w %h", png]).stdout.split())
+        sw, sh = map(int, im(["identify", "-format", "%w %h", src]).stdout.split())
+        if fw != w or abs(fh - sh * fw / sw) > 1:
+            return None
+        ref = "%s.%dx%d.png" % (src, fw, fh)
+        if not os.path.exists(ref):
+            im(["convert", src, "-resize", "%dx%d!" % (fw, fh), ref])
+        out = im(["compare", "-metric", "PSNR", png, ref, "null:"]).stderr.strip()
+    except (OSError, ValueError):
+        return None
+    m = re.match(r"[0-9.]+|inf", out)
+    return float(m.group(0)) if m else None
+
+for title, name, args, psnr_args in cases:
     path = os.path.join(d, name)
-    tools = [("annotty", cmd)]
+    tools = [("annotty", show + args), ("annotty-lb", show + ["--low-bandwidth"] + args)]
     if img2sixel:
         tools.append(("img2sixel", [img2sixel, "-w", str(w), path]))
     if chafa:
@@ -88,15 +125,32 @@ for title, name, cmd in cases:
             times[t].append(ms)
             size[t] = nbytes
     med = {t: statistics.median(v) for t, v in times.items()}
-    print("\n%s, %d px wide, median of %d" % (title, w, n))
-    print("  %-10s %9s %11s" % ("tool", "ms", "bytes"))
+    quality = {}
+    if can_psnr:
+        # annotty's overlay is not in the reference: its PSNR frame is the plain image
+        plain = psnr_args or args
+        for t, c in [("annotty", show + plain), ("annotty-lb", show + ["--low-bandwidth"] + plain)] + \
+                [x for x in tools if not x[0].startswith("annotty")]:
+            six = os.path.join(d, "%s.%s.six" % (name, t))
+            run(c, keep=six)
+            quality[t] = psnr(six, path)
+    print("\n%s, %d px wide, median of %d (annotty-lb: --low-bandwidth)" % (title, w, n))
+    if psnr_args:
+        print("  (PSNR of annotty's frame without the boxes, against ImageMagick's -resize)")
+    print("  %-10s %9s %11s %9s" % ("tool", "ms", "bytes", "PSNR dB"))
     for t, _ in tools:
-        print("  %-10s %9.1f %11d" % (t, med[t], size[t]))
-    for ref in ("img2sixel", "chafa"):
-        if ref in med and med[ref] > 0 and size[ref] > 0:
-            print("  annotty/%-9s time %.2f  bytes %.2f" % (ref, med["annotty"] / med[ref],
-                                                         size["annotty"] / size[ref]))
-    kb, how = peak_rss(cmd)
+        q = quality.get(t)
+        print("  %-10s %9.1f %11d %9s" % (t, med[t], size[t],
+                                          "%.2f" % q if q is not None else "-"))
+    for ours in ("annotty", "annotty-lb"):
+        for ref in ("img2sixel", "chafa"):
+            if ref in med and med[ref] > 0 and size[ref] > 0:
+                line = "  %s/%-9s time %.2f  bytes %.2f" % (ours, ref, med[ours] / med[ref],
+                                                         size[ours] / size[ref])
+                if quality.get(ours) is not None and quality.get(ref) is not None:
+                    line += "  PSNR %+.2f dB" % (quality[ours] - quality[ref])
+                print(line)
+    kb, how = peak_rss(show + args)
     print("  annotty peak RSS: %d KiB (%s)" % (kb, how))
 PY
 echo

@@ -25,3 +25,8 @@ check_PROGRAMS += tests/render_kitty.t
 tests_render_kitty_t_SOURCES = tests/render_kitty.c
 tests_render_kitty_t_LDADD = $(TEST_LDADD)
 TESTS += tests/render_kitty.t
+
+check_PROGRAMS += tests/render_sixel.t
+tests_render_sixel_t_SOURCES = tests/render_sixel.c
+tests_render_sixel_t_LDADD = $(TEST_LDADD)
+TESTS += tests/render_sixel.t

@@ -8,8 +8,9 @@ libannotty_a_SOURCES += \
 	src/render/decode_jpeg.c \
 	src/render/decode_png.c \
 	src/render/overlay.c \
-	src/render/sixel.c \
+	src/render/sixel.c src/render/sixel_quant.c src/render/sixel_quant.h \
 	src/render/blocks.c \
 	src/render/base64.c src/render/base64.h \
 	src/render/kitty.c \
+	src/render/tmux.c \
 	src/render/iterm2.c

@@ -102,8 +102,12 @@ void render_overlay_marks(struct image *img, const struct overlay_marks *m,
 /* ---- Encoders for the terminal ---------------------------------------------------------- */
 
 /* Appends a DCS sixel sequence (ESC P q "1;1;W;H ... ESC \) for the image, with at most `colors`
- * palette entries (clamped to 2..256). Fails with "frame larger than N bytes" when the result
- * would exceed out->max; on any failure out is left as it was. */
+ * palette entries (clamped to 2..256; 16 for low-bandwidth frames) fitted to the image, no
+ * dithering, and an opaque background (every pixel painted once). Flat colours repeated in the
+ * image, such as the overlay's label colours, keep their exact value (within the format's
+ * whole-percent steps) while the palette has room for them: a quarter of it, half of a palette
+ * of 32 or fewer. Fails with "frame larger than N bytes" when the result would exceed out->max
+ * (early, band by band); on any failure out is left as it was. Thread-safe: no shared state. */
 int render_encode_sixel(const struct image *img, int colors, struct buf *out, struct err *err);
 
 /* Unicode upper half blocks (U+2580), two image rows per text row: the image is resampled to
@@ -134,5 +138,38 @@ int render_kitty_delete(unsigned image_id, struct buf *out);
  * 1..1000. Fails like render_encode_sixel when the result would exceed out->max. */
 int render_encode_iterm2(const struct image *img, int cols, int rows, struct buf *out,
                          struct err *err);
+
+/* ---- Through tmux: DCS passthrough and kitty's Unicode placeholders --------------------- */
+
+/* Appends seq wrapped for tmux passthrough: ESC P tmux ; <seq with every ESC doubled> ESC \.
+ * tmux hands the inside to the terminal outside it, unseen (tmux 3.3 and later only with the
+ * allow-passthrough option on). Fails when out->max would be exceeded, leaving out as it was. */
+int render_tmux_wrap(const void *seq, size_t len, struct buf *out);
+/* The wrapped length of seq, for sizing. */
+size_t render_tmux_wrap_len(const void *seq, size_t len);
+
+/* How many numbers the placeholder marks can say: rows and columns 0..296, and the image id's
+ * top byte. */
+#define RENDER_KITTY_DIACRITICS 297
+
+/* The combining mark that means n (0..296) in placeholder cells, else 0. */
+uint32_t render_kitty_diacritic(int n);
+
+/* Kitty's Unicode-placeholder mode, which survives tmux because the picture's cells are text
+ * tmux keeps and redraws. Appends the image sent like render_encode_kitty but with U=1 instead
+ * of C=1 (a virtual placement of cols x rows cells that shows only where placeholder cells name
+ * it), each chunk wrapped for tmux passthrough on its own when tmux_passthrough is set (so none
+ * comes near tmux's input limit); then the cells: the foreground set to the id (38;5;ID below
+ * 256, else 38;2;R;G;B of its low 24 bits), and for each row a cursor move to (top + r, left)
+ * (1-based; top 0 and left 0: no moves, rows flow from the cursor separated by newlines)
+ * followed by cols cells of U+10EEEE + the row's mark + the column's mark (+ a mark for the
+ * id's top byte when it is not 0; past column 296 the row's mark alone, the terminal counting
+ * on from the left); then SGR 0. cols 1..1000, rows 1..297, image_id at least 1. Fails like
+ * render_encode_sixel when the result would exceed out->max, leaving out as it was. */
+int render_encode_kitty_placeholder(const struct image *img, uint32_t image_id, int top, int left,
+                                    int cols, int rows, int tmux_passthrough, struct buf *out,
+                                    struct err *err);
+/* render_kitty_delete wrapped for tmux passthrough. */
+int render_kitty_delete_tmux(unsigned image_id, struct buf *out);
 
 #endif
