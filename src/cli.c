@@ -63,7 +63,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "options:\n"
 	      "  --images DIR        where the images are, when not beside the JSON\n"
-	      "  --graphics=MODE     sixel, kitty, iterm2, blocks, none or auto (env "
+	      "  --graphics=MODE     sixel, kitty, kitty-tmux, iterm2, blocks, none or auto (env "
 	      "ANNOTTY_GRAPHICS)\n"
 	      "  --json              machine-readable output (ls)\n"
 	      "  --format FORMAT     export format (coco)\n"
@@ -307,8 +307,8 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 		return -1;
 	if (wanted == GRAPHICS_AUTO && env != NULL && env[0] != '\0' &&
 	    graphics_mode_parse(env, &wanted) < 0)
-		return err_set(
-		    err, "ANNOTTY_GRAPHICS must be sixel, kitty, iterm2, blocks, none or auto");
+		return err_set(err, "ANNOTTY_GRAPHICS must be sixel, kitty, kitty-tmux, iterm2, "
+		                    "blocks, none or auto");
 	term_detect(STDOUT_FILENO, 400, &app.caps);
 	app.graphics = term_choose_graphics(wanted, &app.caps);
 	app.low_bandwidth = opt->low_bandwidth;
@@ -352,8 +352,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'g':
 			if (graphics_mode_parse(optarg, &opt->graphics) < 0) {
-				fprintf(stderr, "annotty: --graphics takes sixel, kitty, iterm2, "
-				                "blocks, none or auto\n");
+				fprintf(
+				    stderr,
+				    "annotty: --graphics takes sixel, kitty, kitty-tmux, iterm2, "
+				    "blocks, none or auto\n");
 				return EXIT_USAGE;
 			}
 			break;

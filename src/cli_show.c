@@ -64,9 +64,16 @@ static int show_spec(const struct show_options *o, const struct term_caps *caps,
 	spec->truecolor = caps->truecolor;
 	spec->inline_output = 1;
 	if (graphics_mode_has_pixels(spec->mode)) {
+		/* sixel is placed in pixels; kitty and iTerm2 images are sized in cells */
 		spec->cell_w = spec->cell_h = 1;
-		spec->cols = (int)w;
-		spec->rows = clamp_int((int)((w * src_h + src_w - 1) / src_w), 2, RENDER_MAX_SIDE);
+		if (spec->mode != GRAPHICS_SIXEL) {
+			spec->cell_w = caps->cell_w > 0 ? caps->cell_w : DEFAULT_CELL_W;
+			spec->cell_h = caps->cell_h > 0 ? caps->cell_h : DEFAULT_CELL_H;
+		}
+		spec->cols = (int)((w + spec->cell_w - 1) / spec->cell_w);
+		spec->rows = clamp_int(
+		    (int)(((w * src_h + src_w - 1) / src_w + spec->cell_h - 1) / spec->cell_h), 2,
+		    RENDER_MAX_SIDE);
 		return 0;
 	}
 	spec->cols = clamp_int((int)(w / (caps->cell_w > 0 ? caps->cell_w : DEFAULT_CELL_W)), 2,
@@ -224,12 +231,50 @@ static void doctor_terminal(const struct term_caps *caps, int tty)
 	doctor_line("TERM:", term != NULL ? term : "(unset)");
 	doctor_line("DA1 attributes:", caps->da1[0] ? caps->da1 : "(no answer)");
 	doctor_line("sixel:", yes_no(caps->sixel));
-	doctor_line("kitty:", yes_no(caps->kitty));
+	doctor_line("kitty:", caps->in_tmux ? "not asked (inside tmux)" : yes_no(caps->kitty));
 	doctor_line("iterm2:", yes_no(caps->iterm2));
 	doctor_cell_size(caps);
 	doctor_line("truecolor:", yes_no(caps->truecolor));
 	doctor_line("tmux:", yes_no(caps->in_tmux));
 	doctor_line("synchronized output:", yes_no(caps->sync_output));
+}
+
+static const char *or_none(const char *s)
+{
+	return s[0] != '\0' ? s : "(none)";
+}
+
+/* What tmux said about itself and the terminal outside it. */
+static void doctor_tmux(const struct term_caps *caps)
+{
+	const struct term_tmux *t = &caps->tmux;
+	char text[256];
+
+	if (!caps->in_tmux)
+		return;
+	puts("tmux");
+	if (!t->asked)
+		doctor_line("asked:",
+		            "no: TERM says tmux or screen, but $TMUX is unset (over ssh?)");
+	else
+		doctor_line("asked:", t->answered ? "yes (tmux display-message)"
+		                                  : "yes, but tmux did not answer");
+	if (t->answered) {
+		doctor_line("version:", or_none(t->version));
+		doctor_line("client TERM:", or_none(t->termname));
+		doctor_line("client XTVERSION:", or_none(t->termtype));
+		doctor_line("client features:", or_none(t->features));
+		doctor_line("allow-passthrough:",
+		            t->passthrough[0] != '\0' ? t->passthrough : "(no such option)");
+	}
+	if (t->outer[0] != '\0')
+		snprintf(text, sizeof text, "%s (from %s)", t->outer, t->outer_from);
+	else
+		snprintf(text, sizeof text,
+		         "unknown (no client attached, and no clue in the "
+		         "environment)");
+	doctor_line("outer terminal:", text);
+	doctor_line("passthrough:", t->passthrough_ok ? "allowed" : "not allowed");
 }
 
 /* What was asked for: --graphics, else ANNOTTY_GRAPHICS, else auto. */
@@ -251,12 +296,80 @@ static enum graphics_mode doctor_wanted(enum graphics_mode flag, const char **wh
 
 static const char *doctor_sixel_reason(const struct term_caps *caps, int tty)
 {
+	int outer = caps->in_tmux && caps->tmux.outer_sixel && caps->tmux.passthrough_ok;
+
 	if (!tty)
 		return "not offered: stdout is not a terminal";
 	if (caps->da1[0] == '\0')
 		return "not offered: the terminal did not answer DA1";
+	if (caps->in_tmux && caps->sixel)
+		return "usable: tmux lists attribute 4 in DA1 (its own sixel)";
+	if (outer)
+		return "not offered: tmux has no sixel of its own; the outer terminal has, but an "
+		       "image "
+		       "passed through is one tmux does not know about (it would paint over it)";
+	if (caps->in_tmux)
+		return "not offered: tmux does not list attribute 4 in DA1";
 	return caps->sixel ? "usable: DA1 lists attribute 4"
 	                   : "not offered: DA1 does not list attribute 4";
+}
+
+static const char *doctor_kitty_reason(const struct term_caps *caps)
+{
+	if (caps->in_tmux)
+		return "not offered inside tmux: tmux drops kitty graphics (see kitty-tmux)";
+	return caps->kitty ? "usable: answered the graphics query"
+	                   : "not offered: no answer to the graphics query";
+}
+
+static void doctor_kitty_tmux_reason(const struct term_caps *caps, char *text, size_t n)
+{
+	const struct term_tmux *t = &caps->tmux;
+
+	if (!caps->in_tmux)
+		snprintf(text, n, "not needed: not inside tmux");
+	else if (!t->asked)
+		snprintf(text, n, "not offered: $TMUX is unset, so tmux cannot be asked");
+	else if (!t->answered)
+		snprintf(text, n,
+		         "not offered: tmux did not answer display-message, so whether it "
+		         "passes sequences on is unknown");
+	else if (t->outer[0] == '\0')
+		snprintf(text, n, "not offered: the terminal outside tmux is unknown (no client?)");
+	else if (!t->outer_kitty)
+		snprintf(text, n,
+		         "not offered: the outer terminal (%s) does not draw kitty placeholders",
+		         t->outer);
+	else if (!t->passthrough_ok)
+		snprintf(text, n,
+		         "not offered: the outer terminal (%s) draws kitty placeholders, but "
+		         "allow-passthrough is off (tmux set -g allow-passthrough on)",
+		         t->outer);
+	else
+		snprintf(text, n,
+		         "usable: the outer terminal (%s) draws kitty placeholders, and "
+		         "passthrough is allowed",
+		         t->outer);
+}
+
+/* Why auto landed where it did. */
+static const char *doctor_auto_why(enum graphics_mode chosen, const struct term_caps *caps)
+{
+	switch (chosen) {
+	case GRAPHICS_KITTY:
+		return "auto: the terminal answered the kitty graphics query";
+	case GRAPHICS_KITTY_TMUX:
+		return "auto: kitty outside tmux, reached through passthrough";
+	case GRAPHICS_SIXEL:
+		return caps->in_tmux ? "auto: tmux offers sixel"
+		                     : "auto: the terminal offers sixel";
+	case GRAPHICS_ITERM2:
+		return "auto: the environment says iTerm2";
+	default:
+		return caps->in_tmux ? "auto: inside tmux without kitty placeholders or tmux's own "
+		                       "sixel, so half-blocks"
+		                     : "auto: no pixel protocol, so half-blocks";
+	}
 }
 
 static void doctor_graphics(enum graphics_mode flag, const struct term_caps *caps, int tty)
@@ -267,18 +380,22 @@ static void doctor_graphics(enum graphics_mode flag, const struct term_caps *cap
 	char text[256];
 
 	if (why == NULL)
-		why = caps->sixel ? "auto: the terminal offers sixel"
-		                  : "auto: no sixel, so half-blocks";
-	snprintf(text, sizeof text, "%s (%s)", graphics_mode_name(chosen), why);
+		why = doctor_auto_why(chosen, caps);
+	if (wanted != GRAPHICS_AUTO && chosen != wanted)
+		snprintf(text, sizeof text, "%s (%s: %s, which means %s %s tmux)",
+		         graphics_mode_name(chosen), why, graphics_mode_name(wanted),
+		         graphics_mode_name(chosen), caps->in_tmux ? "inside" : "outside");
+	else
+		snprintf(text, sizeof text, "%s (%s)", graphics_mode_name(chosen), why);
 	puts("graphics");
 	doctor_line("chosen:", text);
 	doctor_line("sixel:", doctor_sixel_reason(caps, tty));
-	doctor_line("kitty:", caps->kitty
-	                          ? (caps->in_tmux ? "answered, but tmux does not pass it through"
-	                                           : "usable: answered the graphics query")
-	                          : "not offered: no answer to the graphics query");
-	doctor_line("iterm2:", caps->iterm2 ? "usable: TERM_PROGRAM or LC_TERMINAL says so"
-	                                    : "not offered: the environment does not say iTerm2");
+	doctor_line("kitty:", doctor_kitty_reason(caps));
+	doctor_kitty_tmux_reason(caps, text, sizeof text);
+	doctor_line("kitty-tmux:", text);
+	doctor_line("iterm2:", caps->in_tmux  ? "not offered inside tmux"
+	                       : caps->iterm2 ? "usable: TERM_PROGRAM or LC_TERMINAL says so"
+	                                      : "not offered: the environment does not say iTerm2");
 	doctor_line("blocks:", "usable everywhere (the fallback)");
 	doctor_line("none:", "only when asked for (no image, text only)");
 }
@@ -335,6 +452,7 @@ int cli_doctor(enum graphics_mode wanted, struct err *err)
 
 	term_detect(STDOUT_FILENO, SHOW_DETECT_MS, &caps);
 	doctor_terminal(&caps, tty);
+	doctor_tmux(&caps);
 	doctor_graphics(wanted, &caps, tty);
 	if (doctor_paths(err) < 0)
 		return -1;

@@ -1,21 +1,26 @@
 /* Terminal capabilities, raw writes and signal handling (see term.h). */
 #include "ui/term.h"
+#include "core/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char *const graphics_names[GRAPHICS_MODE_COUNT] = {"auto", "sixel", "blocks",
-                                                                "none", "kitty", "iterm2"};
+extern char **environ;
+
+static const char *const graphics_names[GRAPHICS_MODE_COUNT] = {
+    "auto", "sixel", "blocks", "none", "kitty", "iterm2", "kitty-tmux"};
 
 const char *graphics_mode_name(enum graphics_mode mode)
 {
@@ -147,7 +152,8 @@ static void cell_size_from_winsize(int fd, struct term_caps *caps)
 
 int graphics_mode_has_pixels(enum graphics_mode mode)
 {
-	return mode == GRAPHICS_SIXEL || mode == GRAPHICS_KITTY || mode == GRAPHICS_ITERM2;
+	return mode == GRAPHICS_SIXEL || mode == GRAPHICS_KITTY || mode == GRAPHICS_ITERM2 ||
+	       mode == GRAPHICS_KITTY_TMUX;
 }
 
 static int env_says_iterm2(void)
@@ -159,20 +165,199 @@ static int env_says_iterm2(void)
 	       (lc != NULL && strcmp(lc, "iTerm2") == 0);
 }
 
+/* ---- tmux ----------------------------------------------------------------------------------- */
+
+const char term_tmux_format[] = "#{version}\t#{client_termname}\t#{client_termtype}\t"
+                                "#{client_termfeatures}\t#{allow-passthrough}";
+
+int term_env_in_tmux(const char *tmux_env, const char *term)
+{
+	return (tmux_env != NULL && tmux_env[0] != '\0') ||
+	       (term != NULL && (strncmp(term, "tmux", 4) == 0 || strncmp(term, "screen", 6) == 0));
+}
+
+/* Copies the field that starts at *p up to the next tab or the end, and moves *p past it.
+ * Returns 0 when a tab ended it. */
+static int tmux_field(const char **p, char *dst, size_t cap)
+{
+	size_t n = strcspn(*p, "\t\r\n");
+	int tab = (*p)[n] == '\t';
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, *p, n);
+	dst[n] = '\0';
+	*p += strcspn(*p, "\t\r\n") + (tab ? 1 : 0);
+	return tab ? 0 : -1;
+}
+
+int term_tmux_parse(const char *line, struct term_tmux *t)
+{
+	const char *p = line;
+
+	if (tmux_field(&p, t->version, sizeof t->version) < 0 ||
+	    tmux_field(&p, t->termname, sizeof t->termname) < 0 ||
+	    tmux_field(&p, t->termtype, sizeof t->termtype) < 0 ||
+	    tmux_field(&p, t->features, sizeof t->features) < 0)
+		return -1;
+	tmux_field(&p, t->passthrough, sizeof t->passthrough);
+	/* one line only: anything after the last field's end of line is not tmux's answer */
+	p += strspn(p, "\r\n");
+	return *p == '\0' ? 0 : -1;
+}
+
+/* "3.3a" and "next-3.4" give 3 and 3, 3 and 4; -1 when there is no number. */
+static int version_of(const char *s, int *major, int *minor)
+{
+	s += strcspn(s, "0123456789");
+	return sscanf(s, "%d.%d", major, minor) == 2 ? 0 : -1;
+}
+
+static int version_before(const char *s, int major, int minor)
+{
+	int a, b;
+
+	return version_of(s, &a, &b) == 0 && (a < major || (a == major && b < minor));
+}
+
+/* Placeholders came with kitty 0.28; ghostty had them from the start. XTVERSION says
+ * "kitty(0.35.2)"; a name without a version (TERM=xterm-kitty) is taken as recent. */
+static int draws_placeholders(const char *name, const char *clue)
+{
+	const char *v = strcasestr(clue, "kitty(");
+
+	if (strcmp(name, "ghostty") == 0)
+		return 1;
+	if (strcmp(name, "kitty") != 0)
+		return 0;
+	return v == NULL || !version_before(v + 6, 0, 28);
+}
+
+/* Names the outer terminal from one clue: the two that draw placeholders by their short name,
+ * anything else as it was written. */
+static void tmux_outer(struct term_tmux *t, const char *clue, const char *from)
+{
+	if (strcasestr(clue, "kitty") != NULL)
+		str_copy(t->outer, "kitty", sizeof t->outer);
+	else if (strcasestr(clue, "ghostty") != NULL)
+		str_copy(t->outer, "ghostty", sizeof t->outer);
+	else
+		str_copy(t->outer, clue, sizeof t->outer);
+	str_copy(t->outer_from, from, sizeof t->outer_from);
+	t->outer_kitty = draws_placeholders(t->outer, clue);
+}
+
+/* name present in a comma-separated list. */
+static int list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p != '\0'; p += strcspn(p, ",") + (p[strcspn(p, ",")] != '\0'))
+		if (strncasecmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+void term_tmux_judge(struct term_tmux *t, const char *kitty_window_id, const char *term_program)
+{
+	const char *pt = t->passthrough;
+
+	t->outer[0] = t->outer_from[0] = '\0';
+	t->outer_kitty = 0;
+	/* XTVERSION names the program itself; TERM may be a borrowed name; the environment comes
+	 * from wherever the tmux server was started, maybe another terminal */
+	if (t->termtype[0] != '\0')
+		tmux_outer(t, t->termtype, "client_termtype");
+	else if (t->termname[0] != '\0')
+		tmux_outer(t, t->termname, "client_termname");
+	else if (kitty_window_id != NULL && kitty_window_id[0] != '\0')
+		tmux_outer(t, "kitty", "KITTY_WINDOW_ID");
+	else if (term_program != NULL && term_program[0] != '\0' &&
+	         strcasecmp(term_program, "tmux") != 0)
+		tmux_outer(t, term_program, "TERM_PROGRAM");
+	t->outer_sixel = list_has(t->features, "sixel");
+	/* before 3.3 tmux passed every DCS tmux; sequence on, and had no option for it */
+	t->passthrough_ok = strcmp(pt, "1") == 0 || strcasecmp(pt, "on") == 0 ||
+	                    strcasecmp(pt, "all") == 0 ||
+	                    (t->answered && pt[0] == '\0' && version_before(t->version, 3, 3));
+}
+
+/* Runs tmux display-message -p with the format and reads its one line for at most timeout_ms;
+ * a tmux that does not answer in time is killed. No shell: nothing is interpolated. */
+static void tmux_ask(int timeout_ms, struct term_tmux *t)
+{
+	char *argv[] = {"tmux", "display-message", "-p", (char *)term_tmux_format, NULL};
+	posix_spawn_file_actions_t fa;
+	long deadline = now_ms() + timeout_ms;
+	char line[512];
+	size_t len = 0;
+	int fds[2], status, done = 0;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return;
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclose(&fa, fds[1]);
+	t->asked = 1;
+	if (posix_spawnp(&pid, "tmux", &fa, NULL, argv, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	while (pid > 0 && !done && len + 1 < sizeof line) {
+		struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+		long left = deadline - now_ms();
+		ssize_t n;
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		n = read(fds[0], line + len, sizeof line - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		done = n <= 0;
+		len += n > 0 ? (size_t)n : 0;
+	}
+	close(fds[0]);
+	line[len] = '\0';
+	if (pid <= 0)
+		return;
+	if (!done)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	t->answered =
+	    done && WIFEXITED(status) && WEXITSTATUS(status) == 0 && term_tmux_parse(line, t) == 0;
+}
+
+/* ---- detection ---------------------------------------------------------------------------- */
+
 void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 {
+	/* inside tmux the kitty query is left out: tmux does not pass it on, and takes an APC
+	 * string for a pane title */
 	static const char query[] = "\033[16t\033[?2026$p"
 	                            "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\\033[c";
-	const char *colorterm = getenv("COLORTERM");
+	static const char query_tmux[] = "\033[16t\033[?2026$p\033[c";
+	const char *colorterm = getenv("COLORTERM"), *tmux = getenv("TMUX");
 	struct termios saved, raw;
 	char replies[1024];
+	int ok;
 
 	memset(caps, 0, sizeof *caps);
-	caps->in_tmux = getenv("TMUX") != NULL;
+	caps->in_tmux = term_env_in_tmux(tmux, getenv("TERM"));
 	caps->truecolor = colorterm != NULL && (strstr(colorterm, "truecolor") != NULL ||
 	                                        strstr(colorterm, "24bit") != NULL);
 	cell_size_from_winsize(fd, caps);
 	caps->iterm2 = env_says_iterm2();
+	if (caps->in_tmux) {
+		/* only the tmux named by $TMUX: TERM=tmux alone can be a tmux on another machine */
+		if (tmux != NULL && tmux[0] != '\0')
+			tmux_ask(timeout_ms, &caps->tmux);
+		term_tmux_judge(&caps->tmux, getenv("KITTY_WINDOW_ID"), getenv("TERM_PROGRAM"));
+		caps->kitty_placeholders = caps->tmux.outer_kitty && caps->tmux.passthrough_ok;
+	}
 	if (!isatty(fd) || tcgetattr(fd, &saved) < 0)
 		return;
 	raw = saved;
@@ -181,7 +366,9 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 	raw.c_cc[VTIME] = 0;
 	if (tcsetattr(fd, TCSANOW, &raw) < 0)
 		return;
-	if (term_write_all(fd, query, sizeof query - 1) == 0) {
+	ok = caps->in_tmux ? term_write_all(fd, query_tmux, sizeof query_tmux - 1)
+	                   : term_write_all(fd, query, sizeof query - 1);
+	if (ok == 0) {
 		read_replies(fd, replies, sizeof replies, timeout_ms);
 		parse_da1(replies, caps);
 		if (caps->cell_w == 0)
@@ -194,12 +381,21 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 
 enum graphics_mode term_choose_graphics(enum graphics_mode wanted, const struct term_caps *caps)
 {
+	/* plain kitty cannot cross tmux, and placeholders need no tmux outside it */
+	if (wanted == GRAPHICS_KITTY && caps->in_tmux)
+		return GRAPHICS_KITTY_TMUX;
+	if (wanted == GRAPHICS_KITTY_TMUX && !caps->in_tmux)
+		return GRAPHICS_KITTY;
 	if (wanted != GRAPHICS_AUTO)
 		return wanted;
-	/* kitty's protocol is the cheapest to draw where it exists; tmux passes none of the
-	 * pixel protocols through unless configured, so it gets half-blocks */
+	/* kitty's protocol is the cheapest to draw where it exists; through tmux only as
+	 * placeholders, which tmux keeps as text. Sixel in tmux is tmux's own (it answered DA1);
+	 * a sixel image passed through would be one tmux does not know is there, and would
+	 * paint over or lose at its next redraw */
 	if (caps->kitty && !caps->in_tmux)
 		return GRAPHICS_KITTY;
+	if (caps->kitty_placeholders && caps->in_tmux)
+		return GRAPHICS_KITTY_TMUX;
 	if (caps->sixel)
 		return GRAPHICS_SIXEL;
 	if (caps->iterm2 && !caps->in_tmux)

@@ -12,15 +12,36 @@ enum graphics_mode {
 	GRAPHICS_NONE,
 	GRAPHICS_KITTY,
 	GRAPHICS_ITERM2,
+	GRAPHICS_KITTY_TMUX, /* kitty's Unicode placeholders, the image sent through tmux */
 	GRAPHICS_MODE_COUNT
 };
 
+/* What tmux says about itself and the terminal outside it (asked with tmux display-message),
+ * and what annotty makes of it. */
+struct term_tmux {
+	int asked;           /* $TMUX was set, so tmux could be asked */
+	int answered;        /* tmux printed its answer */
+	char version[16];    /* #{version}, e.g. "3.3a" */
+	char termname[64];   /* #{client_termname}: the outer terminal's TERM */
+	char termtype[64];   /* #{client_termtype}: its answer to XTVERSION (tmux 3.3 and later) */
+	char features[256];  /* #{client_termfeatures}, comma-separated */
+	char passthrough[8]; /* #{allow-passthrough}: 0/1 (tmux 3.3), off/on/all (3.4), "" before */
+	char outer[32];      /* the outer terminal's name as found, or "" */
+	char outer_from[32]; /* the clue that named it */
+	int outer_kitty;     /* it draws kitty's Unicode placeholders (kitty 0.28+, ghostty) */
+	int outer_sixel;     /* tmux lists sixel among its features */
+	int passthrough_ok;  /* tmux hands DCS tmux; sequences on */
+};
+
 struct term_caps {
-	int sixel;     /* primary device attributes listed 4 */
-	int kitty;     /* answered the kitty graphics query */
-	int iterm2;    /* says it is iTerm2 or WezTerm (TERM_PROGRAM, LC_TERMINAL) */
-	int truecolor; /* COLORTERM says truecolor/24bit */
-	int in_tmux;
+	int sixel;              /* primary device attributes listed 4 */
+	int kitty;              /* answered the kitty graphics query */
+	int iterm2;             /* says it is iTerm2 or WezTerm (TERM_PROGRAM, LC_TERMINAL) */
+	int truecolor;          /* COLORTERM says truecolor/24bit */
+	int in_tmux;            /* $TMUX set, or TERM starts with tmux or screen */
+	int kitty_placeholders; /* in tmux, outer terminal draws kitty placeholders, passthrough on
+	                         */
+	struct term_tmux tmux;
 	int cell_w; /* pixels per cell; 0 when unknown */
 	int cell_h;
 	int sync_output; /* mode 2026 answered as supported */
@@ -28,15 +49,30 @@ struct term_caps {
 };
 
 const char *graphics_mode_name(enum graphics_mode mode);
-/* Sixel, kitty and iTerm2 draw real pixels; half-blocks draw two per cell. */
+/* Sixel, kitty (either way) and iTerm2 draw real pixels; half-blocks draw two per cell. */
 int graphics_mode_has_pixels(enum graphics_mode mode);
 int graphics_mode_parse(const char *name, enum graphics_mode *out);
 
 /* Asks the terminal on fd (in one batch ending with primary device attributes) and reads the
  * replies for at most timeout_ms. Must run before curses takes the terminal. */
 void term_detect(int fd, int timeout_ms, struct term_caps *caps);
-/* The mode to use given what was asked for and what the terminal can do. */
+/* The mode to use given what was asked for and what the terminal can do. Auto prefers kitty,
+ * then kitty placeholders through tmux, then sixel (in tmux: tmux's own), then iTerm2 (not in
+ * tmux), then half-blocks. Kitty asked for inside tmux becomes kitty-tmux (plain kitty cannot
+ * cross tmux), kitty-tmux asked for outside tmux becomes kitty. */
 enum graphics_mode term_choose_graphics(enum graphics_mode wanted, const struct term_caps *caps);
+
+/* The pure parts of the tmux detection, for tests. In tmux: $TMUX set, or TERM starting with
+ * tmux or screen. */
+int term_env_in_tmux(const char *tmux_env, const char *term);
+/* The display-message format term_detect asks tmux for, and the parse of its answer (the
+ * fields separated by tabs) into t; returns -1 when the line is not such an answer. */
+extern const char term_tmux_format[];
+int term_tmux_parse(const char *line, struct term_tmux *t);
+/* Judges the parsed answer, with the environment as a weaker clue (KITTY_WINDOW_ID,
+ * TERM_PROGRAM; either may be NULL): fills outer, outer_from, outer_kitty, outer_sixel and
+ * passthrough_ok. */
+void term_tmux_judge(struct term_tmux *t, const char *kitty_window_id, const char *term_program);
 
 /* Writes all of data to fd (retrying short writes). */
 int term_write_all(int fd, const void *data, size_t len);
