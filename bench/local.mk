@@ -1,7 +1,8 @@
 # benchmarks (make bench): figures and ratios against reference tools, never part of make check
-EXTRA_DIST += bench/frame.sh
+EXTRA_DIST += bench/frame.sh bench/nav.sh
 
 bench: annotty$(EXEEXT)
 	$(SHELL) $(top_srcdir)/bench/frame.sh $(abs_top_builddir)/annotty$(EXEEXT)
+	TMUX_BIN='$(TMUX)' $(SHELL) $(top_srcdir)/bench/nav.sh $(abs_top_builddir)/annotty$(EXEEXT)
 
 .PHONY: bench

@@ -182,11 +182,13 @@ static void test_blocks(const struct asset_detail *a)
 	spec.rows = 15; /* 60x30 half-block pixels: an 800x600 image becomes 40x30 */
 	buf_init(&out, 1u << 20);
 	ok(frame_build(a, &spec, &out, &res, &err) == 0, "half-block frame builds");
-	ok(sscanf((char *)out.data, "\033[%d;%dH", &row, &col) == 2, "starts with a cursor move");
+	ok(out.len > 2 && memcmp(out.data, "\0337", 2) == 0, "saves the cursor first");
+	ok(sscanf((char *)out.data + 2, "\033[%d;%dH", &row, &col) == 2, "then moves the cursor");
 	is_int(row, 5, "first row is the pane's top");
 	is_int(col, 11 + (60 - 40) / 2, "centred horizontally in the pane");
 	ok(strstr((char *)out.data, "\xe2\x96\x80") != NULL, "draws upper half blocks");
-	ok(out.len > 4 && memcmp(out.data + out.len - 4, "\033[0m", 4) == 0, "resets attributes");
+	ok(out.len > 6 && memcmp(out.data + out.len - 6, "\033[0m\0338", 6) == 0,
+	   "resets attributes and restores the cursor curses left");
 	buf_reset(&out);
 	spec.inline_output = 1;
 	ok(frame_build(a, &spec, &out, &res, &err) == 0, "inline half-block frame builds");

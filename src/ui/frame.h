@@ -33,13 +33,58 @@ struct frame_spec {
 struct frame_result {
 	int img_w, img_h;  /* the frame's size in image pixels */
 	char problem[256]; /* why the image could not be shown ("" when it was) */
+	int reduced;       /* to fit out->max: 0 as asked, 1 low bandwidth, 2+ also smaller */
 };
 
 /* Appends to out the positioned bytes that draw the asset's image centred in the pane, or a
  * placeholder frame when the image cannot be read (res->problem says why). Fails only when no
  * frame at all can be made. With inline_output, top and left are ignored: the image starts at
- * the cursor and each half-block row ends with a newline. */
+ * the cursor and each half-block row ends with a newline. low_bandwidth encodes sixel with 16
+ * colours and half-blocks with 256. A frame that would not fit in out->max is encoded again
+ * with low_bandwidth, then smaller (res->reduced says so); when nothing fits the error says
+ * "frame larger than N bytes". */
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
                 struct frame_result *res, struct err *err);
+
+/* ---- Reusing the decoded picture ---------------------------------------------------------- */
+
+/* The last decoded and scaled pictures, before overlays, keyed by (path, target size, zoomed
+ * view), so that a frame that differs only in what is drawn over the picture (a selection, a
+ * nudge of an edit) costs an overlay and an encode, never a decode. */
+#define FRAME_BASES 3
+/* A picture larger than this is not kept (a pane of more than about 2900 x 2900 pixels), so
+ * that the kept ones take at most FRAME_BASES times as much. */
+#define FRAME_BASE_MAX_BYTES ((size_t)24 << 20)
+
+struct frame_base {
+	int used;
+	unsigned long tick; /* last use, for LRU */
+	char path[4096];
+	int w, h;         /* the target size asked for */
+	int src_w, src_h; /* the asset's size (the zoom plan depends on it) */
+	double zoom, center_x, center_y;
+	struct image img;          /* decoded and scaled, without overlays */
+	struct overlay_style view; /* how source coordinates land on img */
+};
+
+struct frame_bases {
+	struct frame_base slot[FRAME_BASES];
+	unsigned long tick;
+};
+
+/* frame_build, keeping successfully decoded pictures in bases (which may be NULL: decode every
+ * time). Only one thread may use a given bases at a time; release it with frame_bases_free. */
+int frame_build_reusing(const struct asset_detail *asset, const struct frame_spec *spec,
+                        struct frame_bases *bases, struct buf *out, struct frame_result *res,
+                        struct err *err);
+void frame_bases_free(struct frame_bases *bases);
+
+/* Image decodes done by frame_build since the program started (all threads): for tests. */
+unsigned long frame_decode_count(void);
+
+/* A 64-bit hash of everything drawn in a frame besides the asset id, the pane, the mode, the
+ * zoom and the centre: the image's path and size, the shapes with their labels and text, the
+ * selection, overlays on or off, the editing marks, low_bandwidth and the encoding options. */
+uint64_t frame_hash(const struct asset_detail *asset, const struct frame_spec *spec);
 
 #endif
