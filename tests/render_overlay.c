@@ -2,6 +2,7 @@
  * selection, points, captions, badges, and shapes far outside the image (ASan watches). */
 #include "core/model.h"
 #include "core/palette.h"
+#include "core/shape_edit.h"
 #include "render/font.h"
 #include "render_fixtures.h"
 #include "tap.h"
@@ -369,6 +370,151 @@ static void test_speed(void)
 		shape_clear(&s[i]);
 }
 
+/* ---- Editing marks ---------------------------------------------------------------------- */
+
+#define MARK 0xff2d95
+#define DARK 0x101010
+
+static void test_marks_handle_vertex(void)
+{
+	struct image img;
+	struct shape box = box_shape(50, 40, 60, 30), poly = {.kind = SHAPE_POLYGON};
+	struct overlay_marks m = {
+	    .shape = &box, .vertex = -1, .handle = HANDLE_BOTTOM_RIGHT, .rgb = MARK};
+	struct overlay_style st = style_1(1);
+
+	black(&img, 200, 150);
+	render_overlay_marks(&img, &m, &st);
+	/* the box's last pixel column and row are 109 and 69; the mark reaches lw + 3 = 4 out */
+	ok(fx_rgb_at(&img, 109, 69) == MARK && fx_rgb_at(&img, 105, 65) == MARK &&
+	       fx_rgb_at(&img, 113, 73) == MARK,
+	   "the active bottom-right handle is filled with the mark colour");
+	ok(fx_rgb_at(&img, 104, 69) == DARK && fx_rgb_at(&img, 114, 69) == DARK &&
+	       fx_rgb_at(&img, 109, 74) == DARK,
+	   "on a dark rim");
+	is_int(count_color(&img, 0, 0, 200, 150, MARK), 9 * 9, "and nothing else is drawn");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	m.handle = HANDLE_TOP;
+	render_overlay_marks(&img, &m, &st);
+	ok(fx_rgb_at(&img, 79, 40) == MARK && fx_rgb_at(&img, 50, 40) == 0,
+	   "the top handle sits in the middle of the top edge");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	m.handle = HANDLE_LEFT;
+	render_overlay_marks(&img, &m, &st);
+	ok(fx_rgb_at(&img, 50, 54) == MARK && fx_rgb_at(&img, 109, 54) == 0,
+	   "the left handle sits in the middle of the left edge");
+	image_free(&img);
+
+	shape_add_point(&poly, 20, 20);
+	shape_add_point(&poly, 80, 20);
+	shape_add_point(&poly, 50, 70);
+	shape_update_bounds(&poly);
+	m = (struct overlay_marks){.shape = &poly, .vertex = 2, .handle = -1, .rgb = MARK};
+	black(&img, 200, 150);
+	render_overlay_marks(&img, &m, &st);
+	ok(fx_rgb_at(&img, 50, 70) == MARK && fx_rgb_at(&img, 20, 20) == 0 &&
+	       fx_rgb_at(&img, 80, 20) == 0,
+	   "only the selected vertex is marked");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	m.vertex = 7;
+	m.handle = HANDLE_TOP_LEFT; /* a polygon has no box handles */
+	render_overlay_marks(&img, &m, &st);
+	is_int(count_color(&img, 0, 0, 200, 150, MARK), 0,
+	       "a vertex out of range and a handle on a polygon draw nothing");
+	image_free(&img);
+	shape_clear(&poly);
+}
+
+static void test_marks_crosshair(void)
+{
+	struct image img;
+	struct overlay_marks m = {
+	    .vertex = -1, .handle = -1, .crosshair = 1, .cursor = {30.5, 60.2}, .rgb = MARK};
+	struct overlay_style st = style_1(1);
+
+	black(&img, 200, 150);
+	render_overlay_marks(&img, &m, &st);
+	is_int(run_x(&img, 0, 60, MARK), 200, "the crosshair's row crosses the whole image");
+	is_int(count_color(&img, 30, 0, 31, 150, MARK), 150, "and so does its column");
+	is_int(count_color(&img, 0, 0, 200, 150, MARK), 200 + 150 - 1, "one pixel wide each way");
+	ok(fx_rgb_at(&img, 100, 59) == DARK && fx_rgb_at(&img, 100, 61) == DARK &&
+	       fx_rgb_at(&img, 29, 100) == DARK && fx_rgb_at(&img, 31, 100) == DARK,
+	   "with a dark rim on both sides");
+	is_int(fx_rgb_at(&img, 100, 58), 0, "no wider than the rim");
+	image_free(&img);
+
+	/* zoomed: source (200, 100) at scale 0.5 from (100, 0) lands on pixel (50, 50) */
+	black(&img, 200, 150);
+	st = (struct overlay_style){
+	    .scale_x = 0.5, .scale_y = 0.5, .offset_x = 100, .offset_y = 0, .line_width = 1};
+	m.cursor = (struct point){200, 100};
+	render_overlay_marks(&img, &m, &st);
+	ok(fx_rgb_at(&img, 50, 10) == MARK && fx_rgb_at(&img, 10, 50) == MARK &&
+	       fx_rgb_at(&img, 51, 10) != MARK && fx_rgb_at(&img, 10, 51) != MARK,
+	   "the cursor is mapped with the view's scale and offset");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	m.cursor = (struct point){NAN, 20};
+	render_overlay_marks(&img, &m, &st);
+	m.cursor = (struct point){1e300, -1e300};
+	render_overlay_marks(&img, &m, &st);
+	is_int(count_color(&img, 0, 0, 200, 150, MARK), 0,
+	       "a cursor at NaN or far away draws nothing");
+	image_free(&img);
+}
+
+static void test_marks_draft(void)
+{
+	struct image img;
+	struct point v[3] = {{10, 10}, {60, 10}, {60, 50}};
+	struct overlay_marks m = {.vertex = -1, .handle = -1, .draft = v, .ndraft = 3, .rgb = MARK};
+	struct overlay_style st = style_1(1);
+
+	black(&img, 200, 150);
+	render_overlay_marks(&img, &m, &st);
+	ok(fx_rgb_at(&img, 35, 10) == MARK && fx_rgb_at(&img, 60, 30) == MARK,
+	   "placed vertices are joined in order");
+	is_int(count_color(&img, 34, 29, 37, 32, MARK), 0, "an open draft is not closed");
+	ok(fx_rgb_at(&img, 10, 10) == MARK && fx_rgb_at(&img, 8, 12) == MARK &&
+	       fx_rgb_at(&img, 7, 10) == DARK,
+	   "each vertex has a dot with a rim");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	m.draft_closed = 1;
+	render_overlay_marks(&img, &m, &st);
+	ok(count_color(&img, 34, 29, 37, 32, MARK) > 0, "a closed draft goes back to the first");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	m.ndraft = 1;
+	render_overlay_marks(&img, &m, &st);
+	is_int(count_color(&img, 0, 0, 200, 150, MARK), 5 * 5, "one vertex is a dot alone");
+	image_free(&img);
+
+	black(&img, 200, 150);
+	v[1] = (struct point){1e12, -1e12};
+	v[2] = (struct point){INFINITY, 3};
+	m.ndraft = 3;
+	render_overlay_marks(&img, &m, &st);
+	is_int(count_color(&img, 0, 0, 200, 150, MARK), 0,
+	       "a draft with a non-finite vertex is skipped");
+	v[2] = (struct point){-1e12, 1e12};
+	render_overlay_marks(&img, &m, &st);
+	ok(count_color(&img, 0, 0, 200, 150, MARK) > 0, "far vertices are clipped, not dropped");
+	render_overlay_marks(&img, NULL, &st);
+	render_overlay_marks(NULL, &m, &st);
+	ok(1, "no marks or no image does not crash");
+	image_free(&img);
+}
+
 int main(void)
 {
 	test_box();
@@ -379,6 +525,9 @@ int main(void)
 	test_caption_text();
 	test_badges();
 	test_far_away();
+	test_marks_handle_vertex();
+	test_marks_crosshair();
+	test_marks_draft();
 	test_speed();
 	return done_testing();
 }

@@ -1,6 +1,7 @@
 /* The overlay rasteriser: boxes, polygons (even-odd fill, so holes stay open), masks, lines,
- * points, classification badges, captions and selection handles, drawn onto an RGB image and
- * clipped to it whatever the coordinates. */
+ * points, classification badges, captions and selection handles, and the editing marks (active
+ * handle or vertex, crosshair, a shape being drawn), drawn onto an RGB image and clipped to it
+ * whatever the coordinates. */
 #include "core/model.h"
 #include "render/draw.h"
 #include "render/font.h"
@@ -468,4 +469,109 @@ void render_overlay(struct image *img, const struct overlay_item *items, int n,
 			overlay_caption(&c, &items[i]);
 		overlay_badge(&c, &items[i]);
 	}
+}
+
+/* ---- Editing marks ---------------------------------------------------------------------- */
+
+/* The handle being dragged or the vertex being moved: larger than the white handles of a
+ * selected shape and filled with the mark colour, so that it reads as "this one". */
+static void draw_active(struct overlay_ctx *c, int x, int y, uint32_t rgb)
+{
+	int h = c->lw + 3;
+
+	draw_fill_rect(c->img, x - h - 1, y - h - 1, x + h + 2, y + h + 2, OVERLAY_DARK);
+	draw_fill_rect(c->img, x - h, y - h, x + h + 1, y + h + 1, rgb);
+}
+
+/* Where a box handle sits: corners and edge middles of the box's pixel edges. */
+static void handle_position(const struct bounds *b, int handle, int *x, int *y)
+{
+	static const signed char where[8][2] = {{0, 0}, {1, 0}, {2, 0}, {2, 1},
+	                                        {2, 2}, {1, 2}, {0, 2}, {0, 1}};
+	int cols[3] = {b->x0, b->x0 + (b->x1 - b->x0) / 2, b->x1};
+	int rows[3] = {b->y0, b->y0 + (b->y1 - b->y0) / 2, b->y1};
+
+	*x = cols[where[handle][0]];
+	*y = rows[where[handle][1]];
+}
+
+static void marks_shape(struct overlay_ctx *c, const struct overlay_marks *m)
+{
+	const struct shape *s = m->shape;
+	struct overlay_item it = {s, m->rgb, 1, NULL};
+	struct bounds b;
+	int x, y;
+
+	if (!item_usable(&it))
+		return;
+	if (m->handle >= 0 && m->handle < 8 && (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK)) {
+		b = rect_bounds(c, &s->box);
+		handle_position(&b, m->handle, &x, &y);
+		draw_active(c, x, y, m->rgb);
+	}
+	if (m->vertex >= 0 && m->vertex < s->npoints && s->kind != SHAPE_CLASSIFICATION) {
+		x = draw_pixel_index(map_x(c, s->points[m->vertex].x));
+		y = draw_pixel_index(map_y(c, s->points[m->vertex].y));
+		draw_active(c, x, y, m->rgb);
+	}
+}
+
+/* A line through the cursor across the whole image each way, on a dark rim, so that the
+ * position reads against any photo and lines up with the edges it is being placed on. */
+static void marks_crosshair(struct overlay_ctx *c, const struct overlay_marks *m)
+{
+	int x, y;
+
+	if (!isfinite(m->cursor.x) || !isfinite(m->cursor.y))
+		return;
+	x = draw_pixel_index(map_x(c, m->cursor.x));
+	y = draw_pixel_index(map_y(c, m->cursor.y));
+	draw_line(c->img, 0, y, c->img->w - 1, y, c->lw + 2, OVERLAY_DARK);
+	draw_line(c->img, x, 0, x, c->img->h - 1, c->lw + 2, OVERLAY_DARK);
+	draw_line(c->img, 0, y, c->img->w - 1, y, c->lw, m->rgb);
+	draw_line(c->img, x, 0, x, c->img->h - 1, c->lw, m->rgb);
+}
+
+static void marks_draft(struct overlay_ctx *c, const struct overlay_marks *m)
+{
+	int n = m->ndraft, closed = m->draft_closed && n >= 3;
+
+	for (int i = 0; i < n; i++)
+		if (!isfinite(m->draft[i].x) || !isfinite(m->draft[i].y))
+			return;
+	for (int pass = 0; pass < 2; pass++) {
+		int width = pass == 0 ? c->lw + 2 : c->lw;
+		uint32_t rgb = pass == 0 ? halo_of(m->rgb) : m->rgb;
+		for (int i = 0; i + 1 < n || (closed && i < n); i++) {
+			const struct point *a = &m->draft[i], *b = &m->draft[(i + 1) % n];
+			draw_line(c->img, draw_pixel_index(map_x(c, a->x)),
+			          draw_pixel_index(map_y(c, a->y)),
+			          draw_pixel_index(map_x(c, b->x)),
+			          draw_pixel_index(map_y(c, b->y)), width, rgb);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int x = draw_pixel_index(map_x(c, m->draft[i].x));
+		int y = draw_pixel_index(map_y(c, m->draft[i].y));
+		int h = c->lw + 1;
+		draw_fill_rect(c->img, x - h - 1, y - h - 1, x + h + 2, y + h + 2, halo_of(m->rgb));
+		draw_fill_rect(c->img, x - h, y - h, x + h + 1, y + h + 1, m->rgb);
+	}
+}
+
+void render_overlay_marks(struct image *img, const struct overlay_marks *m,
+                          const struct overlay_style *style)
+{
+	struct overlay_ctx c;
+
+	if (img == NULL || img->rgb == NULL || img->w <= 0 || img->h <= 0 || m == NULL)
+		return;
+	overlay_init(&c, img, style);
+	/* the crosshair underneath: the marks it passes through stay readable */
+	if (m->crosshair)
+		marks_crosshair(&c, m);
+	if (m->draft != NULL && m->ndraft > 0)
+		marks_draft(&c, m);
+	if (m->shape != NULL)
+		marks_shape(&c, m);
 }

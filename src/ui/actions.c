@@ -8,8 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CTRL(c) ((c)&0x1f)
-#define BOTH    (SCREEN_LIST | SCREEN_ASSET)
+#define CTRL(c)  ((c)&0x1f)
+#define BOTH     (SCREEN_LIST | SCREEN_ASSET)
+#define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
+#define ANYWHERE (BOTH | EDITING)
+
+unsigned actions_context(const struct app *app)
+{
+	if (app->screen != SCREEN_ASSET || app->edit.mode == EDIT_NONE)
+		return app->screen;
+	return app->edit.mode == EDIT_CREATE ? SCREEN_CREATE : SCREEN_EDIT;
+}
+
+/* The key that found the action being run (0 for a ':' command): one row binds the digits. */
+static int pressed_key;
 
 /* The asset the user is looking at: the open one, or the selected list row. */
 static int64_t current_asset_id(const struct app *app)
@@ -57,13 +69,16 @@ static int run_review(struct app *app, enum review_status status, int advance)
 	return UI_REDRAW | UI_RELOAD;
 }
 
+/* Accepting after a fix: the edit mode ends, the review is recorded, the next asset opens. */
 static int act_accept(struct app *app, const char *arg)
 {
+	edit_reset(app);
 	return run_review(app, REVIEW_ACCEPTED, 1);
 }
 
 static int act_reject(struct app *app, const char *arg)
 {
+	edit_reset(app);
 	return run_review(app, REVIEW_REJECTED, 1);
 }
 
@@ -91,7 +106,7 @@ static int act_tag(struct app *app, const char *arg)
 {
 	if (arg != NULL && arg[0] != '\0')
 		return tag_edit(app, arg, 1);
-	prompt_open(app, 1, "tag: ", "");
+	prompt_open(app, PROMPT_TAG_ADD, "tag: ", "");
 	return UI_REDRAW;
 }
 
@@ -99,33 +114,18 @@ static int act_untag(struct app *app, const char *arg)
 {
 	if (arg != NULL && arg[0] != '\0')
 		return tag_edit(app, arg, 0);
-	prompt_open(app, 2, "remove tag: ", "");
+	prompt_open(app, PROMPT_TAG_REMOVE, "remove tag: ", "");
 	return UI_REDRAW;
 }
 
 static int act_undo(struct app *app, const char *arg)
 {
-	char what[128] = "";
-	int64_t asset_id = 0;
-	struct err err;
+	return edit_history(app, 0);
+}
 
-	if (cache_undo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err) < 0) {
-		app_error(app, "%s", err.msg);
-		return UI_REDRAW;
-	}
-	if (asset_id == 0) {
-		app_message(app, "nothing to undo");
-		return UI_REDRAW;
-	}
-	app_message(app, "undid %s", what);
-	app_reload_pending(app);
-	if (app->screen == SCREEN_ASSET) {
-		list_reanchor(app, asset_id);
-		viewer_open(app, asset_id);
-		return UI_REDRAW | UI_FRAME;
-	}
-	list_reanchor(app, asset_id);
-	return UI_REDRAW;
+static int act_redo(struct app *app, const char *arg)
+{
+	return edit_history(app, 1);
 }
 
 static int act_down(struct app *app, const char *arg)
@@ -231,8 +231,11 @@ static int act_zoom_out(struct app *app, const char *arg)
 	return zoom_to(app, app->zoom / 1.5);
 }
 
+/* In an edit mode a 0 after a count digit is part of the count (10l), as in vi. */
 static int act_zoom_fit(struct app *app, const char *arg)
 {
+	if (app->edit.mode != EDIT_NONE && app->edit.taken_count > 0 && arg == NULL)
+		return edit_count_digit(app, 0);
 	return zoom_to(app, 1);
 }
 
@@ -289,9 +292,8 @@ static int cycle_shape(struct app *app, int delta)
 {
 	int n = app->asset.nshapes;
 
-	app->selected_shape = app->selected_shape < 0 ? (delta > 0 ? 0 : n - 1)
-	                                              : (app->selected_shape + delta + n) % n;
-	return UI_REDRAW | UI_FRAME;
+	return edit_select(app, app->selected_shape < 0 ? (delta > 0 ? 0 : n - 1)
+	                                                : (app->selected_shape + delta + n) % n);
 }
 
 static int act_next_shape(struct app *app, const char *arg)
@@ -313,6 +315,7 @@ static int act_overlays(struct app *app, const char *arg)
 
 static int act_back(struct app *app, const char *arg)
 {
+	edit_reset(app);
 	if (app->screen == SCREEN_ASSET) {
 		int64_t id = app->asset.id;
 		viewer_close(app);
@@ -330,10 +333,10 @@ static int act_quit(struct app *app, const char *arg)
 
 static int act_cancel(struct app *app, const char *arg)
 {
-	if (app->screen == SCREEN_ASSET && app->selected_shape >= 0) {
-		app->selected_shape = -1;
-		return UI_REDRAW | UI_FRAME;
-	}
+	if (app->screen == SCREEN_ASSET && app->edit.mode != EDIT_NONE)
+		return edit_leave(app);
+	if (app->screen == SCREEN_ASSET && app->selected_shape >= 0)
+		return edit_select(app, -1);
 	if (app->screen == SCREEN_LIST && app->list.query.filter != FILTER_NONE) {
 		list_set_filter(app, "");
 		app_message(app, "filter cleared");
@@ -353,7 +356,7 @@ static int act_help(struct app *app, const char *arg)
 
 static int act_command(struct app *app, const char *arg)
 {
-	prompt_open(app, 0, ":", "");
+	prompt_open(app, PROMPT_COMMAND, ":", "");
 	return UI_REDRAW;
 }
 
@@ -363,7 +366,7 @@ static int act_filter(struct app *app, const char *arg)
 		list_set_filter(app, arg);
 		return UI_REDRAW;
 	}
-	prompt_open(app, 3, "/", app->list.query.filter_text);
+	prompt_open(app, PROMPT_FILTER, "/", app->list.query.filter_text);
 	return UI_REDRAW;
 }
 
@@ -424,13 +427,197 @@ static int act_graphics(struct app *app, const char *arg)
 	return UI_REDRAW | UI_FRAME;
 }
 
+/* ---- Editing shapes (edit.c does the work) ----------------------------------------------- */
+
+static int act_edit(struct app *app, const char *arg)
+{
+	return edit_enter(app);
+}
+
+static int act_edit_move(struct app *app, const char *arg)
+{
+	return edit_set_mode(app, EDIT_MOVE);
+}
+
+static int act_edit_resize(struct app *app, const char *arg)
+{
+	return edit_set_mode(app, EDIT_RESIZE);
+}
+
+static int act_edit_vertex(struct app *app, const char *arg)
+{
+	return edit_set_mode(app, EDIT_VERTEX);
+}
+
+static int act_nudge_left(struct app *app, const char *arg)
+{
+	return edit_nudge(app, -1, 0, 1);
+}
+
+static int act_nudge_right(struct app *app, const char *arg)
+{
+	return edit_nudge(app, 1, 0, 1);
+}
+
+static int act_nudge_up(struct app *app, const char *arg)
+{
+	return edit_nudge(app, 0, -1, 1);
+}
+
+static int act_nudge_down(struct app *app, const char *arg)
+{
+	return edit_nudge(app, 0, 1, 1);
+}
+
+static int act_jump_left(struct app *app, const char *arg)
+{
+	return edit_nudge(app, -1, 0, EDIT_JUMP);
+}
+
+static int act_jump_right(struct app *app, const char *arg)
+{
+	return edit_nudge(app, 1, 0, EDIT_JUMP);
+}
+
+static int act_jump_up(struct app *app, const char *arg)
+{
+	return edit_nudge(app, 0, -1, EDIT_JUMP);
+}
+
+static int act_jump_down(struct app *app, const char *arg)
+{
+	return edit_nudge(app, 0, 1, EDIT_JUMP);
+}
+
+/* A digit key's value, or a ':' command's argument. */
+static int digit_of(const char *arg)
+{
+	if (arg != NULL)
+		return arg[0] >= '0' && arg[0] <= '9' && arg[1] == '\0' ? arg[0] - '0' : -1;
+	return pressed_key >= '0' && pressed_key <= '9' ? pressed_key - '0' : -1;
+}
+
+static int act_count(struct app *app, const char *arg)
+{
+	int d = digit_of(arg);
+
+	if (d < 0) {
+		app_error(app, "count takes a digit");
+		return UI_REDRAW;
+	}
+	return edit_count_digit(app, d);
+}
+
+static int act_edit_next(struct app *app, const char *arg)
+{
+	return edit_step_item(app, 1);
+}
+
+static int act_edit_prev(struct app *app, const char *arg)
+{
+	return edit_step_item(app, -1);
+}
+
+static int act_vertex_insert(struct app *app, const char *arg)
+{
+	return edit_vertex_insert(app);
+}
+
+static int act_vertex_delete(struct app *app, const char *arg)
+{
+	return edit_vertex_delete(app);
+}
+
+static int act_place(struct app *app, const char *arg)
+{
+	return edit_place(app);
+}
+
+static int act_finish(struct app *app, const char *arg)
+{
+	return edit_finish(app);
+}
+
+static int act_unplace(struct app *app, const char *arg)
+{
+	return edit_unplace(app);
+}
+
+static int act_new_box(struct app *app, const char *arg)
+{
+	return edit_create(app, SHAPE_BOX);
+}
+
+static int act_new_polygon(struct app *app, const char *arg)
+{
+	return edit_create(app, SHAPE_POLYGON);
+}
+
+static int act_new_line(struct app *app, const char *arg)
+{
+	return edit_create(app, SHAPE_LINE);
+}
+
+static int act_new_point(struct app *app, const char *arg)
+{
+	return edit_create(app, SHAPE_POINT);
+}
+
+static int act_new_class(struct app *app, const char *arg)
+{
+	return edit_create(app, SHAPE_CLASSIFICATION);
+}
+
+static int act_label(struct app *app, const char *arg)
+{
+	return edit_relabel(app, arg);
+}
+
+static int act_quick_label(struct app *app, const char *arg)
+{
+	int d = digit_of(arg);
+
+	if (d < 1) {
+		app_error(app, "quick-label takes a digit from 1 to 9");
+		return UI_REDRAW;
+	}
+	return edit_quick_label(app, d);
+}
+
+static int act_delete_shape(struct app *app, const char *arg)
+{
+	return edit_delete_shape(app);
+}
+
+static int act_duplicate(struct app *app, const char *arg)
+{
+	return edit_duplicate(app);
+}
+
+static int act_text(struct app *app, const char *arg)
+{
+	const char *now = app->asset.shapes[app->selected_shape].text;
+
+	if (arg != NULL)
+		return edit_set_text(app, arg);
+	prompt_open(app, PROMPT_TEXT, "text: ", now ? now : "");
+	return UI_REDRAW;
+}
+
 static const struct action action_table[] = {
-    {"help", "?", {'?', KEY_F(1)}, BOTH, 0, NULL, "show this help", act_help},
-    {"command", ":", {':'}, BOTH, 0, NULL, "enter a command", act_command},
-    {"quit", "q", {'q'}, BOTH, 0, NULL, "go back; quit from the asset list", act_back},
-    {"exit", "Q", {'Q'}, BOTH, 0, NULL, "quit annotty", act_quit},
-    {"cancel", "Esc", {27}, BOTH, 0, NULL, "clear the selection or the filter", act_cancel},
-    {"redraw", "C-l", {CTRL('l')}, BOTH, 0, NULL, "redraw the screen", act_redraw},
+    {"help", "?", {'?', KEY_F(1)}, ANYWHERE, 0, NULL, "show this help", act_help},
+    {"command", ":", {':'}, ANYWHERE, 0, NULL, "enter a command", act_command},
+    {"quit", "q", {'q'}, ANYWHERE, 0, NULL, "go back; quit from the asset list", act_back},
+    {"exit", "Q", {'Q'}, ANYWHERE, 0, NULL, "quit annotty", act_quit},
+    {"cancel",
+     "Esc",
+     {27},
+     ANYWHERE,
+     0,
+     NULL,
+     "leave the edit mode, or clear the selection or the filter",
+     act_cancel},
+    {"redraw", "C-l", {CTRL('l')}, ANYWHERE, 0, NULL, "redraw the screen", act_redraw},
     {"down", "j Down", {'j', KEY_DOWN}, SCREEN_LIST, 0, NULL, "next row", act_down},
     {"up", "k Up", {'k', KEY_UP}, SCREEN_LIST, 0, NULL, "previous row", act_up},
     {"page-down",
@@ -494,21 +681,35 @@ static const struct action action_table[] = {
      NULL,
      "select the previous shape",
      act_prev_shape},
-    {"overlays", "o", {'o'}, SCREEN_ASSET, 0, NULL, "hide or show the shapes", act_overlays},
+    {"overlays",
+     "o",
+     {'o'},
+     SCREEN_ASSET | EDITING,
+     0,
+     NULL,
+     "hide or show the shapes",
+     act_overlays},
     {"zoom-in",
      "+ =",
      {'+', '='},
-     SCREEN_ASSET,
+     SCREEN_ASSET | EDITING,
      NEEDS_ASSET,
      NULL,
      "zoom in around the centre",
      act_zoom_in},
-    {"zoom-out", "-", {'-'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "zoom out", act_zoom_out},
-    {"zoom-fit", "0", {'0'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "show the whole image", act_zoom_fit},
+    {"zoom-out", "-", {'-'}, SCREEN_ASSET | EDITING, NEEDS_ASSET, NULL, "zoom out", act_zoom_out},
+    {"zoom-fit",
+     "0",
+     {'0'},
+     SCREEN_ASSET | EDITING,
+     NEEDS_ASSET,
+     NULL,
+     "show the whole image (after a count digit: part of the count)",
+     act_zoom_fit},
     {"zoom-shape",
      "z",
      {'z'},
-     SCREEN_ASSET,
+     SCREEN_ASSET | SCREEN_EDIT,
      NEEDS_SELECTION,
      NULL,
      "zoom to the selected shape",
@@ -545,10 +746,215 @@ static const struct action action_table[] = {
      NULL,
      "pan down; the next asset when not zoomed",
      act_pan_down},
+    {"edit",
+     "e",
+     {'e'},
+     SCREEN_ASSET,
+     NEEDS_SELECTION | WRITES,
+     NULL,
+     "edit the selected shape: the movement keys move it",
+     act_edit},
+    {"label",
+     "L",
+     {'L'},
+     SCREEN_ASSET,
+     NEEDS_SELECTION | WRITES | TAKES_ARG,
+     "name",
+     "relabel the selected shape (a picker; a new name creates the label)",
+     act_label},
+    {"quick-label",
+     "1-9",
+     {'1', '2', '3', '4', '5', '6', '7', '8', '9'},
+     SCREEN_ASSET,
+     NEEDS_SELECTION | WRITES | TAKES_ARG,
+     "digit",
+     "give the selected shape the label of that key (shown beside the labels)",
+     act_quick_label},
+    {"delete-shape",
+     "d Delete",
+     {'d', KEY_DC},
+     SCREEN_ASSET,
+     NEEDS_SELECTION | WRITES,
+     NULL,
+     "delete the selected shape",
+     act_delete_shape},
+    {"duplicate",
+     "D",
+     {'D'},
+     SCREEN_ASSET,
+     NEEDS_SELECTION | WRITES,
+     NULL,
+     "copy the selected shape, a little aside",
+     act_duplicate},
+    {"text",
+     "\"",
+     {'"'},
+     SCREEN_ASSET,
+     NEEDS_SELECTION | WRITES | TAKES_ARG,
+     "text",
+     "edit the selected shape's text",
+     act_text},
+    {"new-box",
+     "b",
+     {'b'},
+     SCREEN_ASSET,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "draw a new box with a crosshair",
+     act_new_box},
+    {"new-polygon",
+     "g",
+     {'g'},
+     SCREEN_ASSET,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "draw a new polygon, vertex by vertex",
+     act_new_polygon},
+    {"new-line",
+     "_",
+     {'_'},
+     SCREEN_ASSET,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "draw a new line, vertex by vertex",
+     act_new_line},
+    {"new-point",
+     ".",
+     {'.'},
+     SCREEN_ASSET,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "place a new point",
+     act_new_point},
+    {"new-class",
+     "c",
+     {'c'},
+     SCREEN_ASSET,
+     NEEDS_ASSET | WRITES,
+     NULL,
+     "classify the whole image (asks for the label)",
+     act_new_class},
+    {"nudge-left",
+     "h Left",
+     {'h', KEY_LEFT},
+     EDITING,
+     0,
+     NULL,
+     "move left by one screen pixel's worth (a count before it: that many)",
+     act_nudge_left},
+    {"nudge-down", "j Down", {'j', KEY_DOWN}, EDITING, 0, NULL, "move down", act_nudge_down},
+    {"nudge-up", "k Up", {'k', KEY_UP}, EDITING, 0, NULL, "move up", act_nudge_up},
+    {"nudge-right", "l Right", {'l', KEY_RIGHT}, EDITING, 0, NULL, "move right", act_nudge_right},
+    {"jump-left",
+     "H S-Left",
+     {'H', KEY_SLEFT},
+     EDITING,
+     0,
+     NULL,
+     "move left by ten steps",
+     act_jump_left},
+    {"jump-down", "J S-Down", {'J', KEY_SF}, EDITING, 0, NULL, "move down by ten", act_jump_down},
+    {"jump-up", "K S-Up", {'K', KEY_SR}, EDITING, 0, NULL, "move up by ten", act_jump_up},
+    {"jump-right",
+     "L S-Right",
+     {'L', KEY_SRIGHT},
+     EDITING,
+     0,
+     NULL,
+     "move right by ten",
+     act_jump_right},
+    {"count",
+     "1-9",
+     {'1', '2', '3', '4', '5', '6', '7', '8', '9'},
+     EDITING,
+     TAKES_ARG,
+     "digit",
+     "a count for the next move (5l moves five steps)",
+     act_count},
+    {"edit-move",
+     "m",
+     {'m'},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "the movement keys move the whole shape",
+     act_edit_move},
+    {"edit-resize",
+     "r",
+     {'r'},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "the movement keys move one edge or corner of a box",
+     act_edit_resize},
+    {"edit-vertex",
+     "v",
+     {'v'},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "the movement keys move one vertex of a polygon or line",
+     act_edit_vertex},
+    {"edit-next",
+     "Tab ]",
+     {'\t', ']'},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "the next handle (resize), vertex (vertex) or shape (move)",
+     act_edit_next},
+    {"edit-prev",
+     "S-Tab [",
+     {KEY_BTAB, '['},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "the previous handle, vertex or shape",
+     act_edit_prev},
+    {"vertex-insert",
+     "i a",
+     {'i', 'a'},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "insert a vertex after the selected one",
+     act_vertex_insert},
+    {"vertex-delete",
+     "x Delete",
+     {'x', KEY_DC},
+     SCREEN_EDIT,
+     0,
+     NULL,
+     "delete the selected vertex",
+     act_vertex_delete},
+    {"place",
+     "Space",
+     {' '},
+     SCREEN_CREATE,
+     0,
+     NULL,
+     "set a corner, or place a vertex, at the crosshair",
+     act_place},
+    {"finish",
+     "Enter",
+     {'\n', KEY_ENTER},
+     EDITING,
+     0,
+     NULL,
+     "finish the new shape (then pick its label); in an edit mode: done",
+     act_finish},
+    {"unplace",
+     "Backspace",
+     {KEY_BACKSPACE, 127, 8},
+     SCREEN_CREATE,
+     0,
+     NULL,
+     "take back the last corner or vertex",
+     act_unplace},
     {"accept",
      "A",
      {'A'},
-     BOTH,
+     BOTH | SCREEN_EDIT,
      NEEDS_ASSET | WRITES,
      NULL,
      "accept the annotation and go to the next asset",
@@ -556,7 +962,7 @@ static const struct action action_table[] = {
     {"reject",
      "R",
      {'R'},
-     BOTH,
+     BOTH | SCREEN_EDIT,
      NEEDS_ASSET | WRITES,
      NULL,
      "reject the annotation and go to the next asset",
@@ -578,11 +984,26 @@ static const struct action action_table[] = {
      "name",
      "remove a tag",
      act_untag},
-    {"undo", "u", {'u'}, BOTH, WRITES, NULL, "undo the last edit", act_undo},
+    {"undo",
+     "u",
+     {'u'},
+     BOTH | SCREEN_EDIT,
+     WRITES,
+     NULL,
+     "undo the last edit (it may be on another asset: that one opens)",
+     act_undo},
+    {"redo",
+     "C-r",
+     {CTRL('r')},
+     BOTH | SCREEN_EDIT,
+     WRITES,
+     NULL,
+     "redo the last undone edit",
+     act_redo},
     {"graphics",
      "",
      {0},
-     BOTH,
+     ANYWHERE,
      TAKES_ARG,
      "mode",
      "image output: sixel, kitty, iterm2, blocks, none, auto",
@@ -610,13 +1031,16 @@ const struct action *actions_for_key(const struct app *app, int key)
 {
 	int n;
 	const struct action *t = actions_table(&n);
+	unsigned where = actions_context(app);
 
 	for (int i = 0; i < n; i++) {
-		if (!(t[i].screens & app->screen))
+		if (!(t[i].screens & where))
 			continue;
 		for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-			if (t[i].key[k] == key)
+			if (t[i].key[k] == key) {
+				pressed_key = key;
 				return &t[i];
+			}
 	}
 	return NULL;
 }
@@ -642,12 +1066,23 @@ const char *actions_unavailable(const struct app *app, const struct action *a)
 int actions_dispatch(struct app *app, const struct action *a, const char *arg)
 {
 	const char *why = actions_unavailable(app, a);
+	int change;
 
+	/* a count is for the action that follows it; a run of nudges ends at any other action */
+	app->edit.taken_count = app->edit.count;
+	app->edit.count = 0;
+	app->edit.keep_chain = 0;
 	if (why != NULL) {
 		app_error(app, "%s: %s", a->name, why);
-		return UI_REDRAW;
+		change = UI_REDRAW;
+	} else {
+		change = a->run(app, arg);
 	}
-	return a->run(app, arg);
+	if (!app->edit.keep_chain)
+		app->edit.chain = 0;
+	app->edit.taken_count = 0;
+	pressed_key = 0;
+	return change;
 }
 
 int actions_run_command(struct app *app, const char *line)
@@ -674,10 +1109,13 @@ int actions_run_command(struct app *app, const char *line)
 		app_error(app, "unknown command: %s (see ? for the list)", name);
 		return UI_REDRAW;
 	}
-	if (!(a->screens & app->screen)) {
-		app_error(app, "%s does not apply on this screen", name);
+	if (!(a->screens & actions_context(app))) {
+		app_error(app, "%s does not apply %s", name,
+		          app->edit.mode != EDIT_NONE ? "in this mode (Esc leaves it)"
+		                                      : "on this screen");
 		return UI_REDRAW;
 	}
+	pressed_key = 0;
 	return actions_dispatch(app, a, *arg ? arg : NULL);
 }
 
@@ -685,6 +1123,20 @@ static int add_candidate(char (*out)[128], int max, int n, const char *cand, con
 {
 	if (n < max && strncmp(cand, prefix, strlen(prefix)) == 0)
 		str_copy(out[n++], cand, sizeof out[0]);
+	return n;
+}
+
+static int complete_labels(struct app *app, const char *prefix, char (*out)[128], int max, int n)
+{
+	struct label_row *rows = calloc(256, sizeof *rows);
+	struct err err;
+	int nrows = 0;
+
+	if (rows != NULL &&
+	    cache_labels_ranked(app->cache, app->dataset_id, rows, 256, &nrows, &err) == 0)
+		for (int i = 0; i < nrows; i++)
+			n = add_candidate(out, max, n, rows[i].name, prefix);
+	free(rows);
 	return n;
 }
 
@@ -708,6 +1160,8 @@ static int complete_argument(struct app *app, const char *cmd, const char *prefi
 	if (strcmp(cmd, "untag") == 0 && app->screen == SCREEN_ASSET)
 		for (int i = 0; i < app->asset.ntags; i++)
 			n = add_candidate(out, max, n, app->asset.tags[i], prefix);
+	if (strcmp(cmd, "label") == 0)
+		n = complete_labels(app, prefix, out, max, n);
 	return n;
 }
 
@@ -727,20 +1181,31 @@ int actions_complete(struct app *app, const char *line, char (*out)[128], int ma
 	}
 	t = actions_table(&count);
 	for (int i = 0; i < count; i++)
-		if (t[i].screens & app->screen)
+		if (t[i].screens & actions_context(app))
 			n = add_candidate(out, max, n, t[i].name, line);
 	return n;
 }
 
 void actions_print(FILE *out)
 {
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} where[] = {{SCREEN_LIST, "list"},
+	             {SCREEN_ASSET, "asset"},
+	             {SCREEN_EDIT, "edit"},
+	             {SCREEN_CREATE, "new"}};
 	int n;
 	const struct action *t = actions_table(&n);
 
-	for (int i = 0; i < n; i++)
-		fprintf(
-		    out, "%s\t%s%s\t%s\t%s\n", t[i].name, t[i].screens & SCREEN_LIST ? "list" : "",
-		    t[i].screens & SCREEN_ASSET ? (t[i].screens & SCREEN_LIST ? ",asset" : "asset")
-		                                : "",
-		    t[i].keys, t[i].help);
+	for (int i = 0; i < n; i++) {
+		const char *sep = "";
+		fprintf(out, "%s\t", t[i].name);
+		for (size_t w = 0; w < sizeof where / sizeof where[0]; w++)
+			if (t[i].screens & where[w].bit) {
+				fprintf(out, "%s%s", sep, where[w].name);
+				sep = ",";
+			}
+		fprintf(out, "\t%s\t%s\n", t[i].keys, t[i].help);
+	}
 }

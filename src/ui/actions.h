@@ -17,13 +17,14 @@ enum action_needs {
 	NEEDS_SELECTION = 32, /* a shape is selected */
 };
 
-#define ACTION_MAX_KEYS 4
+#define ACTION_MAX_KEYS 10 /* the digits share one row */
 
 struct action {
 	const char *name; /* the ':' command */
 	const char *keys; /* how the keys are shown in help and the man page */
 	int key[ACTION_MAX_KEYS];
-	unsigned screens; /* enum ui_screen bits where the keys work */
+	unsigned screens; /* where the keys work: SCREEN_LIST, SCREEN_ASSET, SCREEN_EDIT,
+	                     SCREEN_CREATE */
 	unsigned needs;
 	const char *arg; /* argument's name in help, or NULL */
 	const char *help;
@@ -31,6 +32,9 @@ struct action {
 };
 
 const struct action *actions_table(int *count);
+/* Where the keys are now: app->screen, or on the asset screen SCREEN_EDIT or SCREEN_CREATE
+ * while an edit mode is on. */
+unsigned actions_context(const struct app *app);
 const struct action *actions_find(const char *name);
 /* The action bound to key on the current screen, or NULL. */
 const struct action *actions_for_key(const struct app *app, int key);

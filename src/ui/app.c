@@ -1,6 +1,6 @@
-/* The TUI's event loop: curses set-up and teardown, one poll() over the terminal and the
- * wake-up pipe, key and mouse dispatch through the action table, and one draw per iteration
- * (wnoutrefresh + doupdate, then the image). */
+/* The TUI's event loop: curses set-up and teardown, one poll() over the terminal, the signal
+ * wake-up pipe and the render worker's, key and mouse dispatch through the action table, and
+ * one draw per iteration (wnoutrefresh + doupdate, then the image). */
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/log.h"
@@ -58,13 +58,20 @@ static void draw_too_small(struct app *app)
 	mvprintw(2, 0, "have %dx%d", app->cols, app->rows);
 }
 
-/* Kitty keeps images on a layer of their own that text does not erase. */
+/* Kitty keeps images on a layer of their own that text does not erase; through tmux the
+ * delete must be passed through to the terminal outside. */
 static void kitty_delete_image(struct app *app)
 {
 	struct buf b;
+	int rc;
 
+	if (app->graphics != GRAPHICS_KITTY && app->graphics != GRAPHICS_KITTY_TMUX)
+		return;
 	buf_init(&b, 256);
-	if (render_kitty_delete(FRAME_KITTY_IMAGE_ID, &b) == 0)
+	rc = app->graphics == GRAPHICS_KITTY_TMUX
+	         ? render_kitty_delete_tmux(FRAME_KITTY_IMAGE_ID, &b)
+	         : render_kitty_delete(FRAME_KITTY_IMAGE_ID, &b);
+	if (rc == 0)
 		term_write_all(app->tty_fd, b.data, b.len);
 	buf_free(&b);
 }
@@ -79,8 +86,7 @@ static void pane_invalidate(struct app *app)
 		return;
 	viewer_pane(app, &top, &left, &rows, &cols);
 	wredrawln(stdscr, top, rows);
-	if (app->graphics == GRAPHICS_KITTY)
-		kitty_delete_image(app);
+	kitty_delete_image(app);
 	app->image_on_screen = 0;
 }
 
@@ -93,9 +99,10 @@ static void draw(struct app *app)
 		pane_invalidate(app);
 		help_draw(app);
 	} else if (app->screen == SCREEN_ASSET) {
-		if (app->frame_dirty)
+		if (app->frame_dirty && !frame_prepare(app))
 			pane_invalidate(app);
 		viewer_draw(app);
+		frame_placeholder(app);
 	} else {
 		pane_invalidate(app);
 		list_draw(app);
@@ -113,6 +120,8 @@ static void draw(struct app *app)
 			doupdate();
 		}
 	}
+	if (!too_small(app) && app->screen == SCREEN_ASSET)
+		frame_prefetch(app); /* after the frame: the user waits for that one */
 }
 
 static int help_key(struct app *app, int key)
@@ -153,11 +162,13 @@ static int mouse_click(struct app *app)
 			return actions_dispatch(app, actions_find("open"), NULL);
 		return UI_REDRAW;
 	}
-	if (app->screen == SCREEN_ASSET && (i = viewer_shape_at(app, ev.y, ev.x)) >= 0) {
-		app->selected_shape = i;
-		return UI_REDRAW | UI_FRAME;
-	}
-	return UI_NONE;
+	if (app->screen != SCREEN_ASSET)
+		return UI_NONE;
+	/* the side panel's list, else the picture: the shape under the pointer, or in an edit
+	 * mode the vertex or the crosshair's new place */
+	if ((i = viewer_shape_at(app, ev.y, ev.x)) >= 0)
+		return edit_select(app, i);
+	return edit_click(app, ev.y, ev.x);
 }
 
 static int handle_key(struct app *app, int key)
@@ -233,10 +244,16 @@ static int handle_signals(struct app *app)
 
 static int read_keys(struct app *app)
 {
-	int key, change = UI_NONE;
+	int key, one, change = UI_NONE;
+	uint64_t t0;
 
 	while ((key = getch()) != ERR) {
-		change |= handle_key(app, key == '\r' ? '\n' : key);
+		t0 = app->frame.trace_fd >= 0 ? frame_clock_us() : 0;
+		key = key == '\r' ? '\n' : key;
+		one = handle_key(app, key);
+		if ((one & UI_FRAME) || app->frame_dirty)
+			frame_trace_key(app, key, t0);
+		change |= one;
 		if (change & UI_QUIT)
 			break;
 	}
@@ -245,8 +262,10 @@ static int read_keys(struct app *app)
 
 static int loop(struct app *app, int wake_fd)
 {
-	struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-	                        {.fd = wake_fd, .events = POLLIN}};
+	/* poll() skips an entry whose fd is -1 */
+	struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+	                        {.fd = wake_fd, .events = POLLIN},
+	                        {.fd = frame_screen_fd(app), .events = POLLIN}};
 	int change = UI_REDRAW;
 
 	for (;;) {
@@ -256,10 +275,11 @@ static int loop(struct app *app, int wake_fd)
 			list_reanchor(app, list_current(app)->id);
 		if (change & (UI_REDRAW | UI_FRAME | UI_RELOAD))
 			draw(app);
-		if (poll(fds, wake_fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		if (poll(fds, 3, -1) < 0 && errno != EINTR)
 			return -1;
 		term_wake_drain();
 		change = handle_signals(app);
+		change |= frame_collect(app);
 		if (!(change & UI_QUIT))
 			change |= read_keys(app);
 		if (change & UI_QUIT)
@@ -278,14 +298,17 @@ int app_run(struct app *app)
 	app->selected_shape = -1;
 	app->overlays = 1;
 	app->zoom = 1;
-	buf_init(&app->frame.bytes, 4u << 20);
+	if (frame_screen_start(app) < 0) {
+		log_msg(LOG_ERROR, "out of memory for the frames");
+		return -1;
+	}
 	app_reload_pending(app);
 	curses_start(app);
 	rc = loop(app, wake_fd);
-	if (app->graphics == GRAPHICS_KITTY && app->image_on_screen)
+	if (app->image_on_screen)
 		kitty_delete_image(app);
 	viewer_close(app);
-	buf_free(&app->frame.bytes);
+	frame_screen_stop(app);
 	endwin();
 	return rc;
 }

@@ -7,12 +7,16 @@
 #include "cache/cache.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "render/render.h"
 #include "ui/term.h"
 
 #define LIST_MAX_ROWS 512 /* taller terminals show this many rows at most */
 #define MSG_MAX       512
 
 enum ui_screen { SCREEN_LIST = 1, SCREEN_ASSET = 2, SCREEN_HELP = 4 };
+/* Where an action's keys work on the asset screen besides SCREEN_ASSET (action table bits,
+ * never app->screen): in an edit mode, and while a new shape is being drawn. */
+enum { SCREEN_EDIT = 8, SCREEN_CREATE = 16 };
 
 /* What a handler changed; the loop redraws once per iteration accordingly. */
 enum ui_change {
@@ -40,7 +44,7 @@ struct prompt {
 	char label[32];
 	char text[256];
 	int cursor; /* byte offset */
-	int kind;   /* what submitting does: enum prompt_kind in prompt.c */
+	int kind;   /* what submitting does: enum prompt_kind */
 	char completions[64][128];
 	int ncompletions;
 	int complete_index; /* next candidate to cycle to; -1 when none offered yet */
@@ -48,15 +52,85 @@ struct prompt {
 	char original[256]; /* the text when opened, restored by Esc (filters apply as typed) */
 };
 
-/* The last frame written, so that showing it again costs nothing. */
+enum prompt_kind {
+	PROMPT_COMMAND = 0,
+	PROMPT_TAG_ADD,
+	PROMPT_TAG_REMOVE,
+	PROMPT_FILTER,
+	PROMPT_LABEL, /* the label picker's filter (picker.c) */
+	PROMPT_TEXT,  /* the selected shape's text */
+};
+
+/* The edit modes of the asset screen (edit.c). Outside them the movement keys pan. */
+enum edit_mode {
+	EDIT_NONE = 0,
+	EDIT_MOVE,   /* the keys move the selected shape */
+	EDIT_RESIZE, /* the keys move one edge or corner of the selected box */
+	EDIT_VERTEX, /* the keys move one vertex of the selected polygon or line */
+	EDIT_CREATE, /* the keys move a crosshair that places a new shape's corners or vertices */
+};
+
+#define EDIT_DRAFT_MAX 500
+#define EDIT_JUMP      10 /* Shift moves this many steps */
+
+struct edit_state {
+	enum edit_mode mode;
+	int handle;      /* EDIT_RESIZE: enum box_handle */
+	int vertex;      /* EDIT_VERTEX: index into the shape's points */
+	int count;       /* digits typed before a key (5l), 0 when none */
+	int taken_count; /* the count the running action may use */
+	int64_t chain;   /* shape row the last nudge moved: the next nudge of it coalesces */
+	int keep_chain;  /* set by a running action that continues the chain */
+	/* EDIT_CREATE */
+	enum shape_kind kind;
+	struct point cursor; /* the crosshair, source pixels */
+	struct point draft[EDIT_DRAFT_MAX];
+	int ndraft;
+	int labelling;     /* the shape is finished and the picker asks for its label */
+	struct shape made; /* the finished shape, while labelling */
+	/* what edit_marks hands to the frame */
+	struct point preview[EDIT_DRAFT_MAX + 4];
+	struct overlay_marks marks;
+	/* labels */
+	int last_label;     /* index of the label applied last, -1 */
+	int digit_label[9]; /* keys 1-9: label indexes, -1 for none */
+	char digit_name[9][CACHE_LABEL_MAX + 1];
+	int digits_loaded;
+};
+
+/* The label picker (picker.c): a filtered list in the side panel, its filter typed in the
+ * prompt line. */
+enum picker_purpose { PICK_RELABEL = 1, PICK_NEW_SHAPE };
+
+struct picker {
+	enum picker_purpose purpose;
+	char title[64];
+	struct label_row *rows; /* ranked (cache_labels_ranked), owned */
+	int nrows;
+	int *match; /* indexes into rows that pass the filter, best first; owned */
+	int nmatch;
+	int create; /* a last entry offers to create a label named as typed */
+	int sel;    /* in match, or nmatch for the create entry */
+};
+
+/* The asset screen's frames (frame.c): built by the render worker thread, kept in an LRU of
+ * encoded frames (ui/worker.h), written after doupdate; the latency trace (ANNOTTY_TRACE). */
+struct frame_pipe;
+struct frame_entry;
 struct frame_cache {
-	int valid;
-	int64_t asset_id;
-	int top, left, cols, rows;
-	int overlays, selected;
-	double zoom, center_x, center_y;
-	enum graphics_mode mode;
-	struct buf bytes; /* terminal bytes, positioned */
+	struct frame_pipe *pipe;         /* from frame_screen_start */
+	int state;                       /* enum frame_state of the pane's frame */
+	const struct frame_entry *ready; /* to write after this doupdate, or NULL */
+	uint64_t prefetch_sig;           /* the view whose neighbours were queued last */
+	/* with image_on_screen: where the picture on the screen is, and its size in pixels */
+	uint64_t shown_place;
+	int shown_w, shown_h;
+	/* the latency trace: a key that asked for a frame not written yet */
+	int trace_fd; /* ANNOTTY_TRACE, or -1 */
+	int trace_armed;
+	int trace_key;
+	int trace_cached;  /* -1 unknown, 0 built for it, 1 from the cache */
+	uint64_t trace_t0; /* when the key was read, microseconds (CLOCK_MONOTONIC) */
 };
 
 struct app {
@@ -80,6 +154,8 @@ struct app {
 	double center_x;    /* source pixels; 0 means the middle */
 	double center_y;
 	int pending_edits;
+	struct edit_state edit;
+	struct picker picker;
 
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
@@ -112,9 +188,84 @@ void viewer_draw(struct app *app);
 int viewer_shape_at(const struct app *app, int screen_row, int screen_col);
 void viewer_pane(const struct app *app, int *top, int *left, int *rows, int *cols);
 
-/* frame.c: builds and writes the image for the asset screen */
+/* edit.c: the edit modes (see enum edit_mode); every edit is one cache call, after which the
+ * asset is read again and the selection kept. The handlers return enum ui_change. */
+int edit_enter(struct app *app);
+int edit_set_mode(struct app *app, enum edit_mode mode);
+int edit_leave(struct app *app);  /* back to EDIT_NONE, dropping a shape being drawn */
+void edit_reset(struct app *app); /* the same, silently, when the asset goes away */
+int edit_nudge(struct app *app, int dx, int dy, int steps);
+int edit_count_digit(struct app *app, int digit);
+int edit_step_item(struct app *app, int delta); /* Tab: next shape, handle or vertex */
+int edit_vertex_insert(struct app *app);
+int edit_vertex_delete(struct app *app);
+int edit_create(struct app *app, enum shape_kind kind);
+int edit_place(struct app *app);   /* Space while creating */
+int edit_finish(struct app *app);  /* Enter: finish the new shape, or leave the edit mode */
+int edit_unplace(struct app *app); /* Backspace while creating */
+int edit_delete_shape(struct app *app);
+int edit_duplicate(struct app *app);
+int edit_relabel(struct app *app, const char *name); /* NULL: ask with the picker */
+int edit_quick_label(struct app *app, int digit);    /* 1-9 */
+int edit_set_text(struct app *app, const char *text);
+int edit_history(struct app *app, int redo);              /* undo or redo, then show it */
+int edit_label_chosen(struct app *app, const char *name); /* the picker's answer */
+void edit_label_cancelled(struct app *app);
+int edit_click(struct app *app, int screen_row, int screen_col); /* on the image pane */
+int edit_select(struct app *app, int index);                     /* from the side panel, Tab */
+int edit_digit_label(struct app *app, int digit); /* the label index of key 1-9, or -1 */
+/* The editing aids the frame draws (valid until the next call or edit), or NULL. */
+const struct overlay_marks *edit_marks(struct app *app);
+/* "EDIT move", "EDIT resize top-left", "EDIT vertex 3/7", "NEW box ...", or "". */
+void edit_status(const struct app *app, char *out, size_t outsz);
+
+/* How the pane shows the image, mirroring frame.c: frame pixel (x, y) shows source pixel
+ * (offset + x / scale); the frame's top-left is at screen cell (top, left), 0-based, and one
+ * cell covers px_w x px_h frame pixels. */
+struct view_geometry {
+	double scale_x, scale_y;
+	double offset_x, offset_y;
+	int w, h; /* the frame in pixels */
+	int top, left;
+	int px_w, px_h;
+};
+int view_geometry(const struct app *app, struct view_geometry *g); /* -1: no image size */
+/* The source point at the middle of a screen cell; -1 when the cell is off the frame. */
+int view_cell_to_source(const struct view_geometry *g, int row, int col, struct point *p);
+/* Source pixels per screen pixel, rounded, at least 1: what one key press moves. */
+int view_step(const struct view_geometry *g);
+
+/* picker.c */
+int picker_open(struct app *app, enum picker_purpose purpose, const char *title);
+void picker_close(struct app *app);
+int picker_key(struct app *app, int key); /* from prompt_key, for PROMPT_LABEL */
+void picker_draw(struct app *app, int x, int w);
+/* Pure parts: the rows whose name holds text (case-insensitive): exact, then prefix, then the
+ * others, each in rank order; *create is set when text names no label. Returns the count. */
+int picker_filter(const struct label_row *rows, int n, const char *text, int *match, int *create);
+/* Keys 1-9: the labels with the most shapes, ties in label order; -1 past the last label. */
+void picker_digits(const struct label_row *rows, int n, int digit_label[9]);
+
+/* frame.c: the image of the asset screen. frame_screen_start starts the render worker;
+ * frame_screen_fd is readable when frames are done (-1 without a thread), and frame_collect
+ * then takes them (returns enum ui_change). A draw on the asset screen calls frame_prepare
+ * first (asks for the frame when frame_dirty; returns 1 when the picture on the screen may
+ * stay until the new one is written over it, else the pane must be invalidated), then
+ * frame_placeholder after the text ("loading" in the pane while the frame comes), frame_show
+ * after doupdate (writes a ready frame), and frame_prefetch (the neighbours' frames). */
+int frame_screen_start(struct app *app);
+int frame_screen_fd(const struct app *app);
+void frame_screen_stop(struct app *app);
+int frame_collect(struct app *app);
+int frame_prepare(struct app *app);
+void frame_placeholder(struct app *app);
 void frame_show(struct app *app);
+void frame_prefetch(struct app *app);
+/* The image on the screen is gone or unknown: write it again; nothing on its way is shown. */
 void frame_forget(struct app *app);
+/* A key read at t0 (frame_clock_us) asked for a frame: traced when it is written. */
+void frame_trace_key(struct app *app, int key, uint64_t t0);
+uint64_t frame_clock_us(void);
 
 /* chrome.c: title, status bar, message line, help screen */
 void chrome_draw_title(struct app *app, const char *crumb);
@@ -140,6 +291,9 @@ enum {
 /* prompt.c */
 void prompt_open(struct app *app, int kind, const char *label, const char *initial);
 int prompt_key(struct app *app, int key); /* returns enum ui_change */
+void prompt_close(struct app *app);
+/* Line editing (characters, Backspace, C-u, Left, Right); returns 1 when the text changed. */
+int prompt_edit(struct prompt *p, int key);
 void prompt_draw(struct app *app);
 
 /* Safe text output: sanitises, then fits into `cols` columns at (y, x). */

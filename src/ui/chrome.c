@@ -49,11 +49,12 @@ void app_error(struct app *app, const char *fmt, ...)
 
 void colors_init(void)
 {
-	int rich = COLORS >= 256;
+	int rich;
 
 	if (!has_colors())
 		return;
 	start_color();
+	rich = COLORS >= 256; /* curses knows COLORS only once start_color has run */
 	use_default_colors();
 	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
 	init_pair(PAIR_STATUSBAR, COLOR_BLACK, rich ? 250 : COLOR_WHITE);
@@ -130,7 +131,7 @@ static void completions_text(const struct prompt *p, char *out, size_t outsz)
 
 void chrome_draw_status(struct app *app)
 {
-	char text[1024], filter[300] = "", pending[64] = "", zoom[32] = "";
+	char text[1024], filter[300] = "", pending[64] = "", zoom[32] = "", mode[128] = "";
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
@@ -143,8 +144,15 @@ void chrome_draw_status(struct app *app)
 		         strcmp(app->dataset.kind, "coco") == 0 ? "exported" : "synced");
 	if (app->zoom > 1)
 		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", app->zoom * 100);
+	if (app->screen == SCREEN_ASSET && app->asset_loaded) {
+		edit_status(app, mode + 1, sizeof mode - 8);
+		if (mode[1] != '\0') {
+			mode[0] = ' ';
+			strcat(mode, " \xe2\x94\x82"); /* a bar between the mode and the rest */
+		}
+	}
 	if (app->screen == SCREEN_ASSET && app->asset_loaded)
-		snprintf(text, sizeof text, " %s  %dx%d  %d shape%s%s%s%s  [%s]",
+		snprintf(text, sizeof text, "%s %s  %dx%d  %d shape%s%s%s%s  [%s]", mode,
 		         review_status_name(app->asset.status), app->asset.width, app->asset.height,
 		         app->asset.nshapes, app->asset.nshapes == 1 ? "" : "s",
 		         app->overlays ? "" : "  (overlays hidden)", zoom, pending,
@@ -159,6 +167,11 @@ void chrome_draw_status(struct app *app)
 	ui_put(y, 0, app->cols - 18, text, 0);
 	ui_put(y, app->cols - 17, 17, "  ? help  q back ", 0);
 	attroff(COLOR_PAIR(PAIR_STATUSBAR));
+	if (mode[0] != '\0' && !(app->prompt.active && app->prompt.ncompletions > 1)) {
+		attron(COLOR_PAIR(PAIR_SELECTED)); /* the mode stands out */
+		ui_put(y, 0, app->cols - 18, mode, 0);
+		attroff(COLOR_PAIR(PAIR_SELECTED));
+	}
 }
 
 void chrome_draw_bottom(struct app *app)
@@ -188,7 +201,7 @@ static int help_line(struct app *app, int y, const struct action *a)
 	if (y < 1 || y >= app->rows - 2)
 		return y + 1;
 	/* only the screen behind the help can tell what is unavailable now */
-	why = (a->screens & app->screen) ? actions_unavailable(app, a) : NULL;
+	why = (a->screens & actions_context(app)) ? actions_unavailable(app, a) : NULL;
 	snprintf(keys, sizeof keys, "%s", a->keys[0] ? a->keys : "");
 	attron(A_BOLD);
 	ui_put(y, 2, 12, keys, 1);
@@ -207,14 +220,38 @@ static int help_line(struct app *app, int y, const struct action *a)
 	return y + 1;
 }
 
+/* The help section of an action: 0 everywhere, 1 the list, 2 the asset screen, 3 the edit
+ * modes and new shapes. */
+static int help_section(unsigned screens)
+{
+	if ((screens & SCREEN_LIST) && (screens & SCREEN_ASSET))
+		return 0;
+	if (screens & SCREEN_LIST)
+		return 1;
+	return screens & SCREEN_ASSET ? 2 : 3;
+}
+
+/* The keys of the actions listed elsewhere that also work in an edit mode. */
+static void help_also_in_edit(char *out, size_t outsz)
+{
+	int n;
+	const struct action *t = actions_table(&n);
+
+	str_copy(out, "Also in an edit mode:", outsz);
+	for (int i = 0; i < n; i++)
+		if ((t[i].screens & SCREEN_EDIT) && help_section(t[i].screens) != 3 &&
+		    t[i].keys[0]) {
+			size_t len = strlen(out);
+			snprintf(out + len, outsz - len, " %s", t[i].keys);
+		}
+}
+
 void help_draw(struct app *app)
 {
-	static const struct {
-		unsigned screen;
-		const char *title;
-	} sections[] = {{SCREEN_LIST | SCREEN_ASSET, "Everywhere"},
-	                {SCREEN_LIST, "Asset list"},
-	                {SCREEN_ASSET, "Asset screen"}};
+	static const char *const titles[] = {
+	    "Everywhere", "Asset list", "Asset screen",
+	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves"};
+	char also[512];
 	int n, y = 1 - app->help_scroll;
 	const struct action *t = actions_table(&n);
 	enum ui_screen saved = app->screen;
@@ -225,16 +262,22 @@ void help_draw(struct app *app)
 	mvhline(0, 0, ' ', app->cols);
 	ui_put(0, 0, app->cols, " annotty \xe2\x80\xba help   (j/k scroll, q or Esc closes)", 0);
 	attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
-	for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+	for (int s = 0; s < (int)(sizeof titles / sizeof titles[0]); s++) {
 		if (y >= 1 && y < app->rows - 2) {
 			attron(A_BOLD | A_UNDERLINE);
-			ui_put(y, 1, app->cols - 2, sections[s].title, 0);
+			ui_put(y, 1, app->cols - 2, titles[s], 0);
 			attroff(A_BOLD | A_UNDERLINE);
 		}
 		y++;
 		for (int i = 0; i < n; i++)
-			if (t[i].screens == sections[s].screen)
+			if (help_section(t[i].screens) == s)
 				y = help_line(app, y, &t[i]);
+		if (s == 3 && y >= 1 && y < app->rows - 2) {
+			help_also_in_edit(also, sizeof also);
+			ui_put(y, 2, app->cols - 3, also, 0);
+		}
+		if (s == 3)
+			y++;
 		y++;
 	}
 	if (y >= 1 && y < app->rows - 2)

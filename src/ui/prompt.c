@@ -1,12 +1,11 @@
-/* The bottom-line editor for ':' commands, '/' filters and tag names, with Tab completion. */
+/* The bottom-line editor for ':' commands, '/' filters, tag names, a shape's text and the label
+ * picker's filter, with Tab completion. */
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/str.h"
 
 #include <curses.h>
 #include <string.h>
-
-enum prompt_kind { PROMPT_COMMAND = 0, PROMPT_TAG_ADD, PROMPT_TAG_REMOVE, PROMPT_FILTER };
 
 void prompt_open(struct app *app, int kind, const char *label, const char *initial)
 {
@@ -23,7 +22,7 @@ void prompt_open(struct app *app, int kind, const char *label, const char *initi
 	curs_set(1);
 }
 
-static void prompt_close(struct app *app)
+void prompt_close(struct app *app)
 {
 	app->prompt.active = 0;
 	curs_set(0);
@@ -65,6 +64,8 @@ static int prompt_candidates(struct app *app, const char *stem, char (*out)[128]
 		}
 		row = list_current(app);
 		return row ? split_tags(row->tags, stem, out, max) : 0;
+	case PROMPT_TEXT:
+		return 0;
 	case PROMPT_FILTER: {
 		static const char *const fields[] = {"label:", "tag:", "status:", "file:"};
 		int n = 0;
@@ -119,6 +120,10 @@ static int prompt_submit(struct app *app)
 	case PROMPT_FILTER:
 		list_set_filter(app, text);
 		return UI_REDRAW;
+	case PROMPT_TEXT: /* an empty text clears it */
+		return actions_unavailable(app, actions_find("text")) == NULL
+		           ? edit_set_text(app, text)
+		           : UI_REDRAW;
 	default:
 		return actions_run_command(app, text);
 	}
@@ -147,10 +152,43 @@ static void prompt_insert(struct prompt *p, int key)
 	p->text[p->cursor++] = (char)key;
 }
 
+int prompt_edit(struct prompt *p, int key)
+{
+	char before[sizeof p->text];
+
+	str_copy(before, p->text, sizeof before);
+	switch (key) {
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		prompt_delete_back(p);
+		break;
+	case 21: /* Ctrl-U */
+		p->text[0] = '\0';
+		p->cursor = 0;
+		break;
+	case KEY_LEFT:
+		while (p->cursor > 0 && ((unsigned char)p->text[--p->cursor] & 0xC0) == 0x80)
+			;
+		break;
+	case KEY_RIGHT:
+		while (p->text[p->cursor] && ((unsigned char)p->text[++p->cursor] & 0xC0) == 0x80)
+			;
+		break;
+	default:
+		if (key >= 0x20 && key < 0x100 && key != 0x7f)
+			prompt_insert(p, key);
+		break;
+	}
+	return strcmp(before, p->text) != 0;
+}
+
 int prompt_key(struct app *app, int key)
 {
 	struct prompt *p = &app->prompt;
 
+	if (p->kind == PROMPT_LABEL)
+		return picker_key(app, key);
 	if (key != '\t')
 		p->complete_index = -1;
 	switch (key) {
@@ -169,27 +207,14 @@ int prompt_key(struct app *app, int key)
 	case KEY_BACKSPACE:
 	case 127:
 	case 8:
-		if (p->text[0] == '\0') {
+		if (p->text[0] == '\0' && p->kind != PROMPT_TEXT) {
 			prompt_close(app);
 			return UI_REDRAW;
 		}
-		prompt_delete_back(p);
-		break;
-	case 21: /* Ctrl-U */
-		p->text[0] = '\0';
-		p->cursor = 0;
-		break;
-	case KEY_LEFT:
-		while (p->cursor > 0 && ((unsigned char)p->text[--p->cursor] & 0xC0) == 0x80)
-			;
-		break;
-	case KEY_RIGHT:
-		while (p->text[p->cursor] && ((unsigned char)p->text[++p->cursor] & 0xC0) == 0x80)
-			;
+		prompt_edit(p, key);
 		break;
 	default:
-		if (key >= 0x20 && key < 0x100 && key != 0x7f)
-			prompt_insert(p, key);
+		prompt_edit(p, key);
 		break;
 	}
 	if (p->kind == PROMPT_FILTER && key != '\t') /* filter as you type */

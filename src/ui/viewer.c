@@ -1,4 +1,5 @@
-/* The asset screen: the image pane (filled by frame.c) and the side panel of shapes and tags. */
+/* The asset screen: the image pane (filled by frame.c) and the side panel: shapes, tags, the
+ * keys 1-9 give to labels, and the label picker while it is open. */
 #include "ui/app.h"
 #include "core/palette.h"
 #include "core/str.h"
@@ -35,7 +36,8 @@ int viewer_open(struct app *app, int64_t asset_id)
 	app->asset_loaded = 1;
 	if (previous != asset_id || app->selected_shape >= app->asset.nshapes)
 		app->selected_shape = -1;
-	if (previous != asset_id) { /* a new picture starts whole */
+	if (previous != asset_id) { /* a new picture starts whole, outside any edit mode */
+		edit_reset(app);
 		app->zoom = 1;
 		app->center_x = app->center_y = 0;
 	}
@@ -73,11 +75,16 @@ static void draw_shape_line(struct app *app, int y, int x, int w, int i)
 {
 	const struct shape *s = &app->asset.shapes[i];
 	char line[512], kind[32];
-	int selected = i == app->selected_shape;
+	int selected = i == app->selected_shape, digit = 0;
 
+	for (int d = 1; d <= 9 && s->label >= 0 && digit == 0; d++)
+		if (edit_digit_label(app, d) == s->label)
+			digit = d;
 	if (selected)
 		attron(COLOR_PAIR(PAIR_SELECTED));
 	mvhline(y, x, ' ', w);
+	if (digit > 0) /* the key that gives this label, so that it can be learnt */
+		mvaddch(y, x, '0' + digit);
 	attron(COLOR_PAIR(color_pair_for_label(s->label)));
 	mvaddstr(y, x + 1, "\xe2\x96\xa0"); /* the label's colour swatch */
 	attroff(COLOR_PAIR(color_pair_for_label(s->label)));
@@ -92,6 +99,52 @@ static void draw_shape_line(struct app *app, int y, int x, int w, int i)
 		attroff(COLOR_PAIR(PAIR_SELECTED));
 }
 
+/* One line of what the keys do now, under the heading. */
+static const char *side_hint(const struct app *app)
+{
+	switch (app->edit.mode) {
+	case EDIT_MOVE:
+		return "hjkl move, r size, v vertex";
+	case EDIT_RESIZE:
+		return "Tab picks a side, hjkl moves";
+	case EDIT_VERTEX:
+		return "[ ] pick hjkl i add x del";
+	case EDIT_CREATE:
+		return app->edit.kind == SHAPE_BOX || app->edit.kind == SHAPE_POINT
+		           ? "hjkl aim, Space places"
+		           : "Space vertex, Enter ends";
+	default:
+		return app->asset.nshapes ? "Tab selects, e edits, b adds"
+		                          : "b g _ . c add a shape";
+	}
+}
+
+/* Which label each digit key gives, packed into as few lines as fit. */
+static int draw_digit_legend(struct app *app, int y, int x, int w, int bottom)
+{
+	char line[1024] = "", item[300], clean[300], name[300];
+
+	if (y + 1 >= bottom || edit_digit_label(app, 1) < 0)
+		return y;
+	attron(A_BOLD);
+	ui_put(y++, x + 1, w - 2, "Label keys", 0);
+	attroff(A_BOLD);
+	for (int d = 1; d <= 9 && y < bottom && edit_digit_label(app, d) >= 0; d++) {
+		str_sanitize(app->edit.digit_name[d - 1], clean, sizeof clean);
+		str_fit(clean, 20, 0, name, sizeof name); /* whole characters, long names cut */
+		snprintf(item, sizeof item, "%d %s", d, name);
+		if (line[0] && str_width(line) + 2 + str_width(item) > w - 3) {
+			ui_put(y++, x + 2, w - 3, line, 0);
+			line[0] = '\0';
+		}
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s",
+		         line[0] ? "  " : "", item);
+	}
+	if (line[0] && y < bottom)
+		ui_put(y++, x + 2, w - 3, line, 0);
+	return y;
+}
+
 static void draw_side(struct app *app, int x, int w)
 {
 	char head[64];
@@ -100,13 +153,17 @@ static void draw_side(struct app *app, int x, int w)
 	for (int r = 1; r < app->rows - 2; r++)
 		mvhline(r, x, ' ', w);
 	mvvline(1, x - 1, ACS_VLINE, app->rows - 3);
+	if (app->prompt.active && app->prompt.kind == PROMPT_LABEL) {
+		picker_draw(app, x, w);
+		return;
+	}
 	attron(A_BOLD);
 	snprintf(head, sizeof head, "Shapes (%d)", app->asset.nshapes);
 	ui_put(y, x + 1, w - 2, head, 0);
 	attroff(A_BOLD);
 	y = SHAPES_FIRST_ROW - 1;
 	attron(COLOR_PAIR(PAIR_DIM));
-	ui_put(y, x + 1, w - 2, app->asset.nshapes ? "Tab selects" : "none", 0);
+	ui_put(y, x + 1, w - 2, side_hint(app), 0);
 	attroff(COLOR_PAIR(PAIR_DIM));
 	for (int i = first; i < app->asset.nshapes && i < first + vis; i++)
 		draw_shape_line(app, SHAPES_FIRST_ROW + i - first, x, w, i);
@@ -119,6 +176,7 @@ static void draw_side(struct app *app, int x, int w)
 	attroff(A_BOLD);
 	for (int i = 0; i < app->asset.ntags && y < bottom; i++)
 		ui_put(y++, x + 2, w - 3, app->asset.tags[i], 0);
+	draw_digit_legend(app, y + 1, x, w, bottom);
 }
 
 static void draw_pane_text(struct app *app)
