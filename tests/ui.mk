@@ -1,9 +1,24 @@
 # tests of the command line and the TUI (shell scripts driving the real binary)
-TESTS += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh
-EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh
+TESTS += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh
+EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh
+# annotty in a real xterm under Xvfb, checked on screenshots
+TESTS += tests/xterm_real.sh
+EXTRA_DIST += tests/xterm_real.sh tests/xterm_pixels.py
 clean-local:
 	rm -rf tests/demo-data tests/demo-data.lock
 check_PROGRAMS += tests/ui_frame.t
 tests_ui_frame_t_SOURCES = tests/ui_frame.c
 tests_ui_frame_t_LDADD = $(TEST_LDADD)
 TESTS += tests/ui_frame.t
+check_PROGRAMS += tests/ui_worker.t
+tests_ui_worker_t_SOURCES = tests/ui_worker.c
+tests_ui_worker_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_worker.t
+check_PROGRAMS += tests/ui_edit.t
+tests_ui_edit_t_SOURCES = tests/ui_edit.c
+tests_ui_edit_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_edit.t
+check_PROGRAMS += tests/ui_term.t
+tests_ui_term_t_SOURCES = tests/ui_term.c
+tests_ui_term_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_term.t
