@@ -4,12 +4,15 @@
 # same picture). The key-to-frame latency comes from annotty's own trace (ANNOTTY_TRACE); prints
 # p50/p95 for frames built for the key and for frames shown again from the cache, and peak RSS.
 # Never fails on a time.
-# Usage: bench/nav.sh [ANNOTTY]   (PRESSES=120 key presses, IMAGES=12, PAUSE=0.15 s, MODE=sixel)
+# Then e and NUDGES nudges of the selected shape (l and h): the edit feedback loop.
+# Usage: bench/nav.sh [ANNOTTY]   (PRESSES=120 key presses, IMAGES=12, PAUSE=0.15 s, MODE=sixel,
+#                                  NUDGES=40)
 set -u
 ANNOTTY=${1:-${ANNOTTY:-./annotty}}
 PRESSES=${PRESSES:-120}
 IMAGES=${IMAGES:-12}
 PAUSE=${PAUSE:-0.15}
+NUDGES=${NUDGES:-40}
 MODE=${MODE:-sixel}
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
 skip() { echo "bench nav: $*; skipped"; exit 0; }
@@ -104,6 +107,13 @@ while [ $done_keys -lt "$PRESSES" ]; do
 	while [ $k -lt "$count" ] && [ $done_keys -lt "$PRESSES" ]; do press p; k=$((k + 1)); done_keys=$((done_keys + 1)); done
 done
 for k in 1 2 3 4 5 6 7 8 9 10; do press Tab; done
+# nudges: edit mode on the selected shape, then l and h in turns (each moves it one image
+# pixel at this zoom, so the overlay changes on a picture already decoded)
+press e
+k=0
+while [ $k -lt "$NUDGES" ]; do press l; press h; k=$((k + 2)); done
+tm send-keys -t nav Escape
+sleep 0.3
 rss_proc=""
 [ -n "$pid" ] && [ -r "/proc/$pid/status" ] && rss_proc=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 tm send-keys -t nav q
@@ -139,6 +149,12 @@ show("n/p, built for the key (not prefetched)", [r[2] for r in nav if not r[1]])
 show("n/p, from the cache (prefetched, re-shown)", [r[2] for r in nav if r[1]])
 show("Tab: new selection, picture reused", [r[2] for r in rows if r[0] == "^I"])
 show("Enter: the first picture, nothing cached", [r[2] for r in rows if r[0] == "^J"])
+nudge = [r for r in rows if r[0] in ("l", "h")]
+show("nudge (e, then l/h), picture reused", [r[2] for r in nudge])
+if nudge:
+    print("  %-42s %5s  p50 %8.1f ms  (target: %s)"
+          % ("  of which the frame's write()", "", pct([r[4] for r in nudge], 50) / 1e3,
+             "40 ms sixel" if mode == "sixel" else "15 ms half-blocks" if mode == "blocks" else "none"))
 kb = None
 if os.path.exists(timef):
     for line in open(timef):

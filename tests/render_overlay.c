@@ -303,6 +303,29 @@ static int far_shapes(struct shape *shapes)
 	return n + 1;
 }
 
+/* A half-block picture is about a hundred pixels: a point stays a dot and a classification
+ * a small square of its colour, not unreadable text covering a corner. */
+static void test_small_picture(void)
+{
+	struct image img;
+	struct point at = {50, 40};
+	struct shape pt = {.kind = SHAPE_POINT, .points = &at, .npoints = 1},
+	             cls = {.kind = SHAPE_CLASSIFICATION};
+	struct overlay_item items[2] = {{&pt, RED, 0, NULL}, {&cls, BLUE, 0, "weather"}};
+	struct overlay_style st = style_1(1);
+	int red, blue;
+
+	black(&img, 100, 80);
+	render_overlay(&img, items, 2, &st);
+	red = count_color(&img, 0, 0, 100, 80, RED);
+	blue = count_color(&img, 0, 0, 100, 80, BLUE);
+	ok(fx_rgb_at(&img, 50, 40) == RED && red <= 13,
+	   "a point on a small picture is a dot (%d px)", red);
+	ok(blue > 0 && blue <= 16 && count_color(&img, 0, 0, 5, 5, BLUE) == blue,
+	   "a classification on it is a small square in the corner (%d px)", blue);
+	image_free(&img);
+}
+
 static void test_far_away(void)
 {
 	struct image img, clean;
@@ -524,6 +547,7 @@ int main(void)
 	test_captions();
 	test_caption_text();
 	test_badges();
+	test_small_picture();
 	test_far_away();
 	test_marks_handle_vertex();
 	test_marks_crosshair();

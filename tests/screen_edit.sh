@@ -72,6 +72,8 @@ wait_for "Shapes (3)"; ok $? "the side panel lists it"
 # ---- relabel, move, undo ---------------------------------------------------------------------
 keys L; wait_for "Relabel box car"; ok $? "L opens the picker on the selected shape"
 keys d o g Enter; wait_for "relabelled box: car → dog"; ok $? "a typed name relabels"
+keys l; wait_for "Relabel box dog"; ok $? "l relabels too when the whole image is shown"
+esc; wait_gone "Relabel box dog"; ok $? "Esc closes the picker"
 keys e; wait_for "EDIT move"; ok $? "e enters the edit mode, shown in the status bar"
 keys l; wait_for "box dog at 405,120, 30x200"; ok $? "l moves the box by 10 pixels"
 keys l l; wait_for "box dog at 425,120, 30x200"; ok $? "each press moves it again"

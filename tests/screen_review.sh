@@ -56,6 +56,8 @@ keys '?'; wait_for "help"; ok $? "? shows the help"
 screen | grep -q "accept"; ok $? "the help lists the actions"
 keys q; wait_for "FILENAME"; ok $? "q closes the help"
 keys :; keys s o r t Space s i z e Enter; wait_for "sort size"; ok $? ":sort size sorts by size"
+keys :; keys l o w b a n d Enter; wait_for "low bandwidth on"; ok $? ":lowband switches to small frames"
+keys :; keys l o w b a n d Space o f f Enter; wait_for "low bandwidth off"; ok $? ":lowband off switches back"
 keys q; wait_for "[exited with 0]"; ok $? "q on the list quits with status 0"
 stop
 

@@ -23,6 +23,7 @@ struct overlay_ctx {
 	int lw;     /* line width of an unselected shape */
 	int scale;  /* text scale */
 	int badges; /* classification badges drawn so far */
+	int side;   /* the image's shorter side, in pixels */
 };
 
 struct bounds {
@@ -126,9 +127,15 @@ static struct bounds points_bounds(const struct overlay_ctx *c, const struct sha
 	return b;
 }
 
+/* Grows with the line width, but stays small next to the image: on a picture of a hundred
+ * pixels (half-blocks) a point is a dot, not a blot. */
 static int point_radius(const struct overlay_ctx *c, int selected)
 {
-	return 2 * c->lw + 1 + (selected ? 2 : 0);
+	int r = 2 * c->lw + 1, cap = c->side / 50 > 1 ? c->side / 50 : 1;
+
+	if (r > cap)
+		r = cap;
+	return r + (selected ? (r > 2 ? 2 : 1) : 0);
 }
 
 /* ---- Fills ------------------------------------------------------------------------------ */
@@ -307,7 +314,7 @@ static void draw_point(struct overlay_ctx *c, const struct overlay_item *it)
 	int x = draw_pixel_index(map_x(c, s->points[0].x));
 	int y = draw_pixel_index(map_y(c, s->points[0].y));
 
-	draw_disc(c->img, x, y, r + (it->selected ? 2 : 1), halo_of(it->rgb));
+	draw_disc(c->img, x, y, r + (it->selected && r > 2 ? 2 : 1), halo_of(it->rgb));
 	draw_disc(c->img, x, y, r, it->rgb);
 }
 
@@ -396,6 +403,17 @@ static void overlay_caption(struct overlay_ctx *c, const struct overlay_item *it
 	tag_draw(c, &t, x, y, it->rgb);
 }
 
+/* Where text would not be read (a picture too small for it), a classification is a small
+ * square of its colour, side by side along the top edge. */
+static void overlay_badge_square(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	int a = c->side / 30 > 3 ? c->side / 30 : 3, m = 1, x = m + c->badges++ * (a + 2 * m);
+
+	if (it->selected)
+		draw_fill_rect(c->img, x - 1, m - 1, x + a + 1, m + a + 1, halo_of(it->rgb));
+	draw_fill_rect(c->img, x, m, x + a, m + a, it->rgb);
+}
+
 /* Classifications have no place in the image: they stack as badges in the top-left corner. */
 static void overlay_badge(struct overlay_ctx *c, const struct overlay_item *it)
 {
@@ -405,6 +423,10 @@ static void overlay_badge(struct overlay_ctx *c, const struct overlay_item *it)
 	if (it->shape->kind != SHAPE_CLASSIFICATION)
 		return;
 	tag_measure(c, it->caption != NULL ? it->caption : "", &t);
+	if (c->img->h < 12 * t.h) {
+		overlay_badge_square(c, it);
+		return;
+	}
 	y = m + c->badges++ * (t.h + m);
 	if (it->selected)
 		draw_fill_rect(c->img, m - 2, y - 2, m + t.w + 2, y + t.h + 2, halo_of(it->rgb));
@@ -420,6 +442,7 @@ static void overlay_init(struct overlay_ctx *c, struct image *img,
 
 	c->img = img;
 	c->badges = 0;
+	c->side = side;
 	if (style != NULL) {
 		c->style = *style;
 	} else {

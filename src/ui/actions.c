@@ -273,8 +273,11 @@ static int act_pan_left(struct app *app, const char *arg)
 	return pan(app, -1, 0);
 }
 
+/* With nothing to pan (the whole image shown), l relabels the selected shape, as L does. */
 static int act_pan_right(struct app *app, const char *arg)
 {
+	if (app->zoom <= 1 && app->selected_shape >= 0)
+		return edit_relabel(app, NULL);
 	return pan(app, 1, 0);
 }
 
@@ -413,12 +416,31 @@ static int act_redraw(struct app *app, const char *arg)
 	return UI_REDRAW | UI_FRAME;
 }
 
+static int act_lowband(struct app *app, const char *arg)
+{
+	if (arg == NULL || arg[0] == '\0')
+		app->low_bandwidth = !app->low_bandwidth;
+	else if (strcmp(arg, "on") == 0)
+		app->low_bandwidth = 1;
+	else if (strcmp(arg, "off") == 0)
+		app->low_bandwidth = 0;
+	else {
+		app_error(app, "lowband takes on or off (or nothing, to switch)");
+		return UI_REDRAW;
+	}
+	app_message(app, "low bandwidth %s",
+	            app->low_bandwidth ? "on: fewer colours, fewer bytes" : "off");
+	frame_forget(app);
+	return UI_REDRAW | UI_FRAME;
+}
+
 static int act_graphics(struct app *app, const char *arg)
 {
 	enum graphics_mode mode;
 
 	if (arg == NULL || graphics_mode_parse(arg, &mode) < 0) {
-		app_error(app, "graphics takes sixel, kitty, iterm2, blocks, none or auto");
+		app_error(app,
+		          "graphics takes sixel, kitty, kitty-tmux, iterm2, blocks, none or auto");
 		return UI_REDRAW;
 	}
 	app->graphics = term_choose_graphics(mode, &app->caps);
@@ -728,7 +750,7 @@ static const struct action action_table[] = {
      SCREEN_ASSET,
      NEEDS_ASSET,
      NULL,
-     "pan right (when zoomed)",
+     "pan right when zoomed; else relabel the selected shape, like L",
      act_pan_right},
     {"pan-up",
      "k Up",
@@ -1006,8 +1028,16 @@ static const struct action action_table[] = {
      ANYWHERE,
      TAKES_ARG,
      "mode",
-     "image output: sixel, kitty, iterm2, blocks, none, auto",
+     "image output: sixel, kitty, kitty-tmux, iterm2, blocks, none, auto",
      act_graphics},
+    {"lowband",
+     "",
+     {0},
+     ANYWHERE,
+     TAKES_ARG,
+     "[on|off]",
+     "fewer colours and bytes per frame for a slow link (switches without an argument)",
+     act_lowband},
 };
 
 const struct action *actions_table(int *count)
@@ -1143,7 +1173,9 @@ static int complete_labels(struct app *app, const char *prefix, char (*out)[128]
 static int complete_argument(struct app *app, const char *cmd, const char *prefix, char (*out)[128],
                              int max)
 {
-	static const char *const modes[] = {"sixel", "kitty", "iterm2", "blocks", "none", "auto"};
+	static const char *const modes[] = {"sixel",  "kitty", "kitty-tmux", "iterm2",
+	                                    "blocks", "none",  "auto"};
+	static const char *const switches[] = {"on", "off"};
 	char tags[64][128];
 	int n = 0, ntags = 0;
 
@@ -1151,8 +1183,11 @@ static int complete_argument(struct app *app, const char *cmd, const char *prefi
 		for (int i = 0; i < SORT_COUNT; i++)
 			n = add_candidate(out, max, n, sort_names[i], prefix);
 	if (strcmp(cmd, "graphics") == 0)
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < 7; i++)
 			n = add_candidate(out, max, n, modes[i], prefix);
+	if (strcmp(cmd, "lowband") == 0)
+		for (int i = 0; i < 2; i++)
+			n = add_candidate(out, max, n, switches[i], prefix);
 	if (strcmp(cmd, "tag") == 0 &&
 	    cache_tags_list(app->cache, app->dataset_id, tags, 64, &ntags, NULL) == 0)
 		for (int i = 0; i < ntags; i++)

@@ -846,11 +846,15 @@ int edit_history(struct app *app, int redo)
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
 	}
-	if (asset_id == 0) {
+	if (asset_id == 0 && what[0] == '\0') {
 		app_message(app, redo ? "nothing to redo" : "nothing to undo");
 		return UI_REDRAW;
 	}
 	app_reload_pending(app);
+	if (asset_id == 0) { /* a label creation alone: no asset to show */
+		app_message(app, "%s %s", redo ? "redid" : "undid", what);
+		return UI_REDRAW;
+	}
 	list_reanchor(app, asset_id);
 	if (app->screen == SCREEN_ASSET) {
 		if (!app->asset_loaded || app->asset.id != asset_id) {
