@@ -439,6 +439,65 @@ static void test_reuse(struct fixture *f)
 	worker_stop(&w);
 }
 
+/* The colour of frame pixel (x, y) of a decoded sixel. */
+static const unsigned char *pixel_at(const unsigned char *idx, const unsigned char *pal, int w,
+                                     int x, int y)
+{
+	return pal + 3 * idx[(size_t)y * w + x];
+}
+
+/* A nudge: the box moved by (40, 20) source pixels, 20 and 10 at the frame's half scale. The
+ * frame comes from the kept decode, and its pixels show the box at the new place only. */
+static void test_moved(struct fixture *f)
+{
+	struct frame_spec spec = sixel_spec();
+	struct worker_result *r0, *r1;
+	unsigned char *i0 = NULL, *p0 = NULL, *i1 = NULL, *p1 = NULL;
+	int w0, h0, w1, h1, nc, col_old = 0, col_new = 0, row_new = 0, bg_old = 0;
+	uint32_t edge = palette_rgb(0), bg = 0x303030;
+	unsigned long d0, d1;
+	struct worker *w;
+	struct err err;
+
+	if ((w = worker_start(&err)) == NULL) {
+		ok(0, "the worker starts");
+		return;
+	}
+	r0 = worker_frame(w, &f->a, &spec, 1);
+	d0 = frame_decode_count();
+	f->box.box.x += 40;
+	f->box.box.y += 20;
+	r1 = worker_frame(w, &f->a, &spec, 2);
+	d1 = frame_decode_count();
+	f->box.box.x -= 40;
+	f->box.box.y -= 20;
+	is_int((int)(d1 - d0), 0, "a moved box is drawn on the kept picture, not decoded again");
+	if (r0 && r1 && sixel_pixels(r0->bytes, r0->len, &i0, &p0, &w0, &h0, &nc) &&
+	    sixel_pixels(r1->bytes, r1->len, &i1, &p1, &w1, &h1, &nc) && w0 == w1 && h0 == h1) {
+		/* left edge: column 100 before, 120 after; top edge: row 75 before, 85 after */
+		for (int y = 100; y < 150; y++) {
+			col_old += fx_near(pixel_at(i0, p0, w0, 100, y), edge, 8);
+			col_new += fx_near(pixel_at(i1, p1, w1, 120, y), edge, 8);
+			bg_old += fx_near(pixel_at(i1, p1, w1, 100, y), bg, 8);
+		}
+		for (int x = 130; x < 250; x++)
+			row_new += fx_near(pixel_at(i1, p1, w1, x, 85), edge, 8);
+		ok(col_old == 50, "before: the left edge is on column 100 (%d of 50)", col_old);
+		ok(col_new == 50, "after: it is on column 120 (%d of 50)", col_new);
+		ok(row_new == 120, "and the top edge on row 85 (%d of 120)", row_new);
+		ok(bg_old == 50, "where the edge was, the picture shows again (%d of 50)", bg_old);
+	} else {
+		ok(0, "both frames decode");
+	}
+	free(i0);
+	free(p0);
+	free(i1);
+	free(p1);
+	worker_results_free(&r0);
+	worker_results_free(&r1);
+	worker_stop(&w);
+}
+
 /* 1000x750 of noise: at 256 colours, and even at 16, far more than 1 MiB of sixel. */
 static void write_noise_jpeg(const char *name)
 {
@@ -569,6 +628,7 @@ int main(void)
 	test_stale(&a, &b);
 	test_lru();
 	test_reuse(&a);
+	test_moved(&a);
 	test_too_large();
 	test_hash(&a);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

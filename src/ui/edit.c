@@ -313,6 +313,27 @@ static int commit_update(struct app *app, const struct shape *s, int coalesce)
 	return 0;
 }
 
+/* Why a nudge changed nothing: an edge moved along itself, or a stop. */
+static void refuse_nudge(struct app *app, double dx, double dy)
+{
+	enum box_handle h;
+
+	if (app->edit.mode != EDIT_RESIZE) {
+		app_error(app, "at the edge of the image");
+		return;
+	}
+	h = (enum box_handle)app->edit.handle;
+	if ((h == HANDLE_TOP || h == HANDLE_BOTTOM) && dy == 0)
+		app_error(app, "the %s edge moves up and down (j k); Tab picks an edge or corner",
+		          box_handle_name(h));
+	else if ((h == HANDLE_LEFT || h == HANDLE_RIGHT) && dx == 0)
+		app_error(app,
+		          "the %s edge moves left and right (h l); Tab picks an edge or corner",
+		          box_handle_name(h));
+	else
+		app_error(app, "the box stops here (the image's edge, or its smallest size)");
+}
+
 static int nudge_shape(struct app *app, double dx, double dy)
 {
 	struct edit_state *e = &app->edit;
@@ -336,9 +357,7 @@ static int nudge_shape(struct app *app, double dx, double dy)
 	if (rc < 0) {
 		app_error(app, "%s", err.msg);
 	} else if (shape_equal(&s, cur)) {
-		app_error(app, e->mode == EDIT_RESIZE ? "the box stops here (the image's edge, or "
-		                                        "its smallest size)"
-		                                      : "at the edge of the image");
+		refuse_nudge(app, dx, dy);
 	} else if (commit_update(app, &s, e->chain == id) == 0) {
 		change = EDITED;
 		e->chain = id;
