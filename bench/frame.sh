@@ -17,13 +17,17 @@ export XDG_CACHE_HOME="$D/cache" XDG_DATA_HOME="$D/data"
 unset ANNOTTY_CACHE ANNOTTY_GRAPHICS
 
 echo "bench: making inputs in $D"
-convert -size 4000x3000 gradient:steelblue-orange -attenuate 0.4 +noise Gaussian -quality 90 "$D/big.jpg"
+# big.jpg: photo-like (a plasma fractal's soft shapes, a little sensor noise), about 2 MB;
+# noisy.jpg: the worst case, strong per-pixel noise that no JPEG compresses well (5 MB)
+convert -seed 7 -size 1000x750 plasma:fractal -resize '4000x3000!' -attenuate 0.08 +noise Gaussian -quality 90 "$D/big.jpg"
+convert -size 4000x3000 gradient:steelblue-orange -attenuate 0.4 +noise Gaussian -quality 90 "$D/noisy.jpg"
 convert -size 1920x1080 gradient:darkgreen-khaki -attenuate 0.4 +noise Gaussian -quality 90 "$D/mid.jpg"
 convert -size 1920x1080 gradient:navy-pink -attenuate 0.4 +noise Gaussian "$D/mid.png"
 
-# A COCO file with 50 boxes on the big image, on a 10 x 5 grid.
+# A COCO file with 50 boxes on each big image, on a 10 x 5 grid.
 {
-	printf '{"images": [{"id": 1, "file_name": "big.jpg", "width": 4000, "height": 3000}],\n'
+	printf '{"images": [{"id": 1, "file_name": "big.jpg", "width": 4000, "height": 3000},\n'
+	printf '            {"id": 2, "file_name": "noisy.jpg", "width": 4000, "height": 3000}],\n'
 	printf ' "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "person"}],\n'
 	printf ' "annotations": ['
 	i=0
@@ -32,6 +36,8 @@ convert -size 1920x1080 gradient:navy-pink -attenuate 0.4 +noise Gaussian "$D/mi
 		[ $i -gt 0 ] && printf ','
 		printf '\n  {"id": %d, "image_id": 1, "category_id": %d, "bbox": [%d, %d, 300, 450]}' \
 			$((i + 1)) $((i % 2 + 1)) $x $y
+		printf ',\n  {"id": %d, "image_id": 2, "category_id": %d, "bbox": [%d, %d, 300, 450]}' \
+			$((i + 51)) $((i % 2 + 1)) $x $y
 		i=$((i + 1))
 	done
 	printf ']}\n'
@@ -48,8 +54,10 @@ annotty, d, n, w, img2sixel, chafa = sys.argv[1], sys.argv[2], int(sys.argv[3]),
 show = [annotty, "show", "--graphics=sixel", "--width", str(w)]
 # (title, source, annotty's arguments for the timed frame, for the PSNR frame)
 cases = [
-    ("4000x3000 JPEG, 50 boxes", "big.jpg",
+    ("4000x3000 JPEG (photo-like, 2 MB), 50 boxes", "big.jpg",
      [os.path.join(d, "big.json"), "--asset", "big.jpg"], [os.path.join(d, "big.jpg")]),
+    ("4000x3000 JPEG (worst case: strong noise, 5 MB), 50 boxes", "noisy.jpg",
+     [os.path.join(d, "big.json"), "--asset", "noisy.jpg"], [os.path.join(d, "noisy.jpg")]),
     ("1920x1080 JPEG", "mid.jpg", [os.path.join(d, "mid.jpg")], None),
     ("1920x1080 PNG", "mid.png", [os.path.join(d, "mid.png")], None),
 ]

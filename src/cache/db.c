@@ -108,6 +108,18 @@ const char *cache_db_text(sqlite3_stmt *st, int col)
 	return s != NULL ? (const char *)s : "";
 }
 
+char *cache_db_text_dup(sqlite3_stmt *st, int col, int *oom)
+{
+	char *s;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	s = strdup(cache_db_text(st, col));
+	if (s == NULL)
+		*oom = 1;
+	return s;
+}
+
 int cache_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (s == NULL)

@@ -35,18 +35,6 @@ struct export
 	int64_t *label_ids; /* doc label i is label_ids[i] */
 };
 
-static char *column_dup(sqlite3_stmt *st, int col, int *oom)
-{
-	char *s;
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	s = strdup(cache_db_text(st, col));
-	if (s == NULL)
-		*oom = 1;
-	return s;
-}
-
 static int export_head(struct export *ex, int64_t dataset_id)
 {
 	sqlite3_stmt *st = NULL;
@@ -63,9 +51,9 @@ static int export_head(struct export *ex, int64_t dataset_id)
 	if (step != SQLITE_ROW)
 		goto out;
 	/* an unnamed source was stored with an empty name */
-	ex->doc->name = cache_db_text(st, 0)[0] ? column_dup(st, 0, &oom) : NULL;
-	ex->doc->format = column_dup(st, 1, &oom);
-	ex->doc->extra_json = column_dup(st, 2, &oom);
+	ex->doc->name = cache_db_text(st, 0)[0] ? cache_db_text_dup(st, 0, &oom) : NULL;
+	ex->doc->format = cache_db_text_dup(st, 1, &oom);
+	ex->doc->extra_json = cache_db_text_dup(st, 2, &oom);
 	rc = oom ? err_set(ex->err, "exporting: out of memory") : 0;
 out:
 	sqlite3_finalize(st);
@@ -83,9 +71,9 @@ static int label_add(struct export *ex, sqlite3_stmt *st)
 		return err_set(ex->err, "exporting labels: out of memory");
 	ex->label_ids = grown;
 	ex->label_ids[ex->doc->nlabels - 1] = sqlite3_column_int64(st, 0);
-	l->ext_id = column_dup(st, 1, &oom);
-	l->name = column_dup(st, 2, &oom);
-	l->extra_json = column_dup(st, 3, &oom);
+	l->ext_id = cache_db_text_dup(st, 1, &oom);
+	l->name = cache_db_text_dup(st, 2, &oom);
+	l->extra_json = cache_db_text_dup(st, 3, &oom);
 	return oom ? err_set(ex->err, "exporting labels: out of memory") : 0;
 }
 
@@ -170,15 +158,15 @@ static int asset_add(struct export *ex, sqlite3_stmt *st)
 
 	if (a == NULL)
 		return err_set(ex->err, "exporting assets: out of memory");
-	a->ext_id = column_dup(st, 1, &oom);
-	a->filename = column_dup(st, 2, &oom);
-	a->path = column_dup(st, 3, &oom);
+	a->ext_id = cache_db_text_dup(st, 1, &oom);
+	a->filename = cache_db_text_dup(st, 2, &oom);
+	a->path = cache_db_text_dup(st, 3, &oom);
 	a->width = sqlite3_column_int(st, 4);
 	a->height = sqlite3_column_int(st, 5);
 	status = sqlite3_column_int(st, 6);
 	a->status = status >= 0 && status < REVIEW_STATUS_COUNT ? (enum review_status)status
 	                                                        : REVIEW_PENDING;
-	a->extra_json = column_dup(st, 7, &oom);
+	a->extra_json = cache_db_text_dup(st, 7, &oom);
 	if (oom)
 		return err_set(ex->err, "exporting assets: out of memory");
 	return asset_children(ex, a, sqlite3_column_int64(st, 0));

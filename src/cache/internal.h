@@ -46,6 +46,8 @@ int cache_db_lookup(struct cache *c, sqlite3_stmt *st, int64_t *out, struct err 
 int cache_db_run(struct cache *c, sqlite3_stmt *st, struct err *err, const char *doing);
 /* Text column as a C string, "" for NULL. */
 const char *cache_db_text(sqlite3_stmt *st, int col);
+/* A copy of a text column, NULL for SQL NULL; *oom is set when the copy could not be made. */
+char *cache_db_text_dup(sqlite3_stmt *st, int col, int *oom);
 /* Binds text, or NULL for a NULL pointer. */
 int cache_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 int cache_db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);

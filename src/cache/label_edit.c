@@ -63,18 +63,6 @@ static void label_rec_clear(struct label_rec *l)
 	memset(l, 0, sizeof *l);
 }
 
-static char *column_dup(sqlite3_stmt *st, int col, int *oom)
-{
-	char *s;
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	s = strdup(cache_db_text(st, col));
-	if (s == NULL)
-		*oom = 1;
-	return s;
-}
-
 /* 1 with *l filled, 0 when there is no such label, -1 on failure. */
 static int label_load(struct cache *c, int64_t id, struct label_rec *l, struct err *err)
 {
@@ -92,14 +80,14 @@ static int label_load(struct cache *c, int64_t id, struct label_rec *l, struct e
 	}
 	l->id = id;
 	l->dataset_id = sqlite3_column_int64(st, 0);
-	l->name = column_dup(st, 1, &oom);
+	l->name = cache_db_text_dup(st, 1, &oom);
 	l->position = sqlite3_column_int(st, 2);
-	l->ext_id = column_dup(st, 3, &oom);
-	l->group_ext_id = column_dup(st, 4, &oom);
-	l->extra_json = column_dup(st, 5, &oom);
+	l->ext_id = cache_db_text_dup(st, 3, &oom);
+	l->group_ext_id = cache_db_text_dup(st, 4, &oom);
+	l->extra_json = cache_db_text_dup(st, 5, &oom);
 	l->uses = sqlite3_column_int(st, 6);
-	l->dataset_ext_id = column_dup(st, 7, &oom);
-	l->version_ext_id = column_dup(st, 8, &oom);
+	l->dataset_ext_id = cache_db_text_dup(st, 7, &oom);
+	l->version_ext_id = cache_db_text_dup(st, 8, &oom);
 	if (oom || l->name == NULL) {
 		label_rec_clear(l);
 		err_set(err, "reading a label: out of memory");

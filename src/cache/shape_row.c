@@ -46,18 +46,6 @@ static const char *const route_kinds[SHAPE_KIND_COUNT] = {
     [SHAPE_MASK] = "mask",
 };
 
-static char *column_dup(sqlite3_stmt *st, int col, int *oom)
-{
-	char *s;
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	s = strdup(cache_db_text(st, col));
-	if (s == NULL)
-		*oom = 1;
-	return s;
-}
-
 static int row_fill(sqlite3_stmt *st, struct shape_row *r, struct err *err)
 {
 	int oom = 0;
@@ -73,13 +61,13 @@ static int row_fill(sqlite3_stmt *st, struct shape_row *r, struct err *err)
 		r->s.label = sqlite3_column_int(st, COL_LABEL_POS);
 		r->label_name = strdup(cache_db_text(st, COL_LABEL_NAME));
 		oom |= r->label_name == NULL;
-		r->label_ext_id = column_dup(st, COL_LABEL_EXT, &oom);
+		r->label_ext_id = cache_db_text_dup(st, COL_LABEL_EXT, &oom);
 	} else {
 		r->label_id = 0; /* a dangling id is no label */
 	}
 	r->dataset_id = sqlite3_column_int64(st, COL_DATASET);
-	r->asset_ext_id = column_dup(st, COL_ASSET_EXT, &oom);
-	r->annotation_ext_id = column_dup(st, COL_ANNOTATION_EXT, &oom);
+	r->asset_ext_id = cache_db_text_dup(st, COL_ASSET_EXT, &oom);
+	r->annotation_ext_id = cache_db_text_dup(st, COL_ANNOTATION_EXT, &oom);
 	r->base_rev = sqlite3_column_int64(st, COL_BASE_REV);
 	return oom ? err_set(err, "reading a shape: out of memory") : 0;
 }

@@ -154,7 +154,7 @@ static int act_page_up(struct app *app, const char *arg)
 
 static int act_top(struct app *app, const char *arg)
 {
-	list_go_top(app);
+	list_reload_top(app);
 	return UI_REDRAW;
 }
 

@@ -174,7 +174,6 @@ void app_error(struct app *app, const char *fmt, ...) __attribute__((format(prin
 int list_reload_top(struct app *app);
 int list_reanchor(struct app *app, int64_t asset_id);
 int list_move(struct app *app, int delta);
-int list_go_top(struct app *app);
 int list_go_bottom(struct app *app);
 int list_set_filter(struct app *app, const char *text);
 const struct asset_row *list_current(const struct app *app);

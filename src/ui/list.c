@@ -41,11 +41,6 @@ int list_reload_top(struct app *app)
 	return list_fetch(app, &start, 0, l->rows, l->page, &l->nrows);
 }
 
-int list_go_top(struct app *app)
-{
-	return list_reload_top(app);
-}
-
 int list_go_bottom(struct app *app)
 {
 	struct asset_cursor end = {0};
