@@ -4,7 +4,7 @@
 # same picture). The key-to-frame latency comes from annotty's own trace (ANNOTTY_TRACE); prints
 # p50/p95 for frames built for the key and for frames shown again from the cache, and peak RSS.
 # Never fails on a time.
-# Then e and NUDGES nudges of the selected shape (l and h): the edit feedback loop.
+# Then e and NUDGES nudges of the selected shape (l k l j): the edit feedback loop.
 # Usage: bench/nav.sh [ANNOTTY]   (PRESSES=120 key presses, IMAGES=12, PAUSE=0.15 s, MODE=sixel,
 #                                  NUDGES=40)
 set -u
@@ -70,19 +70,21 @@ doc["images"], doc["annotations"] = images, anns
 json.dump(doc, open(os.path.join(out, "annotations.json"), "w"))
 PY
 while IFS="$(printf '\t')" read -r src dst size; do
-	convert "$src" -resize "$size!" -attenuate 0.25 +noise Gaussian -quality 90 "$dst" ||
+	convert "$src" -resize "$size!" -attenuate 0.08 +noise Gaussian -quality 90 "$dst" ||
 		skip "convert failed on $src"
 done < "$D/convert.txt"
 count=$(wc -l < "$D/convert.txt")
 [ "$count" -ge 2 ] || skip "the demo has fewer than two images"
 
-# The pane is about 1040 pixels wide at 140 columns (annotty assumes 10x20-pixel cells when
-# tmux does not say).
+# The image pane should be about 1000 pixels wide. A detached tmux gives its panes 16x32-pixel
+# cells, so 88 columns leave the image 63 columns (about 1000 pixels) beside the side panel;
+# the figures below say the size the frames really had.
+COLS=${COLS:-88}
 timev=""
 [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1 && timev="/usr/bin/time -v -o $D/time.txt"
 trace="$D/trace.txt"
 : > "$trace"
-tm -f /dev/null new-session -d -s nav -x 140 -y 45 \
+tm -f /dev/null new-session -d -s nav -x "$COLS" -y 45 \
 	"env HOME='$HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 TERM=tmux-256color ANNOTTY_TRACE='$trace' $timev '$ANNOTTY' --graphics=$MODE '$D/set/annotations.json'; sleep 600" ||
 	skip "tmux would not start"
 screen() { tm capture-pane -p -t nav; }
@@ -107,11 +109,12 @@ while [ $done_keys -lt "$PRESSES" ]; do
 	while [ $k -lt "$count" ] && [ $done_keys -lt "$PRESSES" ]; do press p; k=$((k + 1)); done_keys=$((done_keys + 1)); done
 done
 for k in 1 2 3 4 5 6 7 8 9 10; do press Tab; done
-# nudges: edit mode on the selected shape, then l and h in turns (each moves it one image
-# pixel at this zoom, so the overlay changes on a picture already decoded)
+# nudges: edit mode on the selected shape, then l k l j over and over (each moves it one
+# screen pixel's worth, to a place it has not been, so that every frame is drawn anew: the
+# overlay changes on a picture already decoded)
 press e
 k=0
-while [ $k -lt "$NUDGES" ]; do press l; press h; k=$((k + 2)); done
+while [ $k -lt "$NUDGES" ]; do press l; press k; press l; press j; k=$((k + 4)); done
 tm send-keys -t nav Escape
 sleep 0.3
 rss_proc=""
@@ -126,9 +129,11 @@ python3 - "$trace" "$D/time.txt" "$rss_proc" "$MODE" <<'PY'
 import os, statistics, sys
 trace, timef, rss_proc, mode = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 rows = []
+px = "?"
 for line in open(trace):
     f = dict(kv.split("=", 1) for kv in line.split())
     rows.append((f["key"], int(f["cached"]), int(f["us"]), int(f.get("bytes", 0)), int(f.get("write_us", 0))))
+    px = f.get("px", px) if "px" in f else px
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
@@ -138,7 +143,8 @@ def show(title, v):
         return
     print("  %-42s %5d  p50 %8.1f ms  p95 %8.1f ms" % (title, len(v), pct(v, 50) / 1e3, pct(v, 95) / 1e3))
 nav = [r for r in rows if r[0] in ("n", "p")]
-print("\nbench nav: %s frames in tmux, 12-megapixel JPEGs, key to the last byte written" % mode)
+print("\nbench nav: %s frames in tmux, 12-megapixel JPEGs shown at %s px, key to the last byte written"
+      % (mode, px))
 print("  %-42s %5s" % ("", "keys"))
 show("n/p, all", [r[2] for r in nav])
 if nav:
@@ -149,8 +155,8 @@ show("n/p, built for the key (not prefetched)", [r[2] for r in nav if not r[1]])
 show("n/p, from the cache (prefetched, re-shown)", [r[2] for r in nav if r[1]])
 show("Tab: new selection, picture reused", [r[2] for r in rows if r[0] == "^I"])
 show("Enter: the first picture, nothing cached", [r[2] for r in rows if r[0] == "^J"])
-nudge = [r for r in rows if r[0] in ("l", "h")]
-show("nudge (e, then l/h), picture reused", [r[2] for r in nudge])
+nudge = [r for r in rows if r[0] in ("l", "k", "j") and not r[1]]
+show("nudge (e, then l k l j), drawn anew", [r[2] for r in nudge])
 if nudge:
     print("  %-42s %5s  p50 %8.1f ms  (target: %s)"
           % ("  of which the frame's write()", "", pct([r[4] for r in nudge], 50) / 1e3,

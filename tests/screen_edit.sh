@@ -52,7 +52,7 @@ click() {
 	tm send-keys -t t -l "$seq"
 }
 
-start 120 40 "$ANNOTTY" --graphics=blocks "$ds"
+start 120 40 ANNOTTY_TRACE="$T/trace.txt" "$ANNOTTY" --graphics=blocks "$ds"
 wait_for "a.png" 20; ok $? "the dataset opens"
 keys Enter; wait_for "Shapes (2)"; ok $? "Enter opens the first asset"
 wait_for "1 person  2 car  3 dog"; ok $? "the digit keys go to the most used labels, shown in the panel"
@@ -154,6 +154,11 @@ if not all(f for _, f in checks):
     print("# annotations:", json.dumps(a))
 EOF
 [ -s "$T/checks" ]; ok $? "the export is COCO JSON"
+
+# ANNOTTY_TRACE: a line per frame shown after a key, the 890x440 picture at 89x44 half-blocks
+nudges=$(grep -c '^key=l asset=1 cached=[01] us=[0-9]* bytes=[0-9]* write_us=[0-9]* px=89x44$' \
+	"$T/trace.txt" 2>/dev/null)
+[ "${nudges:-0}" -ge 3 ]; ok $? "the trace has a line for each nudge's frame (${nudges:-0})"
 while read -r rc what; do
 	if [ "$rc" = "#" ]; then diag "$what"; else ok "$rc" "$what"; fi
 done < "$T/checks"

@@ -669,9 +669,10 @@ static void trace_line(struct app *app, uint64_t t1, size_t bytes, uint64_t writ
 	else
 		n = snprintf(line, sizeof line, "key=%d", fc->trace_key);
 	n += snprintf(line + n, sizeof line - (size_t)n,
-	              " asset=%lld cached=%d us=%llu bytes=%zu write_us=%llu\n",
+	              " asset=%lld cached=%d us=%llu bytes=%zu write_us=%llu px=%dx%d\n",
 	              (long long)app->asset.id, fc->trace_cached > 0,
-	              (unsigned long long)(t1 - fc->trace_t0), bytes, (unsigned long long)write_us);
+	              (unsigned long long)(t1 - fc->trace_t0), bytes, (unsigned long long)write_us,
+	              fc->shown_w, fc->shown_h);
 	(void)!write(fc->trace_fd, line, (size_t)n);
 	fc->trace_armed = 0;
 }
