@@ -56,6 +56,7 @@ static int show_spec(const struct show_options *o, const struct term_caps *caps,
 	memset(spec, 0, sizeof *spec);
 	spec->mode = term_choose_graphics(o->graphics, caps);
 	spec->low_bandwidth = o->low_bandwidth;
+	spec->sixel_colors = term_sixel_colors(caps);
 	if (spec->mode == GRAPHICS_NONE)
 		return err_set(err, "there is nothing to show with --graphics=none");
 	spec->top = spec->left = 1;
@@ -225,6 +226,7 @@ static void doctor_cell_size(const struct term_caps *caps)
 static void doctor_terminal(const struct term_caps *caps, int tty)
 {
 	const char *term = getenv("TERM");
+	char text[160];
 
 	puts("terminal");
 	doctor_line("stdout:", tty ? "a terminal" : "not a terminal (nothing was asked)");
@@ -237,6 +239,13 @@ static void doctor_terminal(const struct term_caps *caps, int tty)
 	doctor_line("truecolor:", yes_no(caps->truecolor));
 	doctor_line("tmux:", yes_no(caps->in_tmux));
 	doctor_line("synchronized output:", yes_no(caps->sync_output));
+	if (caps->color_registers > 0)
+		snprintf(text, sizeof text, "%d (XTSMGRAPHICS); sixel frames use %d colours",
+		         caps->color_registers, term_sixel_colors(caps));
+	else
+		snprintf(text, sizeof text,
+		         "no answer to XTSMGRAPHICS; sixel frames use 256 colours");
+	doctor_line("colour registers:", text);
 }
 
 static const char *or_none(const char *s)

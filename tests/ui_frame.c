@@ -242,6 +242,67 @@ static void test_broken(struct asset_detail *a)
 	buf_free(&out);
 }
 
+/* Colour definitions (#n;2;r;g;b) in a sixel frame. */
+static int sixel_palette_size(const struct buf *b)
+{
+	int n = 0;
+
+	for (size_t i = 0; i + 3 < b->len; i++)
+		if (b->data[i] == '#' && b->data[i + 1] >= '0' && b->data[i + 1] <= '9') {
+			size_t j = i + 1;
+			while (j < b->len && b->data[j] >= '0' && b->data[j] <= '9')
+				j++;
+			n += j + 2 < b->len && b->data[j] == ';' && b->data[j + 1] == '2';
+		}
+	return n;
+}
+
+/* A terminal with few colour registers gets a palette that fits them. */
+static void test_color_registers(void)
+{
+	struct frame_spec spec = sixel_spec();
+	struct asset_detail a;
+	struct shape box;
+	char *labels[1];
+	struct frame_result res;
+	struct image img;
+	unsigned char *jpg;
+	size_t len;
+	struct buf out;
+	struct err err;
+	int full, few, low;
+
+	image_alloc(&img, 800, 600, NULL);
+	for (int y = 0; y < 600; y++)
+		for (int x = 0; x < 800; x++) {
+			unsigned char *p = img.rgb + 3 * ((size_t)y * 800 + x);
+			p[0] = (unsigned char)(x * 255 / 799);
+			p[1] = (unsigned char)(y * 255 / 599);
+			p[2] = (unsigned char)((x + y) * 255 / 1398);
+		}
+	jpg = fx_jpeg_of(&img, &len);
+	fx_write_file(dir, "gradient.jpg", jpg, len);
+	free(jpg);
+	image_free(&img);
+	make_asset(&a, &box, labels, "gradient.jpg");
+	buf_init(&out, 1u << 20);
+	frame_build(&a, &spec, &out, &res, &err);
+	full = sixel_palette_size(&out);
+	buf_reset(&out);
+	spec.sixel_colors = 16;
+	frame_build(&a, &spec, &out, &res, &err);
+	few = sixel_palette_size(&out);
+	buf_reset(&out);
+	spec.sixel_colors = 64;
+	spec.low_bandwidth = 1;
+	frame_build(&a, &spec, &out, &res, &err);
+	low = sixel_palette_size(&out);
+	ok(full > 64 && full <= 256, "a gradient gets a large palette (%d colours)", full);
+	ok(few > 1 && few <= 16, "16 colour registers: at most 16 colours (%d)", few);
+	ok(low > 1 && low <= 16, "low bandwidth stays at 16 with more registers (%d)", low);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	struct asset_detail a;
@@ -258,6 +319,7 @@ int main(void)
 	test_blocks(&a);
 	test_kitty_iterm2(&a);
 	test_broken(&a);
+	test_color_registers();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		tap_diag("could not remove the temporary folder");

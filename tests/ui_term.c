@@ -53,6 +53,43 @@ static void test_parse(void)
 	   "a long field is cut, the next ones still in place");
 }
 
+/* Replies as terminals give them, in the order of the batch. */
+static void test_replies(void)
+{
+	struct term_caps c;
+
+	/* xterm -ti vt340: no cell size reply, mode 2026 unknown, 256 registers, then DA1 */
+	memset(&c, 0, sizeof c);
+	term_parse_replies("\033[?2026;0$y\033[?1;0;256S\033[?63;1;2;4;6;9;15;16;22;28c", &c);
+	ok(strcmp(c.da1, "63;1;2;4;6;9;15;16;22;28") == 0, "DA1 is its own reply (%s)", c.da1);
+	ok(c.sixel && !c.sync_output && !c.kitty,
+	   "sixel from attribute 4; 2026 answered 0: no sync");
+	is_int(c.color_registers, 256, "XTSMGRAPHICS: 256 colour registers");
+	is_int(term_sixel_colors(&c), 256, "so sixel frames use 256 colours");
+	ok(c.cell_w == 0 && c.cell_h == 0, "no CSI 16 t reply: the cell size stays unknown");
+
+	/* kitty: cell size, sync, the graphics OK, DA1 without sixel, no XTSMGRAPHICS */
+	memset(&c, 0, sizeof c);
+	term_parse_replies("\033[6;20;10t\033[?2026;2$y\033_Gi=31;OK\033\\\033[?62;c", &c);
+	ok(c.kitty && c.sync_output && !c.sixel, "kitty: graphics OK and sync, no sixel");
+	ok(c.cell_w == 10 && c.cell_h == 20, "cell size 10x20 from CSI 16 t");
+	ok(c.color_registers == 0 && term_sixel_colors(&c) == 256,
+	   "no register count: 256 colours assumed");
+
+	/* a terminal with 16 registers: the palette follows */
+	memset(&c, 0, sizeof c);
+	term_parse_replies("\033[?1;0;16S\033[?62;4c", &c);
+	ok(c.sixel && term_sixel_colors(&c) == 16, "16 registers: sixel frames use 16 colours");
+	memset(&c, 0, sizeof c);
+	term_parse_replies("\033[?1;3;0S\033[?62;4c", &c);
+	is_int(c.color_registers, 0, "an XTSMGRAPHICS failure status is no count");
+
+	/* a DECRQM reply alone is no DA1, and 4 in it is no sixel */
+	memset(&c, 0, sizeof c);
+	term_parse_replies("\033[?2026;4$y", &c);
+	ok(c.da1[0] == '\0' && !c.sixel, "no DA1 reply: no attributes, no sixel");
+}
+
 static void judge_is(const char *line, const char *kitty_window_id, const char *term_program,
                      const char *outer, const char *from, int kitty, int passthrough,
                      const char *what)
@@ -278,6 +315,7 @@ int main(void)
 		skip_all("no temporary directory");
 	test_in_tmux();
 	test_parse();
+	test_replies();
 	test_judge();
 	test_choose();
 	test_names();

@@ -94,6 +94,14 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 		render_overlay_marks(img, spec->marks, &style);
 }
 
+/* 256 colours, or as many as the terminal has registers; 16 for low bandwidth. */
+static int frame_sixel_colors(const struct frame_spec *spec)
+{
+	int n = spec->sixel_colors >= 2 && spec->sixel_colors < 256 ? spec->sixel_colors : 256;
+
+	return spec->low_bandwidth && n > 16 ? 16 : n;
+}
+
 /* The image in one of the pixel protocols, covering cols x rows cells. */
 static int frame_encode_pixels(const struct image *img, const struct frame_spec *spec, int cols,
                                int rows, struct buf *out, struct err *err)
@@ -104,7 +112,7 @@ static int frame_encode_pixels(const struct image *img, const struct frame_spec 
 	case GRAPHICS_ITERM2:
 		return render_encode_iterm2(img, cols, rows, out, err);
 	default:
-		return render_encode_sixel(img, spec->low_bandwidth ? 16 : 256, out, err);
+		return render_encode_sixel(img, frame_sixel_colors(spec), out, err);
 	}
 }
 
@@ -540,6 +548,7 @@ uint64_t frame_hash(const struct asset_detail *a, const struct frame_spec *spec)
 	}
 	hash_marks(&h, spec->marks);
 	hash_int(&h, spec->low_bandwidth);
+	hash_int(&h, spec->sixel_colors);
 	hash_int(&h, spec->truecolor);
 	hash_int(&h, spec->cell_w);
 	hash_int(&h, spec->cell_h);
@@ -576,6 +585,7 @@ static int frame_spec_for(struct app *app, struct frame_spec *spec)
 	spec->sync_output = app->caps.sync_output;
 	spec->marks = edit_marks(app);
 	spec->low_bandwidth = app->low_bandwidth;
+	spec->sixel_colors = term_sixel_colors(&app->caps);
 	return spec->rows < 2 || spec->cols < 4 ? -1 : 0;
 }
 

@@ -28,6 +28,7 @@ struct frame_spec {
 	int inline_output; /* at the cursor, flowing down (no cursor save or positioning) */
 	const struct overlay_marks *marks; /* editing aids drawn over the shapes, or NULL */
 	int low_bandwidth;                 /* fewer bytes per frame: see frame_build */
+	int sixel_colors;                  /* the terminal's colour registers; 0: 256 */
 };
 
 struct frame_result {

@@ -71,6 +71,24 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* The parameters of the first ESC [ ? reply that ends in final (digits and semicolons
+ * between), or NULL; *len is their length. Other replies that start the same way (DECRQM's
+ * ESC [ ? 2026 ; 2 $ y, XTSMGRAPHICS's ... S) are stepped over. */
+static const char *private_reply(const char *replies, char final, size_t *len)
+{
+	for (const char *p = strstr(replies, "\033[?"); p != NULL; p = strstr(p + 1, "\033[?")) {
+		const char *q = p + 3;
+
+		while ((*q >= '0' && *q <= '9') || *q == ';')
+			q++;
+		if (*q == final) {
+			*len = (size_t)(q - (p + 3));
+			return p + 3;
+		}
+	}
+	return NULL;
+}
+
 /* Reads replies until the primary device attributes answer (ESC [ ? ... c) or the timeout. */
 static size_t read_replies(int fd, char *buf, size_t cap, int timeout_ms)
 {
@@ -89,7 +107,7 @@ static size_t read_replies(int fd, char *buf, size_t cap, int timeout_ms)
 			break;
 		len += (size_t)n;
 		buf[len] = '\0';
-		if (strstr(buf, "\033[?") != NULL && buf[len - 1] == 'c')
+		if (buf[len - 1] == 'c' && private_reply(buf, 'c', &(size_t){0}) != NULL)
 			break;
 	}
 	buf[len] = '\0';
@@ -98,17 +116,13 @@ static size_t read_replies(int fd, char *buf, size_t cap, int timeout_ms)
 
 static void parse_da1(const char *replies, struct term_caps *caps)
 {
-	const char *p = strstr(replies, "\033[?");
-	const char *end;
 	size_t n;
+	const char *p = private_reply(replies, 'c', &n);
 
 	if (p == NULL)
 		return;
-	p += 3;
-	end = strchr(p, 'c');
-	if (end == NULL)
-		return;
-	n = (size_t)(end - p) < sizeof caps->da1 - 1 ? (size_t)(end - p) : sizeof caps->da1 - 1;
+	if (n > sizeof caps->da1 - 1)
+		n = sizeof caps->da1 - 1;
 	memcpy(caps->da1, p, n);
 	caps->da1[n] = '\0';
 	/* attribute 4 anywhere after the first (device class) field means sixel */
@@ -128,6 +142,18 @@ static void parse_cell_size(const char *replies, struct term_caps *caps)
 		caps->cell_w = w;
 		caps->cell_h = h;
 	}
+}
+
+/* XTSMGRAPHICS read reply: CSI ? 1 ; 0 ; registers S (item 1 colour registers, status 0). */
+static void parse_color_registers(const char *replies, struct term_caps *caps)
+{
+	size_t n;
+	const char *p = private_reply(replies, 'S', &n);
+	int item, status, value;
+
+	if (p != NULL && sscanf(p, "%d;%d;%d", &item, &status, &value) == 3 && item == 1 &&
+	    status == 0 && value > 0)
+		caps->color_registers = value;
 }
 
 /* Mode 2026 report: CSI ? 2026 ; Ps $ y with Ps 1 or 2 when the terminal knows it. */
@@ -337,7 +363,7 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 {
 	/* inside tmux the kitty query is left out: tmux does not pass it on, and takes an APC
 	 * string for a pane title */
-	static const char query[] = "\033[16t\033[?2026$p"
+	static const char query[] = "\033[16t\033[?2026$p\033[?1;1S"
 	                            "\033_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\033\\\033[c";
 	static const char query_tmux[] = "\033[16t\033[?2026$p\033[c";
 	const char *colorterm = getenv("COLORTERM"), *tmux = getenv("TMUX");
@@ -370,13 +396,27 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 	                   : term_write_all(fd, query, sizeof query - 1);
 	if (ok == 0) {
 		read_replies(fd, replies, sizeof replies, timeout_ms);
-		parse_da1(replies, caps);
-		if (caps->cell_w == 0)
-			parse_cell_size(replies, caps);
-		parse_sync_mode(replies, caps);
-		caps->kitty = strstr(replies, "\033_Gi=31;OK") != NULL;
+		term_parse_replies(replies, caps);
 	}
 	tcsetattr(fd, TCSANOW, &saved);
+}
+
+void term_parse_replies(const char *replies, struct term_caps *caps)
+{
+	parse_da1(replies, caps);
+	if (caps->cell_w == 0)
+		parse_cell_size(replies, caps);
+	parse_sync_mode(replies, caps);
+	parse_color_registers(replies, caps);
+	if (strstr(replies, "\033_Gi=31;OK") != NULL)
+		caps->kitty = 1;
+}
+
+int term_sixel_colors(const struct term_caps *caps)
+{
+	if (caps->color_registers >= 2 && caps->color_registers < 256)
+		return caps->color_registers;
+	return 256;
 }
 
 enum graphics_mode term_choose_graphics(enum graphics_mode wanted, const struct term_caps *caps)

@@ -44,8 +44,9 @@ struct term_caps {
 	struct term_tmux tmux;
 	int cell_w; /* pixels per cell; 0 when unknown */
 	int cell_h;
-	int sync_output; /* mode 2026 answered as supported */
-	char da1[64];    /* the raw attribute list, for diagnostics */
+	int sync_output;     /* mode 2026 answered as supported */
+	int color_registers; /* sixel colour registers (XTSMGRAPHICS); 0 when unknown */
+	char da1[64];        /* the raw attribute list, for diagnostics */
 };
 
 const char *graphics_mode_name(enum graphics_mode mode);
@@ -56,6 +57,12 @@ int graphics_mode_parse(const char *name, enum graphics_mode *out);
 /* Asks the terminal on fd (in one batch ending with primary device attributes) and reads the
  * replies for at most timeout_ms. Must run before curses takes the terminal. */
 void term_detect(int fd, int timeout_ms, struct term_caps *caps);
+/* What the replies to that batch say (pure, for tests): DA1's attributes and sixel, the cell
+ * size of CSI 16 t, mode 2026, the colour registers of XTSMGRAPHICS, kitty's OK. Replies the
+ * terminal did not give leave their fields as they are. */
+void term_parse_replies(const char *replies, struct term_caps *caps);
+/* The palette size for sixel frames: 256, or fewer when the terminal has fewer registers. */
+int term_sixel_colors(const struct term_caps *caps);
 /* The mode to use given what was asked for and what the terminal can do. Auto prefers kitty,
  * then kitty placeholders through tmux, then sixel (in tmux: tmux's own), then iTerm2 (not in
  * tmux), then half-blocks. Kitty asked for inside tmux becomes kitty-tmux (plain kitty cannot
