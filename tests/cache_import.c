@@ -125,6 +125,22 @@ static void test_labels_tags(struct cache *c, const struct dataset_doc *doc, int
 	is_str(tags[1], "blurry", "then the next");
 }
 
+static int keypoint_owner = -1;
+
+/* A box or polygon of asset 6 gets COCO keypoints among its extras, as a person has them. */
+static void give_keypoints(struct dataset_doc *doc)
+{
+	struct asset *a = &doc->assets[6];
+
+	for (int i = 0; i < a->nshapes && keypoint_owner < 0; i++)
+		if (a->shapes[i].kind == SHAPE_BOX || a->shapes[i].kind == SHAPE_POLYGON) {
+			free(a->shapes[i].extra_json);
+			a->shapes[i].extra_json = strdup(
+			    "{\"keypoints\":[10,20,2,0,0,0,30,40,1,5,6],\"num_keypoints\":2}");
+			keypoint_owner = i;
+		}
+}
+
 static void test_asset_get(struct cache *c, const struct dataset_doc *doc, int64_t ds)
 {
 	const struct asset *a = &doc->assets[6]; /* six shapes of every kind, tags night+blurry */
@@ -152,7 +168,15 @@ static void test_asset_get(struct cache *c, const struct dataset_doc *doc, int64
 	ok(same, "shapes come back exactly: points, parts, text, ext ids, extras %s", why);
 	ok(names, "with their label names and ids");
 	ok(d.ntags == 2 && detail_has_tag(&d, "night") && detail_has_tag(&d, "blurry"), "tags");
+	/* main gave one shape COCO keypoints: two labelled, one not, and a short triple */
+	ok(d.nkeypoints == 2 && d.keypoints[0].x == 10 && d.keypoints[0].y == 20 &&
+	       d.keypoints[1].x == 30 && d.keypoints[1].y == 40,
+	   "the labelled keypoints come as markers (%d)", d.nkeypoints);
+	ok(d.nkeypoints == 2 && d.keypoint_shape[0] == keypoint_owner &&
+	       d.keypoint_shape[1] == keypoint_owner,
+	   "each with the shape it belongs to");
 	cache_asset_detail_free(&d);
+	ok(d.keypoints == NULL && d.nkeypoints == 0, "free clears them too");
 	ok(d.shapes == NULL && d.nshapes == 0, "free clears the detail");
 	ok(cache_asset_get(c, 999999, &d, &err) < 0 && strstr(err.msg, "999999") != NULL,
 	   "a missing asset is an error: %s", err.msg);
@@ -371,6 +395,7 @@ int main(void)
 	int64_t ds = 0;
 
 	dir = fixture_tmpdir();
+	give_keypoints(doc);
 	fixture_path(path, sizeof path, dir, "import.db");
 	if (cache_open(path, &c, &err) < 0) {
 		printf("# %s\n", err.msg);

@@ -242,6 +242,47 @@ static void test_broken(struct asset_detail *a)
 	buf_free(&out);
 }
 
+/* Keypoints are drawn as markers in their shape's colour: one at (600, 100), away from the box,
+ * is there at (300, 50) in the 400x300 frame; with overlays hidden it is not. */
+static void test_keypoints(struct asset_detail *a)
+{
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct point kp = {600, 100};
+	int owner = 0;
+	struct buf out;
+	struct err err;
+	unsigned char *idx = NULL, *pal = NULL, *dcs;
+	int w = 0, h = 0, nc = 0;
+	uint64_t with;
+
+	a->keypoints = &kp;
+	a->keypoint_shape = &owner;
+	a->nkeypoints = 1;
+	buf_init(&out, 1u << 20);
+	frame_build(a, &spec, &out, &res, &err);
+	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
+	if (dcs != NULL &&
+	    SIXEL_SUCCEEDED(sixel_decode_raw(dcs, (int)(out.len - (size_t)(dcs - out.data)), &idx,
+	                                     &w, &h, &pal, &nc, NULL))) {
+		ok(fx_near(px(idx, pal, w, 300, 50), palette_rgb(0), 8),
+		   "a keypoint is a marker in its shape's colour");
+		ok(fx_near(px(idx, pal, w, 320, 50), BG, 8) &&
+		       fx_near(px(idx, pal, w, 300, 70), BG, 8),
+		   "a small one");
+	} else {
+		ok(0, "the frame with a keypoint decodes");
+	}
+	with = frame_hash(a, &spec);
+	a->nkeypoints = 0;
+	ok(frame_hash(a, &spec) != with, "keypoints are part of what a cached frame is for");
+	free(idx);
+	free(pal);
+	buf_free(&out);
+	a->keypoints = NULL;
+	a->keypoint_shape = NULL;
+}
+
 /* Colour definitions (#n;2;r;g;b) in a sixel frame. */
 static int sixel_palette_size(const struct buf *b)
 {
@@ -318,6 +359,7 @@ int main(void)
 	test_zoom(&a);
 	test_blocks(&a);
 	test_kitty_iterm2(&a);
+	test_keypoints(&a);
 	test_broken(&a);
 	test_color_registers();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

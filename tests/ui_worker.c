@@ -197,9 +197,13 @@ static void test_deep_copy(struct fixture *f)
 	struct err err;
 	struct fixture g = *f;
 	char label[] = "car";
-	struct point *heap = malloc(sizeof draft);
+	struct point *heap = malloc(sizeof draft), kp = {620, 420};
+	int kp_owner = 0;
 
 	g.a.shapes = &g.box;
+	g.a.keypoints = &kp;
+	g.a.keypoint_shape = &kp_owner;
+	g.a.nkeypoints = 1;
 	g.labels[0] = label;
 	g.a.shape_labels = g.labels;
 	memcpy(heap, draft, sizeof draft);
@@ -226,12 +230,14 @@ static void test_deep_copy(struct fixture *f)
 		memset(heap, 0x7f, sizeof draft);
 		free(heap);
 		g.box.box = (struct rect){0, 0, 5, 5};
+		kp = (struct point){5, 5};
+		kp_owner = 7;
 		label[0] = 'X';
 		snprintf(g.a.path, sizeof g.a.path, "/nonexistent");
 		r = wait_for_key(w, &key);
 	}
 	ok(r && r->ok && same_bytes(r->bytes, r->len, &want),
-	   "a request keeps its own copy of the asset, its shapes and the marks");
+	   "a request keeps its own copy of the asset, its shapes, keypoints and marks");
 	worker_results_free(&r);
 	worker_stop(&w);
 	buf_free(&want);

@@ -149,6 +149,12 @@ struct asset_detail {
 	int nshapes;
 	char **tags;
 	int ntags;
+	/* COCO keypoints of the shapes (the "keypoints" [x, y, v, ...] a source gave a box or a
+	 * polygon; those with v > 0), drawn as markers. They come as they were read: editing
+	 * the shape leaves them, and an export writes them back unchanged. */
+	struct point *keypoints;
+	int *keypoint_shape; /* the index of the shape each belongs to */
+	int nkeypoints;
 };
 
 /* The caller releases it with cache_asset_detail_free. */

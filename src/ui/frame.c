@@ -69,23 +69,40 @@ static void frame_style(const struct frame_spec *spec, const struct overlay_styl
 }
 
 /* The shapes, then the editing aids over them. */
+#define FRAME_OVERLAY_MAX 512 /* shapes and keypoint markers drawn in one frame */
+
 static void frame_overlay(const struct asset_detail *asset, const struct frame_spec *spec,
                           struct image *img, const struct overlay_style *view)
 {
-	struct overlay_item items[256];
+	struct overlay_item items[FRAME_OVERLAY_MAX];
+	struct shape markers[FRAME_OVERLAY_MAX];
 	struct overlay_style style;
 	int n = 0;
 
 	if (view->scale_x <= 0 || view->scale_y <= 0)
 		return; /* a placeholder: nothing lands on it */
 	frame_style(spec, view, &style);
-	for (int i = 0;
-	     spec->overlays && i < asset->nshapes && n < (int)(sizeof items / sizeof items[0]);
-	     i++) {
+	for (int i = 0; spec->overlays && i < asset->nshapes && n < FRAME_OVERLAY_MAX; i++) {
 		items[n].shape = &asset->shapes[i];
 		items[n].rgb = palette_rgb(asset->shapes[i].label);
 		items[n].selected = i == spec->selected;
 		items[n].caption = asset->shape_labels[i];
+		n++;
+	}
+	/* keypoints: a marker each, in the colour of their shape, over the shapes */
+	for (int k = 0; spec->overlays && k < asset->nkeypoints && n < FRAME_OVERLAY_MAX; k++) {
+		int owner = asset->keypoint_shape[k];
+
+		if (owner < 0 || owner >= asset->nshapes)
+			continue;
+		markers[n] =
+		    (struct shape){.kind = SHAPE_POINT,
+		                   .label = asset->shapes[owner].label,
+		                   .points = &asset->keypoints[k],
+		                   .npoints = 1,
+		                   .box = {asset->keypoints[k].x, asset->keypoints[k].y, 0, 0}};
+		items[n] = (struct overlay_item){&markers[n],
+		                                 palette_rgb(asset->shapes[owner].label), 0, NULL};
 		n++;
 	}
 	if (n > 0)
@@ -544,6 +561,12 @@ uint64_t frame_hash(const struct asset_detail *a, const struct frame_spec *spec)
 		for (int i = 0; i < a->nshapes; i++) {
 			hash_shape(&h, &a->shapes[i]);
 			hash_str(&h, a->shape_labels ? a->shape_labels[i] : NULL);
+		}
+		hash_int(&h, a->nkeypoints);
+		for (int k = 0; k < a->nkeypoints; k++) {
+			hash_double(&h, a->keypoints[k].x);
+			hash_double(&h, a->keypoints[k].y);
+			hash_int(&h, a->keypoint_shape[k]);
 		}
 	}
 	hash_marks(&h, spec->marks);

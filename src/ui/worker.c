@@ -107,6 +107,14 @@ static int asset_dup(struct asset_detail *d, const struct asset_detail *s)
 		            s->shape_labels && s->shape_labels[i] ? s->shape_labels[i] : "") < 0)
 			return -1;
 	}
+	if (s->nkeypoints > 0) {
+		d->keypoints = dup_mem(s->keypoints, (size_t)s->nkeypoints * sizeof *s->keypoints);
+		d->keypoint_shape =
+		    dup_mem(s->keypoint_shape, (size_t)s->nkeypoints * sizeof *s->keypoint_shape);
+		if (d->keypoints == NULL || d->keypoint_shape == NULL)
+			return -1;
+		d->nkeypoints = s->nkeypoints;
+	}
 	return 0;
 }
 
