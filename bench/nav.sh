@@ -153,6 +153,7 @@ if nav:
              pct([r[3] for r in nav], 50) // 1000))
 show("n/p, built for the key (not prefetched)", [r[2] for r in nav if not r[1]])
 show("n/p, from the cache (prefetched, re-shown)", [r[2] for r in nav if r[1]])
+show("  of which annotty's part (before the write)", [r[2] - r[4] for r in nav if r[1]])
 show("Tab: new selection, picture reused", [r[2] for r in rows if r[0] == "^I"])
 show("Enter: the first picture, nothing cached", [r[2] for r in rows if r[0] == "^J"])
 nudge = [r for r in rows if r[0] in ("l", "k", "j") and not r[1]]

@@ -7,6 +7,7 @@
 #include "core/shape_edit.h"
 #include "core/str.h"
 #include "render/decode.h"
+#include "ui/frame.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -29,18 +30,16 @@ static double clampd(double v, double lo, double hi)
  * pixel, as frame.c's zoom plan. */
 static void geometry_zoomed(const struct app *app, int pw, int ph, struct view_geometry *g)
 {
-	const struct asset_detail *a = &app->asset;
-	double fit = fmin((double)pw / a->width, (double)ph / a->height), z = fit * app->zoom;
-	double cx = app->center_x > 0 ? app->center_x : a->width / 2.0;
-	double cy = app->center_y > 0 ? app->center_y : a->height / 2.0;
-	double rw = fmin(a->width, pw / z), rh = fmin(a->height, ph / z);
+	struct frame_zoom_plan p;
 
-	g->offset_x = clampd(cx - rw / 2, 0, a->width - rw);
-	g->offset_y = clampd(cy - rh / 2, 0, a->height - rh);
-	g->w = (int)fmax(1, fmin(pw, lround(rw * z)));
-	g->h = (int)fmax(1, fmin(ph, lround(rh * z)));
-	g->scale_x = g->w / rw;
-	g->scale_y = g->h / rh;
+	frame_zoom_plan_make(app->asset.width, app->asset.height, app->zoom, app->center_x,
+	                     app->center_y, pw, ph, &p);
+	g->offset_x = p.x0;
+	g->offset_y = p.y0;
+	g->w = p.out_w;
+	g->h = p.out_h;
+	g->scale_x = g->w / p.rw;
+	g->scale_y = g->h / p.rh;
 }
 
 int view_geometry(const struct app *app, struct view_geometry *g)

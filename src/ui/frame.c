@@ -192,30 +192,23 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 	return 0;
 }
 
-/* Where the zoomed view looks, in source pixels: a region of rw x rh at (x0, y0), shown at
- * z screen pixels per source pixel. */
-struct zoom_plan {
-	double z, rw, rh, x0, y0;
-	int out_w, out_h;
-};
-
 static double clampd(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-static void zoom_plan_make(const struct asset_detail *a, const struct frame_spec *spec, int pw,
-                           int ph, struct zoom_plan *p)
+void frame_zoom_plan_make(int img_w, int img_h, double zoom, double center_x, double center_y,
+                          int pw, int ph, struct frame_zoom_plan *p)
 {
-	double fit = fmin((double)pw / a->width, (double)ph / a->height);
-	double cx = spec->center_x > 0 ? spec->center_x : a->width / 2.0;
-	double cy = spec->center_y > 0 ? spec->center_y : a->height / 2.0;
+	double fit = fmin((double)pw / img_w, (double)ph / img_h);
+	double cx = center_x > 0 ? center_x : img_w / 2.0;
+	double cy = center_y > 0 ? center_y : img_h / 2.0;
 
-	p->z = fit * spec->zoom;
-	p->rw = fmin(a->width, pw / p->z);
-	p->rh = fmin(a->height, ph / p->z);
-	p->x0 = clampd(cx - p->rw / 2, 0, a->width - p->rw);
-	p->y0 = clampd(cy - p->rh / 2, 0, a->height - p->rh);
+	p->z = fit * zoom;
+	p->rw = fmin(img_w, pw / p->z);
+	p->rh = fmin(img_h, ph / p->z);
+	p->x0 = clampd(cx - p->rw / 2, 0, img_w - p->rw);
+	p->y0 = clampd(cy - p->rh / 2, 0, img_h - p->rh);
 	p->out_w = (int)fmax(1, fmin(pw, lround(p->rw * p->z)));
 	p->out_h = (int)fmax(1, fmin(ph, lround(p->rh * p->z)));
 }
@@ -227,11 +220,12 @@ static int frame_decode_zoomed(const struct asset_detail *a, const struct frame_
                                struct err *err)
 {
 	struct image full = {0}, crop = {0};
-	struct zoom_plan p;
+	struct frame_zoom_plan p;
 	int src_w, src_h, cx, cy, cw, ch, rc = -1;
 	double s;
 
-	zoom_plan_make(a, spec, pw, ph, &p);
+	frame_zoom_plan_make(a->width, a->height, spec->zoom, spec->center_x, spec->center_y, pw,
+	                     ph, &p);
 	atomic_fetch_add(&decodes, 1);
 	if (render_decode_file(a->path, (int)fmin(RENDER_MAX_SIDE, ceil(a->width * p.z)),
 	                       (int)fmin(RENDER_MAX_SIDE, ceil(a->height * p.z)), &full, &src_w,

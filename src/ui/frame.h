@@ -31,6 +31,17 @@ struct frame_spec {
 	int sixel_colors;                  /* the terminal's colour registers; 0: 256 */
 };
 
+/* Where a zoomed view looks, in source pixels: a region of rw x rh at (x0, y0), shown at z
+ * pane pixels per source pixel as a picture of out_w x out_h. The centre (0: the middle) is
+ * moved so that the region stays on the image. The frames and the editing keys share it. */
+struct frame_zoom_plan {
+	double z, rw, rh, x0, y0;
+	int out_w, out_h;
+};
+
+void frame_zoom_plan_make(int img_w, int img_h, double zoom, double center_x, double center_y,
+                          int pw, int ph, struct frame_zoom_plan *p);
+
 struct frame_result {
 	int img_w, img_h;  /* the frame's size in image pixels */
 	char problem[256]; /* why the image could not be shown ("" when it was) */
