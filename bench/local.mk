@@ -4,7 +4,7 @@ EXTRA_DIST += bench/frame.sh bench/nav.sh
 bench: annotty$(EXEEXT)
 	$(SHELL) $(top_srcdir)/bench/frame.sh $(abs_top_builddir)/annotty$(EXEEXT)
 	TMUX_BIN='$(TMUX)' $(SHELL) $(top_srcdir)/bench/nav.sh $(abs_top_builddir)/annotty$(EXEEXT)
-	TMUX_BIN='$(TMUX)' MODE=blocks PRESSES=40 $(SHELL) $(top_srcdir)/bench/nav.sh \
+	TMUX_BIN='$(TMUX)' MODE=blocks COLS=140 PRESSES=40 $(SHELL) $(top_srcdir)/bench/nav.sh \
 	  $(abs_top_builddir)/annotty$(EXEEXT)
 
 .PHONY: bench
