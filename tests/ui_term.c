@@ -90,6 +90,31 @@ static void test_replies(void)
 	ok(c.da1[0] == '\0' && !c.sixel, "no DA1 reply: no attributes, no sixel");
 }
 
+static void typeahead_is(const char *buf, size_t len, const char *want, const char *what)
+{
+	struct term_caps c;
+
+	memset(&c, 0, sizeof c);
+	term_keep_typeahead(buf, len, &c);
+	ok(c.ntypeahead == (int)strlen(want) && memcmp(c.typeahead, want, strlen(want)) == 0,
+	   "%s (%d kept)", what, c.ntypeahead);
+}
+
+/* Keys typed while annotty started come with the replies: they are kept for curses. */
+static void test_typeahead(void)
+{
+	static const char xterm[] = "jj\n\033[?2026;0$y\033[?63;1;2;4c";
+	static const char kitty[] = "\033[6;20;10t\033_Gi=31;OK\033\\q\033[?62;c";
+	static const char arrow[] = "a\033[Ab\033[?62;4c";
+	static const char lone[] = "x\033y\033[?62;4c";
+
+	typeahead_is(xterm, sizeof xterm - 1, "jj\n", "keys before the replies are kept");
+	typeahead_is(kitty, sizeof kitty - 1, "q", "a key between replies is kept");
+	typeahead_is(arrow, sizeof arrow - 1, "ab", "an arrow key's sequence is passed over");
+	typeahead_is(lone, sizeof lone - 1, "x", "a lone Esc ends what is kept");
+	typeahead_is("\033[?62;4c", 8, "", "replies alone: nothing");
+}
+
 static void judge_is(const char *line, const char *kitty_window_id, const char *term_program,
                      const char *outer, const char *from, int kitty, int passthrough,
                      const char *what)
@@ -316,6 +341,7 @@ int main(void)
 	test_in_tmux();
 	test_parse();
 	test_replies();
+	test_typeahead();
 	test_judge();
 	test_choose();
 	test_names();

@@ -209,6 +209,10 @@ static void curses_start(struct app *app)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
 	mouseinterval(200);
 	layout(app);
+	/* keys typed while annotty started (read with the terminal's replies), in their order */
+	for (int i = app->caps.ntypeahead - 1; i >= 0; i--)
+		ungetch((unsigned char)app->caps.typeahead[i]);
+	app->caps.ntypeahead = 0;
 }
 
 /* Ctrl-Z: give the terminal back, stop, and take it again after fg. */

@@ -395,8 +395,10 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps)
 	ok = caps->in_tmux ? term_write_all(fd, query_tmux, sizeof query_tmux - 1)
 	                   : term_write_all(fd, query, sizeof query - 1);
 	if (ok == 0) {
-		read_replies(fd, replies, sizeof replies, timeout_ms);
+		size_t n = read_replies(fd, replies, sizeof replies, timeout_ms);
+
 		term_parse_replies(replies, caps);
+		term_keep_typeahead(replies, n, caps);
 	}
 	tcsetattr(fd, TCSANOW, &saved);
 }
@@ -410,6 +412,46 @@ void term_parse_replies(const char *replies, struct term_caps *caps)
 	parse_color_registers(replies, caps);
 	if (strstr(replies, "\033_Gi=31;OK") != NULL)
 		caps->kitty = 1;
+}
+
+/* The length of the escape sequence at p (CSI with its parameters and final byte, or an APC
+ * up to its ESC \\), or 0 when p starts none. */
+static size_t sequence_length(const char *p, size_t len)
+{
+	size_t i = 2;
+
+	if (len < 3 || p[0] != '\033')
+		return 0;
+	if (p[1] == '[') {
+		while (i < len && (unsigned char)p[i] >= 0x20 && (unsigned char)p[i] <= 0x3f)
+			i++;
+		return i < len && (unsigned char)p[i] >= 0x40 && (unsigned char)p[i] <= 0x7e ? i + 1
+		                                                                             : 0;
+	}
+	if (p[1] == '_') {
+		for (; i + 1 < len; i++)
+			if (p[i] == '\033' && p[i + 1] == '\\')
+				return i + 2;
+	}
+	return 0;
+}
+
+void term_keep_typeahead(const char *replies, size_t len, struct term_caps *caps)
+{
+	size_t i = 0, seq;
+
+	caps->ntypeahead = 0;
+	while (i < len) {
+		if (replies[i] == '\033') {
+			if ((seq = sequence_length(replies + i, len - i)) == 0)
+				return;
+			i += seq;
+			continue;
+		}
+		if (caps->ntypeahead < (int)sizeof caps->typeahead)
+			caps->typeahead[caps->ntypeahead++] = replies[i];
+		i++;
+	}
 }
 
 int term_sixel_colors(const struct term_caps *caps)

@@ -47,6 +47,8 @@ struct term_caps {
 	int sync_output;     /* mode 2026 answered as supported */
 	int color_registers; /* sixel colour registers (XTSMGRAPHICS); 0 when unknown */
 	char da1[64];        /* the raw attribute list, for diagnostics */
+	char typeahead[32];  /* keys typed before the replies came, to hand to curses */
+	int ntypeahead;
 };
 
 const char *graphics_mode_name(enum graphics_mode mode);
@@ -61,6 +63,10 @@ void term_detect(int fd, int timeout_ms, struct term_caps *caps);
  * size of CSI 16 t, mode 2026, the colour registers of XTSMGRAPHICS, kitty's OK. Replies the
  * terminal did not give leave their fields as they are. */
 void term_parse_replies(const char *replies, struct term_caps *caps);
+/* The keys the user typed among the replies (everything that is not an escape sequence),
+ * in order, into caps->typeahead: what was read with the replies is not lost. Reading stops
+ * at an escape that starts no sequence (a lone Esc or an Alt key). */
+void term_keep_typeahead(const char *replies, size_t len, struct term_caps *caps);
 /* The palette size for sixel frames: 256, or fewer when the terminal has fewer registers. */
 int term_sixel_colors(const struct term_caps *caps);
 /* The mode to use given what was asked for and what the terminal can do. Auto prefers kitty,
