@@ -458,6 +458,69 @@ static void test_determinism_and_flat(void)
 	image_free(&img);
 }
 
+/* Two threads give the bytes one gives, for heights that split anywhere in a band, and fail
+ * on the cap the same way. */
+static void test_threads(void)
+{
+	static const int heights[] = {48, 49, 53, 180, 301};
+	struct image img = {0};
+	struct buf one, two;
+	struct err err;
+	int same = 1, failed_alike;
+	double t1 = 0, t2 = 0, t;
+
+	for (size_t i = 0; i < sizeof heights / sizeof heights[0]; i++) {
+		image_alloc(&img, 320, heights[i], NULL);
+		gradients(&img);
+		buf_init(&one, RENDER_MAX_FRAME_BYTES);
+		buf_init(&two, RENDER_MAX_FRAME_BYTES);
+		render_sixel_threads(1);
+		render_encode_sixel(&img, 256, &one, &err);
+		render_sixel_threads(2);
+		render_encode_sixel(&img, 256, &two, &err);
+		if (one.len == 0 || one.len != two.len ||
+		    memcmp(one.data, two.data, one.len) != 0) {
+			same = 0;
+			snprintf(line, sizeof line,
+			         "height %d: %zu bytes on one thread, %zu on two", heights[i],
+			         one.len, two.len);
+			tap_diag(line);
+		}
+		buf_free(&one);
+		buf_free(&two);
+		image_free(&img);
+	}
+	ok(same, "two threads give the same bytes as one, at every split");
+
+	image_alloc(&img, 1000, 750, NULL);
+	gradients(&img);
+	buf_init(&one, 5000);
+	buf_puts(&one, "keep");
+	render_sixel_threads(2);
+	failed_alike = render_encode_sixel(&img, 256, &one, &err) < 0 && one.len == 4 &&
+	               strstr(err.msg, "frame larger than 5000 bytes") != NULL;
+	ok(failed_alike, "over the cap on two threads: the same error, the buffer as it was");
+	buf_free(&one);
+	for (int run = 0; run < 3; run++)
+		for (int n = 1; n <= 2; n++) {
+			buf_init(&one, RENDER_MAX_FRAME_BYTES);
+			render_sixel_threads(n);
+			t = fx_now_ms();
+			render_encode_sixel(&img, 256, &one, &err);
+			t = fx_now_ms() - t;
+			if (n == 1 && (run == 0 || t < t1))
+				t1 = t;
+			if (n == 2 && (run == 0 || t < t2))
+				t2 = t;
+			buf_free(&one);
+		}
+	snprintf(line, sizeof line, "1000x750 frame: %.1f ms on one thread, %.1f ms on two", t1,
+	         t2);
+	tap_diag(line);
+	render_sixel_threads(0);
+	image_free(&img);
+}
+
 static void test_no_image(void)
 {
 	struct image img = {0};
@@ -480,6 +543,7 @@ int main(void)
 	test_overlay_colours(16);
 	test_cap();
 	test_determinism_and_flat();
+	test_threads();
 	test_no_image();
 	return done_testing();
 }

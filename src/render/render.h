@@ -107,8 +107,13 @@ void render_overlay_marks(struct image *img, const struct overlay_marks *m,
  * image, such as the overlay's label colours, keep their exact value (within the format's
  * whole-percent steps) while the palette has room for them: a quarter of it, half of a palette
  * of 32 or fewer. Fails with "frame larger than N bytes" when the result would exceed out->max
- * (early, band by band); on any failure out is left as it was. Thread-safe: no shared state. */
+ * (early, band by band); on any failure out is left as it was. Thread-safe: no shared state.
+ * A large frame on a machine with two cores or more is encoded in two halves at once (the
+ * lower half on a thread of its own); the bytes are the same either way. */
 int render_encode_sixel(const struct image *img, int colors, struct buf *out, struct err *err);
+/* 1: sixel frames on one thread; 2: on two whenever the frame has enough rows; 0 (the
+ * default): two for large frames when the machine has two cores. For tests and benchmarks. */
+void render_sixel_threads(int n);
 
 /* Unicode upper half blocks (U+2580), two image rows per text row: the image is resampled to
  * cols x (2 * rows) and emitted row by row, each row starting with a cursor move to

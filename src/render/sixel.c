@@ -6,10 +6,13 @@
 #include "render/render.h"
 #include "render/sixel_quant.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Choices (bench/frame.sh, and the photos in sixel_quant.c's notes):
  * - an encoder of our own rather than libsixel's dither and encode, which took 35-60 ms for a
@@ -272,12 +275,13 @@ static int flush(struct sixel_enc *e, struct buf *out, struct err *err)
 	return 0;
 }
 
-static int encode(struct sixel_enc *e, const struct image *img, struct buf *out, struct err *err)
+/* The bands of rows y0 .. y1 - 1 (y0 a multiple of the band height). With out, each band
+ * goes there as it is made; without, they gather in e->line, up to max bytes. */
+static int encode_rows(struct sixel_enc *e, const struct image *img, int y0, int y1,
+                       struct buf *out, size_t max, struct err *err)
 {
-	if (put_header(e, img->h) < 0)
-		return err_set(err, "sixel: out of memory");
-	for (int y = 0; y < img->h; y += SIXEL_BAND) {
-		int rows = img->h - y < SIXEL_BAND ? img->h - y : SIXEL_BAND;
+	for (int y = y0; y < y1; y += SIXEL_BAND) {
+		int rows = y1 - y < SIXEL_BAND ? y1 - y : SIXEL_BAND;
 
 		sixq_map_rows(e->q, y, rows, e->idx);
 		band_masks(e, rows);
@@ -285,9 +289,127 @@ static int encode(struct sixel_enc *e, const struct image *img, struct buf *out,
 			return err_set(err, "sixel: out of memory");
 		if (y + rows < img->h)
 			e->line[e->len++] = '-';
-		if (flush(e, out, err) < 0)
+		if (out != NULL && flush(e, out, err) < 0)
 			return -1;
+		if (out == NULL && e->len > max)
+			return err_set(err, "frame larger than %zu bytes", max);
 	}
+	return 0;
+}
+
+static int enc_init(struct sixel_enc *e, struct sixq *q, int w)
+{
+	memset(e, 0, sizeof *e);
+	e->q = q;
+	e->w = w;
+	e->idx = malloc((size_t)SIXEL_BAND * w);
+	e->masks = calloc((size_t)sixq_ncolors(q), (size_t)w);
+	e->words = (w + 63) / 64;
+	e->occ = calloc((size_t)sixq_ncolors(q) * e->words, sizeof *e->occ);
+	return e->idx != NULL && e->masks != NULL && e->occ != NULL ? 0 : -1;
+}
+
+static void enc_free(struct sixel_enc *e)
+{
+	free(e->idx);
+	free(e->masks);
+	free(e->occ);
+	free(e->line);
+}
+
+/* The lower rows, encoded on a second thread into their own bytes. */
+struct lower_half {
+	struct sixel_enc e;
+	struct sixq *q; /* a fork of the palette's mapper */
+	const struct image *img;
+	int y0;
+	size_t max;
+	int rc;
+	struct err err;
+	pthread_t thread;
+};
+
+static void *lower_half_run(void *arg)
+{
+	struct lower_half *l = arg;
+
+	l->rc = encode_rows(&l->e, l->img, l->y0, l->img->h, NULL, l->max, &l->err);
+	return NULL;
+}
+
+static atomic_int threads_wanted; /* 0: as the machine allows */
+
+void render_sixel_threads(int n)
+{
+	atomic_store(&threads_wanted, n);
+}
+
+/* Two threads for a frame large enough to gain (mapping and encoding are about two thirds of
+ * a sixel frame's time), on a machine with two cores or more. */
+static int use_two_threads(const struct image *img)
+{
+	int want = atomic_load(&threads_wanted);
+	long cpus;
+
+	if (want == 1 || img->h < 8 * SIXEL_BAND)
+		return 0;
+	if (want >= 2)
+		return 1;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus >= 2 && (long)img->w * img->h >= 150000;
+}
+
+/* Starts the lower half's thread: 1 when it runs, 0 when it could not be set up (the caller
+ * then encodes everything itself). */
+static int lower_half_start(struct lower_half *l, const struct sixel_enc *e,
+                            const struct image *img, size_t max)
+{
+	struct err err;
+
+	memset(l, 0, sizeof *l);
+	l->img = img;
+	l->max = max;
+	/* the split on a band boundary, near the middle */
+	l->y0 = (img->h / 2 + SIXEL_BAND - 1) / SIXEL_BAND * SIXEL_BAND;
+	if (sixq_fork(e->q, &l->q, &err) < 0)
+		return 0;
+	if (enc_init(&l->e, l->q, img->w) < 0 ||
+	    pthread_create(&l->thread, NULL, lower_half_run, l) != 0) {
+		enc_free(&l->e);
+		sixq_free(&l->q);
+		return 0;
+	}
+	return 1;
+}
+
+static int lower_half_join(struct lower_half *l, struct buf *out, int rc, struct err *err)
+{
+	pthread_join(l->thread, NULL);
+	if (rc == 0 && l->rc < 0)
+		rc = err_set(err, "%s", l->err.msg);
+	if (rc == 0 && out->len + l->e.len > out->max)
+		rc = err_set(err, "frame larger than %zu bytes", out->max);
+	if (rc == 0 && buf_append(out, l->e.line, l->e.len) < 0)
+		rc = err_set(err, "sixel: out of memory");
+	enc_free(&l->e);
+	sixq_free(&l->q);
+	return rc;
+}
+
+static int encode(struct sixel_enc *e, const struct image *img, struct buf *out, struct err *err)
+{
+	struct lower_half lower;
+	int split = use_two_threads(img) && lower_half_start(&lower, e, img, out->max);
+	int rc;
+
+	if (put_header(e, img->h) < 0)
+		rc = err_set(err, "sixel: out of memory");
+	else
+		rc = encode_rows(e, img, 0, split ? lower.y0 : img->h, out, out->max, err);
+	if (split)
+		rc = lower_half_join(&lower, out, rc, err);
+	if (rc < 0)
+		return -1;
 	if (line_reserve(e, 2) < 0)
 		return err_set(err, "sixel: out of memory");
 	e->line[e->len++] = '\033';
@@ -298,20 +420,16 @@ static int encode(struct sixel_enc *e, const struct image *img, struct buf *out,
 int render_encode_sixel(const struct image *img, int colors, struct buf *out, struct err *err)
 {
 	struct sixel_enc e;
+	struct sixq *q = NULL;
 	size_t start = out->len;
 	int rc = -1;
 
 	memset(&e, 0, sizeof e);
 	if (img == NULL || img->rgb == NULL || img->w <= 0 || img->h <= 0)
 		return err_set(err, "sixel: no image");
-	if (sixq_new(img, colors, &e.q, err) < 0)
+	if (sixq_new(img, colors, &q, err) < 0)
 		goto out;
-	e.w = img->w;
-	e.idx = malloc((size_t)SIXEL_BAND * img->w);
-	e.masks = calloc((size_t)sixq_ncolors(e.q), (size_t)img->w);
-	e.words = (img->w + 63) / 64;
-	e.occ = calloc((size_t)sixq_ncolors(e.q) * e.words, sizeof *e.occ);
-	if (e.idx == NULL || e.masks == NULL || e.occ == NULL) {
+	if (enc_init(&e, q, img->w) < 0) {
 		err_set(err, "sixel: out of memory");
 		goto out;
 	}
@@ -321,10 +439,7 @@ out:
 		out->len = start; /* no half frame for the terminal */
 		out->data[start] = '\0';
 	}
-	sixq_free(&e.q);
-	free(e.idx);
-	free(e.masks);
-	free(e.occ);
-	free(e.line);
+	sixq_free(&q);
+	enc_free(&e);
 	return rc;
 }

@@ -79,6 +79,7 @@ struct sixq {
 	int nbins;
 	struct sixq_bin *work; /* a copy the median cut reorders */
 	struct sixq_bin *tmp;
+	int forked; /* a copy from sixq_fork: only lut is its own */
 };
 
 static inline uint32_t px_rgb(const unsigned char *p)
@@ -637,6 +638,27 @@ int sixq_new(const struct image *img, int colors, struct sixq **qp, struct err *
 	return 0;
 }
 
+int sixq_fork(const struct sixq *q, struct sixq **copy, struct err *err)
+{
+	struct sixq *c = malloc(sizeof *c);
+
+	*copy = NULL;
+	if (c == NULL)
+		return err_set(err, "sixel: out of memory");
+	*c = *q;
+	/* only the table is written while mapping; seed is read, the rest is not used */
+	c->bins = c->work = c->tmp = NULL;
+	c->forked = 1;
+	c->lut = malloc(LUT_CELLS * sizeof *c->lut);
+	if (c->lut == NULL) {
+		free(c);
+		return err_set(err, "sixel: out of memory");
+	}
+	memcpy(c->lut, q->lut, LUT_CELLS * sizeof *c->lut);
+	*copy = c;
+	return 0;
+}
+
 void sixq_free(struct sixq **qp)
 {
 	struct sixq *q = *qp;
@@ -644,7 +666,8 @@ void sixq_free(struct sixq **qp)
 	if (q == NULL)
 		return;
 	free(q->lut);
-	free(q->seed);
+	if (!q->forked)
+		free(q->seed);
 	free(q->bins);
 	free(q->work);
 	free(q->tmp);

@@ -14,6 +14,10 @@ struct sixq;
  * sixq_free. Fails only when memory is short. */
 int sixq_new(const struct image *img, int colors, struct sixq **q, struct err *err);
 void sixq_free(struct sixq **q);
+/* A second mapper over the same palette, with a lookup table of its own (a copy of q's as it
+ * is), for mapping other rows on another thread; it maps exactly as q does. Free it with
+ * sixq_free; q must outlive it. */
+int sixq_fork(const struct sixq *q, struct sixq **copy, struct err *err);
 
 /* The palette: n entries of 3 bytes (R, G, B), valid until sixq_free. */
 int sixq_ncolors(const struct sixq *q);
