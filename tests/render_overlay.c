@@ -116,6 +116,14 @@ static void test_selected(void)
 	ok(fx_rgb_at(&b, 50, 40) == 0xf4f4f4 && fx_rgb_at(&b, 109, 89) == 0xf4f4f4,
 	   "and handles on the corners");
 	ok(fx_rgb_at(&a, 50, 40) == RED, "no handle when unselected");
+	/* a half-block picture: the outline keeps its width on a dark rim, handles are small */
+	fx_fill(&b, 0, 0, 200, 150, 0x808080);
+	st.compact = 1;
+	render_overlay(&b, &it, 1, &st);
+	is_int(run_x(&b, 50, 65, RED), 2, "compact: the selected outline keeps its width");
+	ok(fx_rgb_at(&b, 49, 65) == 0x101010 && fx_rgb_at(&b, 52, 65) == 0x101010,
+	   "compact: on a one-pixel dark rim");
+	is_int(count_color(&b, 40, 30, 60, 50, 0xf4f4f4), 1, "compact: a handle is one pixel");
 	image_free(&a);
 	image_free(&b);
 }

@@ -63,6 +63,7 @@ struct overlay_style {
 	int line_width;   /* 0: chosen from the image size */
 	int fill_alpha;   /* 0..255, polygon and mask fill; 0: none */
 	int show_caption; /* label names drawn next to shapes */
+	int compact;      /* a coarse picture (half-blocks): small handles, a thin selection */
 };
 
 struct overlay_item {

@@ -66,6 +66,7 @@ static void frame_style(const struct frame_spec *spec, const struct overlay_styl
 	style->fill_alpha = 48;
 	style->show_caption = graphics_mode_has_pixels(spec->mode);
 	style->line_width = graphics_mode_has_pixels(spec->mode) ? 0 : 1;
+	style->compact = !graphics_mode_has_pixels(spec->mode);
 }
 
 /* The shapes, then the editing aids over them. */
