@@ -309,7 +309,9 @@ static int cmd_tui(struct session *s, const struct options *opt, struct err *err
 	    graphics_mode_parse(env, &wanted) < 0)
 		return err_set(err, "ANNOTTY_GRAPHICS must be sixel, kitty, kitty-tmux, iterm2, "
 		                    "blocks, none or auto");
-	term_detect(STDOUT_FILENO, 400, &app.caps);
+	/* replies come as soon as the terminal has them; the wait only matters over a slow link
+	 * or with a terminal that never answers */
+	term_detect(STDOUT_FILENO, 800, &app.caps);
 	app.graphics = term_choose_graphics(wanted, &app.caps);
 	app.low_bandwidth = opt->low_bandwidth;
 	log_msg(LOG_INFO, "terminal: DA1 %s, sixel %d, cell %dx%d, graphics %s", app.caps.da1,

@@ -30,6 +30,12 @@ keys j j; wait_for "3/$total"; ok $? "j moves down"
 keys k; wait_for "2/$total"; ok $? "k moves up"
 keys G; wait_for "$total/$total"; ok $? "G goes to the last row"
 keys g; wait_for "1/$total"; ok $? "g goes back to the first row"
+# a terminal's late reply to the start-up questions (a slow link) must not act as keys:
+# its ? would open the help, its digits and letters would act
+tm send-keys -t t -l "$(printf '\033[?63;1;2;4;6;9;15;16;22;28c\033_Gi=31;OK\033\\')"
+sleep 0.5
+screen | grep -q "FILENAME.*SIZE.*SHAPES.*STATUS" && screen | grep -q "1/$total"
+ok $? "a late terminal reply is passed over, not taken as keys"
 
 keys / l a b e l : d o g Enter
 wait_for "filter label:dog"; ok $? "/ filters by label"

@@ -246,12 +246,38 @@ static int handle_signals(struct app *app)
 	return flags ? UI_REDRAW : UI_NONE;
 }
 
+/* After an Esc: a terminal's reply that came too late for the start-up questions (a slow
+ * link) reads as keys; ESC [ ... (no key curses knows: those come decoded) or ESC _ ... ESC \
+ * is passed over whole, so that none of its characters acts as a key. 1 when one was. */
+static int swallow_reply(void)
+{
+	int c = getch(), n = 0;
+
+	if (c == '[') {
+		while ((c = getch()) != ERR && n++ < 256 && c >= 0x20 && c <= 0x3f)
+			;
+		return 1; /* c is the final byte, or the reply was cut: either way it goes */
+	}
+	if (c == '_') {
+		int prev = 0;
+
+		while ((c = getch()) != ERR && n++ < 4096 && !(prev == 27 && c == '\\'))
+			prev = c;
+		return 1;
+	}
+	if (c != ERR)
+		ungetch(c);
+	return 0;
+}
+
 static int read_keys(struct app *app)
 {
 	int key, one, change = UI_NONE;
 	uint64_t t0;
 
 	while ((key = getch()) != ERR) {
+		if (key == 27 && swallow_reply())
+			continue;
 		t0 = app->frame.trace_fd >= 0 ? frame_clock_us() : 0;
 		key = key == '\r' ? '\n' : key;
 		one = handle_key(app, key);
