@@ -138,6 +138,14 @@ static void give_keypoints(struct dataset_doc *doc)
 			a->shapes[i].extra_json = strdup(
 			    "{\"keypoints\":[10,20,2,0,0,0,30,40,1,5,6],\"num_keypoints\":2}");
 			keypoint_owner = i;
+			/* its category's skeleton, numbered from 1 as COCO does: 1-3 joins the two
+			 * labelled ones, 1-2 reaches the unlabelled one, 3-9 a keypoint that is not
+			 * there */
+			if (a->shapes[i].label >= 0) {
+				struct label *l = &doc->labels[a->shapes[i].label];
+				free(l->extra_json);
+				l->extra_json = strdup("{\"skeleton\":[[1,3],[1,2],[3,9]]}");
+			}
 		}
 }
 
@@ -175,8 +183,11 @@ static void test_asset_get(struct cache *c, const struct dataset_doc *doc, int64
 	ok(d.nkeypoints == 2 && d.keypoint_shape[0] == keypoint_owner &&
 	       d.keypoint_shape[1] == keypoint_owner,
 	   "each with the shape it belongs to");
+	ok(d.nlinks == 1 && d.keypoint_links[0][0] == 0 && d.keypoint_links[0][1] == 1,
+	   "the skeleton links the two labelled keypoints, and nothing else (%d)", d.nlinks);
 	cache_asset_detail_free(&d);
-	ok(d.keypoints == NULL && d.nkeypoints == 0, "free clears them too");
+	ok(d.keypoints == NULL && d.nkeypoints == 0 && d.keypoint_links == NULL,
+	   "free clears them too");
 	ok(d.shapes == NULL && d.nshapes == 0, "free clears the detail");
 	ok(cache_asset_get(c, 999999, &d, &err) < 0 && strstr(err.msg, "999999") != NULL,
 	   "a missing asset is an error: %s", err.msg);

@@ -242,23 +242,26 @@ static void test_broken(struct asset_detail *a)
 	buf_free(&out);
 }
 
-/* Keypoints are drawn as markers in their shape's colour: one at (600, 100), away from the box,
- * is there at (300, 50) in the 400x300 frame; with overlays hidden it is not. */
+/* Keypoints are drawn as markers in their shape's colour, their skeleton as lines between
+ * them: (600, 100) and (700, 100), away from the box, are at (300, 50) and (350, 50) in the
+ * 400x300 frame. */
 static void test_keypoints(struct asset_detail *a)
 {
 	struct frame_spec spec = sixel_spec();
 	struct frame_result res;
-	struct point kp = {600, 100};
-	int owner = 0;
+	struct point kp[2] = {{600, 100}, {700, 100}};
+	int owner[2] = {0, 0}, link[1][2] = {{0, 1}};
 	struct buf out;
 	struct err err;
 	unsigned char *idx = NULL, *pal = NULL, *dcs;
 	int w = 0, h = 0, nc = 0;
 	uint64_t with;
 
-	a->keypoints = &kp;
-	a->keypoint_shape = &owner;
-	a->nkeypoints = 1;
+	a->keypoints = kp;
+	a->keypoint_shape = owner;
+	a->nkeypoints = 2;
+	a->keypoint_links = link;
+	a->nlinks = 1;
 	buf_init(&out, 1u << 20);
 	frame_build(a, &spec, &out, &res, &err);
 	dcs = (unsigned char *)strstr((char *)out.data, "\033P");
@@ -267,20 +270,27 @@ static void test_keypoints(struct asset_detail *a)
 	                                     &w, &h, &pal, &nc, NULL))) {
 		ok(fx_near(px(idx, pal, w, 300, 50), palette_rgb(0), 8),
 		   "a keypoint is a marker in its shape's colour");
-		ok(fx_near(px(idx, pal, w, 320, 50), BG, 8) &&
+		ok(fx_near(px(idx, pal, w, 300, 30), BG, 8) &&
 		       fx_near(px(idx, pal, w, 300, 70), BG, 8),
 		   "a small one");
+		ok(fx_near(px(idx, pal, w, 325, 50), palette_rgb(0), 8) &&
+		       fx_near(px(idx, pal, w, 325, 60), BG, 8),
+		   "the skeleton joins it to the next one with a thin line");
 	} else {
 		ok(0, "the frame with a keypoint decodes");
 	}
 	with = frame_hash(a, &spec);
+	a->nlinks = 0;
+	ok(frame_hash(a, &spec) != with, "the skeleton is part of what a cached frame is for");
+	with = frame_hash(a, &spec);
 	a->nkeypoints = 0;
-	ok(frame_hash(a, &spec) != with, "keypoints are part of what a cached frame is for");
+	ok(frame_hash(a, &spec) != with, "and so are the keypoints");
 	free(idx);
 	free(pal);
 	buf_free(&out);
 	a->keypoints = NULL;
 	a->keypoint_shape = NULL;
+	a->keypoint_links = NULL;
 }
 
 /* Colour definitions (#n;2;r;g;b) in a sixel frame. */

@@ -155,6 +155,10 @@ struct asset_detail {
 	struct point *keypoints;
 	int *keypoint_shape; /* the index of the shape each belongs to */
 	int nkeypoints;
+	/* the skeleton of the shapes' labels (COCO category "skeleton"): pairs of indexes into
+	 * keypoints, drawn as lines between the markers */
+	int (*keypoint_links)[2];
+	int nlinks;
 };
 
 /* The caller releases it with cache_asset_detail_free. */

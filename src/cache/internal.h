@@ -11,6 +11,7 @@
 
 struct err;
 struct cache_edit;
+struct asset_detail;
 
 /* Enum values are written to the database as integers: they are part of the file format. */
 _Static_assert(REVIEW_PENDING == 0 && REVIEW_ACCEPTED == 1 && REVIEW_REJECTED == 2 &&
@@ -48,6 +49,9 @@ int cache_db_run(struct cache *c, sqlite3_stmt *st, struct err *err, const char 
 const char *cache_db_text(sqlite3_stmt *st, int col);
 /* A copy of a text column, NULL for SQL NULL; *oom is set when the copy could not be made. */
 char *cache_db_text_dup(sqlite3_stmt *st, int col, int *oom);
+/* Fills d's keypoints and skeleton links from its shapes' COCO extras and their labels'
+ * skeletons (keypoints.c); d's shapes and shape ids are loaded. */
+int cache_detail_keypoints(struct cache *c, struct asset_detail *d, struct err *err);
 /* Binds text, or NULL for a NULL pointer. */
 int cache_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 int cache_db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);

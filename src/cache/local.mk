@@ -6,6 +6,7 @@ libannotty_a_SOURCES += \
 	src/cache/shapes.c \
 	src/cache/import.c \
 	src/cache/query.c \
+	src/cache/keypoints.c \
 	src/cache/page.c \
 	src/cache/edit.c \
 	src/cache/outbox.c \

@@ -5,7 +5,6 @@
 #include "core/err.h"
 #include "core/str.h"
 
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,60 +234,6 @@ out:
 	return rc;
 }
 
-#define KEYPOINTS_MAX 4096 /* per asset: far more than any skeleton needs */
-
-static int keypoint_add(struct asset_detail *d, int shape, double x, double y)
-{
-	struct point *p;
-	int *owner;
-
-	if (d->nkeypoints >= KEYPOINTS_MAX)
-		return 0;
-	p = realloc(d->keypoints, (size_t)(d->nkeypoints + 1) * sizeof *p);
-	if (p == NULL)
-		return -1;
-	d->keypoints = p;
-	owner = realloc(d->keypoint_shape, (size_t)(d->nkeypoints + 1) * sizeof *owner);
-	if (owner == NULL)
-		return -1;
-	d->keypoint_shape = owner;
-	d->keypoints[d->nkeypoints] = (struct point){x, y};
-	d->keypoint_shape[d->nkeypoints++] = shape;
-	return 0;
-}
-
-/* The labelled keypoints (v > 0) of one shape's extras; anything malformed is passed over. */
-static int shape_keypoints(struct asset_detail *d, int i)
-{
-	cJSON *extras = cJSON_Parse(d->shapes[i].extra_json);
-	const cJSON *kp = cJSON_GetObjectItemCaseSensitive(extras, "keypoints");
-	int n = cJSON_GetArraySize(kp), rc = 0;
-
-	for (int k = 0; k + 2 < n && rc == 0; k += 3) {
-		const cJSON *x = cJSON_GetArrayItem(kp, k), *y = cJSON_GetArrayItem(kp, k + 1),
-		            *v = cJSON_GetArrayItem(kp, k + 2);
-		if (cJSON_IsNumber(x) && cJSON_IsNumber(y) && cJSON_IsNumber(v) &&
-		    v->valuedouble > 0)
-			rc = keypoint_add(d, i, x->valuedouble, y->valuedouble);
-	}
-	cJSON_Delete(extras);
-	return rc;
-}
-
-static int detail_keypoints(struct asset_detail *d, struct err *err)
-{
-	for (int i = 0; i < d->nshapes; i++) {
-		const struct shape *s = &d->shapes[i];
-
-		if (s->kind == SHAPE_POINT || s->extra_json == NULL ||
-		    strstr(s->extra_json, "\"keypoints\"") == NULL)
-			continue;
-		if (shape_keypoints(d, i) < 0)
-			return err_set(err, "reading an asset's keypoints: out of memory");
-	}
-	return 0;
-}
-
 int cache_asset_get(struct cache *cache, int64_t asset_id, struct asset_detail *out,
                     struct err *err)
 {
@@ -300,7 +245,7 @@ int cache_asset_get(struct cache *cache, int64_t asset_id, struct asset_detail *
 	if (cache_db_exec(cache, "BEGIN", err, "reading an asset") < 0)
 		return -1;
 	if (detail_head(cache, asset_id, out, err) < 0 || detail_shapes(cache, out, err) < 0 ||
-	    detail_tags(cache, out, err) < 0 || detail_keypoints(out, err) < 0)
+	    detail_tags(cache, out, err) < 0 || cache_detail_keypoints(cache, out, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -324,5 +269,6 @@ void cache_asset_detail_free(struct asset_detail *d)
 	free(d->tags);
 	free(d->keypoints);
 	free(d->keypoint_shape);
+	free(d->keypoint_links);
 	memset(d, 0, sizeof *d);
 }

@@ -77,6 +77,7 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 {
 	struct overlay_item items[FRAME_OVERLAY_MAX];
 	struct shape markers[FRAME_OVERLAY_MAX];
+	struct point bones[FRAME_OVERLAY_MAX][2];
 	struct overlay_style style;
 	int n = 0;
 
@@ -90,7 +91,26 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 		items[n].caption = asset->shape_labels[i];
 		n++;
 	}
-	/* keypoints: a marker each, in the colour of their shape, over the shapes */
+	/* the skeleton's lines, then a marker for each keypoint, in the colour of their shape */
+	for (int l = 0; spec->overlays && l < asset->nlinks && n < FRAME_OVERLAY_MAX; l++) {
+		int a = asset->keypoint_links[l][0], b = asset->keypoint_links[l][1], owner;
+
+		if (a < 0 || b < 0 || a >= asset->nkeypoints || b >= asset->nkeypoints)
+			continue;
+		owner = asset->keypoint_shape[a];
+		if (owner < 0 || owner >= asset->nshapes)
+			continue;
+		bones[n][0] = asset->keypoints[a];
+		bones[n][1] = asset->keypoints[b];
+		markers[n] = (struct shape){.kind = SHAPE_LINE,
+		                            .label = asset->shapes[owner].label,
+		                            .points = bones[n],
+		                            .npoints = 2};
+		shape_update_bounds(&markers[n]);
+		items[n] = (struct overlay_item){&markers[n],
+		                                 palette_rgb(asset->shapes[owner].label), 0, NULL};
+		n++;
+	}
 	for (int k = 0; spec->overlays && k < asset->nkeypoints && n < FRAME_OVERLAY_MAX; k++) {
 		int owner = asset->keypoint_shape[k];
 
@@ -562,6 +582,11 @@ uint64_t frame_hash(const struct asset_detail *a, const struct frame_spec *spec)
 			hash_double(&h, a->keypoints[k].x);
 			hash_double(&h, a->keypoints[k].y);
 			hash_int(&h, a->keypoint_shape[k]);
+		}
+		hash_int(&h, a->nlinks);
+		for (int l = 0; l < a->nlinks; l++) {
+			hash_int(&h, a->keypoint_links[l][0]);
+			hash_int(&h, a->keypoint_links[l][1]);
 		}
 	}
 	hash_marks(&h, spec->marks);

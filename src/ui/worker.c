@@ -115,6 +115,13 @@ static int asset_dup(struct asset_detail *d, const struct asset_detail *s)
 			return -1;
 		d->nkeypoints = s->nkeypoints;
 	}
+	if (s->nlinks > 0) {
+		d->keypoint_links =
+		    dup_mem(s->keypoint_links, (size_t)s->nlinks * sizeof *s->keypoint_links);
+		if (d->keypoint_links == NULL)
+			return -1;
+		d->nlinks = s->nlinks;
+	}
 	return 0;
 }
 

@@ -1,0 +1,150 @@
+/* COCO keypoints: the "keypoints" [x, y, v, ...] a source gave a box or a polygon (kept among
+ * the shape's extras) become markers, and the "skeleton" of its category (kept among the
+ * label's extras) the lines between them. Shown, not edited: malformed parts are passed over. */
+#include "cache/cache.h"
+#include "cache/internal.h"
+#include "core/err.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEYPOINTS_MAX 4096 /* per asset: far more than any skeleton needs */
+#define SKELETON_MAX  256  /* links per shape */
+
+static const char sql_label_extra[] =
+    "SELECT l.extra_json FROM shape s JOIN label l ON l.id = s.label_id WHERE s.id = ?1";
+
+static int keypoint_add(struct asset_detail *d, int shape, double x, double y)
+{
+	struct point *p;
+	int *owner;
+
+	p = realloc(d->keypoints, (size_t)(d->nkeypoints + 1) * sizeof *p);
+	if (p == NULL)
+		return -1;
+	d->keypoints = p;
+	owner = realloc(d->keypoint_shape, (size_t)(d->nkeypoints + 1) * sizeof *owner);
+	if (owner == NULL)
+		return -1;
+	d->keypoint_shape = owner;
+	d->keypoints[d->nkeypoints] = (struct point){x, y};
+	d->keypoint_shape[d->nkeypoints++] = shape;
+	return 0;
+}
+
+static int link_add(struct asset_detail *d, int a, int b)
+{
+	int(*grown)[2] = realloc(d->keypoint_links, (size_t)(d->nlinks + 1) * sizeof *grown);
+
+	if (grown == NULL)
+		return -1;
+	d->keypoint_links = grown;
+	d->keypoint_links[d->nlinks][0] = a;
+	d->keypoint_links[d->nlinks][1] = b;
+	d->nlinks++;
+	return 0;
+}
+
+/* The label's skeleton as parsed JSON (NULL when it has none); the caller deletes it. */
+static cJSON *label_skeleton(struct cache *c, int64_t shape_id)
+{
+	sqlite3_stmt *st = NULL;
+	cJSON *extras = NULL, *skeleton = NULL;
+
+	if (cache_db_prepare(c, sql_label_extra, &st, NULL) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, shape_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		extras = cJSON_Parse(cache_db_text(st, 0));
+	sqlite3_finalize(st);
+	skeleton = cJSON_DetachItemFromObjectCaseSensitive(extras, "skeleton");
+	cJSON_Delete(extras);
+	return skeleton;
+}
+
+/* COCO numbers the keypoints of a skeleton from 1; some tools write them from 0, which shows
+ * as a 0 somewhere in the pairs. */
+static int skeleton_base(const cJSON *skeleton)
+{
+	const cJSON *pair;
+
+	cJSON_ArrayForEach(pair, skeleton)
+	{
+		const cJSON *a = cJSON_GetArrayItem(pair, 0), *b = cJSON_GetArrayItem(pair, 1);
+
+		if ((cJSON_IsNumber(a) && a->valuedouble == 0) ||
+		    (cJSON_IsNumber(b) && b->valuedouble == 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* Links between the markers of one shape: marker[k] is the marker of its keypoint k, or -1. */
+static int skeleton_links(struct asset_detail *d, const cJSON *skeleton, const int *marker, int nk)
+{
+	int base = skeleton_base(skeleton), n = 0;
+	const cJSON *pair;
+
+	cJSON_ArrayForEach(pair, skeleton)
+	{
+		const cJSON *a = cJSON_GetArrayItem(pair, 0), *b = cJSON_GetArrayItem(pair, 1);
+		int ia, ib;
+
+		if (n >= SKELETON_MAX || !cJSON_IsNumber(a) || !cJSON_IsNumber(b))
+			continue;
+		ia = (int)a->valuedouble - base;
+		ib = (int)b->valuedouble - base;
+		if (ia < 0 || ib < 0 || ia >= nk || ib >= nk || marker[ia] < 0 || marker[ib] < 0)
+			continue;
+		if (link_add(d, marker[ia], marker[ib]) < 0)
+			return -1;
+		n++;
+	}
+	return 0;
+}
+
+/* The labelled keypoints (v > 0) of shape i, and the links of its label's skeleton. */
+static int shape_keypoints(struct cache *c, struct asset_detail *d, int i)
+{
+	cJSON *extras = cJSON_Parse(d->shapes[i].extra_json), *skeleton = NULL;
+	const cJSON *kp = cJSON_GetObjectItemCaseSensitive(extras, "keypoints");
+	int nk = cJSON_GetArraySize(kp) / 3, rc = 0, *marker;
+
+	if (nk <= 0 || (marker = malloc((size_t)nk * sizeof *marker)) == NULL) {
+		cJSON_Delete(extras);
+		return nk <= 0 ? 0 : -1;
+	}
+	for (int k = 0; k < nk && rc == 0; k++) {
+		const cJSON *x = cJSON_GetArrayItem(kp, 3 * k),
+		            *y = cJSON_GetArrayItem(kp, 3 * k + 1),
+		            *v = cJSON_GetArrayItem(kp, 3 * k + 2);
+
+		marker[k] = -1;
+		if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y) || !cJSON_IsNumber(v) ||
+		    v->valuedouble <= 0 || d->nkeypoints >= KEYPOINTS_MAX)
+			continue;
+		marker[k] = d->nkeypoints;
+		rc = keypoint_add(d, i, x->valuedouble, y->valuedouble);
+	}
+	if (rc == 0 && d->shape_ids != NULL && (skeleton = label_skeleton(c, d->shape_ids[i])))
+		rc = skeleton_links(d, skeleton, marker, nk);
+	cJSON_Delete(skeleton);
+	cJSON_Delete(extras);
+	free(marker);
+	return rc;
+}
+
+int cache_detail_keypoints(struct cache *c, struct asset_detail *d, struct err *err)
+{
+	for (int i = 0; i < d->nshapes; i++) {
+		const struct shape *s = &d->shapes[i];
+
+		if (s->kind == SHAPE_POINT || s->extra_json == NULL ||
+		    strstr(s->extra_json, "\"keypoints\"") == NULL)
+			continue;
+		if (shape_keypoints(c, d, i) < 0)
+			return err_set(err, "reading an asset's keypoints: out of memory");
+	}
+	return 0;
+}
