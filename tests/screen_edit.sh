@@ -45,6 +45,13 @@ status() { screen | sed -n '39p'; }
 message() { screen | sed -n '40p'; }
 # Esc alone: a key sent right after it would read as Alt+key
 esc() { keys Escape; sleep 0.2; }
+# mouse CODE COL ROW (0-based cells): one X10 mouse report (0 press, 32 motion with the button
+# held, 3 release), as a terminal in mode 1002 sends them
+mouse() {
+	tm send-keys -t t -l "$(printf '\033[M%b%b%b' "\\0$(printf %o $(($1 + 32)))" \
+		"\\0$(printf %o $(($2 + 33)))" "\\0$(printf %o $(($3 + 33)))")"
+	sleep 0.05
+}
 # click COL ROW (0-based cells): an X10 mouse press and release, as a terminal sends them
 click() {
 	seq=$(printf '\033[M %b%b\033[M#%b%b' "\\0$(printf %o $(($1 + 33)))" \
@@ -97,6 +104,23 @@ esc
 click 65 15; wait_for "box person"; ok $? "a click on the image selects the shape under it"
 keys e l; wait_for "box person at 610,50, 100x200"; ok $? "it is the clicked one"
 keys u; wait_for "undid"; esc; esc
+
+# ---- the mouse: drag the box, drag its edge, drag out a new box -------------------------------
+click 65 15; wait_for "box person"
+mouse 0 65 15; mouse 32 67 15; mouse 32 68 16; mouse 3 68 16
+wait_for "box person at 630,70, 100x200"; ok $? "a drag moves the selected box the pointer's way"
+screen | grep -q "EDIT"; ok $([ $? -ne 0 ]; echo $?) "a drag outside the edit mode leaves no mode behind"
+keys u; wait_for "undid move box"; ok $? "the whole drag is one undo step"
+mouse 0 70 15; mouse 32 72 15; mouse 32 73 15; mouse 3 73 15
+wait_for "box person at 600,50, 130x200"; ok $? "a drag on its right edge resizes it (from where u left it)"
+keys u; wait_for "undid resize box"; ok $? "and u undoes that"
+esc
+keys b; wait_for "NEW box at"
+mouse 0 20 25; mouse 32 23 27; mouse 32 25 28
+wait_for "NEW box 205,350 to 255,410"; ok $? "in b, a press sets the first corner and the drag the second"
+mouse 3 25 28; wait_for "Label for new box"; ok $? "letting go finishes the box and asks for its label"
+esc; wait_for "new box cancelled"; ok $? "Esc there cancels it"
+esc
 keys Tab; keys d; wait_for "deleted box person (u undoes)"; ok $? "d deletes, naming the label"
 wait_for "Shapes (2)"; ok $? "the panel has one shape less"
 keys u; wait_for "Shapes (3)"; ok $? "u brings it back"

@@ -36,6 +36,10 @@ tm send-keys -t t -l "$(printf '\033[?63;1;2;4;6;9;15;16;22;28c\033_Gi=31;OK\033
 sleep 0.5
 screen | grep -q "FILENAME.*SIZE.*SHAPES.*STATUS" && screen | grep -q "1/$total"
 ok $? "a late terminal reply is passed over, not taken as keys"
+# the mouse wheel (X10 reports: 64 up, 65 down) scrolls the list three rows at a time
+wheel() { tm send-keys -t t -l "$(printf '\033[M%b%b%b' "\\0$(printf %o $(($1 + 32)))" '\060' '\050')"; }
+wheel 65; wait_for "4/$total"; ok $? "the wheel scrolls the list down"
+wheel 64; wait_for "1/$total"; ok $? "and back up"
 
 keys / l a b e l : d o g Enter
 wait_for "filter label:dog"; ok $? "/ filters by label"

@@ -12,6 +12,9 @@ the width, two rows at the bottom) is the asset screen's, from src/ui/viewer.c a
   box      SHOT COLS ROWS COCO ASSET MODE
                                         the first box of ASSET is outlined in its label colour,
                                         as MODE (sixel or blocks) draws it
+  boxat    SHOT COLS ROWS COCO ASSET MODE
+                                        prints that box's annotation id and the window pixel
+                                        of its middle (for a mouse drag)
 """
 import json
 import sys
@@ -150,14 +153,15 @@ def edge_hits(s, colour, points, normal, tolerance=24, reach=3):
     return hits
 
 
-def cmd_box(shot, cols, rows, coco, asset, mode):
+def first_box(shot, cols, rows, coco, asset, mode):
+    """The first box of the asset at least 30 screen pixels each way: the document, the
+    annotation, its corners on the screen, and a frame pixel's size on the screen."""
     s = Shot(shot)
     lay = Layout(s, int(cols), int(rows))
     with open(coco, encoding="utf-8") as f:
         d = json.load(f)
     image = next(i for i in d["images"] if i["file_name"] == asset)
     left, top, sx, sy, (ux, uy) = lay.image_place(image["width"], image["height"], mode)
-    index = {c["id"]: n for n, c in enumerate(d["categories"])}
 
     def screen(x, y):  # the middle of the frame pixel that holds source point (x, y)
         return (int(left + (int(x * sx) + 0.5) * ux), int(top + (int(y * sy) + 0.5) * uy))
@@ -168,9 +172,20 @@ def cmd_box(shot, cols, rows, coco, asset, mode):
         x, y, w, h = ann["bbox"]
         (x0, y0), (x1, y1) = screen(x, y), screen(x + w, y + h)
         if x1 - x0 >= 30 and y1 - y0 >= 30:
-            break
-    else:
-        raise SystemExit("%s has no box large enough to check" % asset)
+            return s, d, ann, (x0, y0, x1, y1), (ux, uy)
+    raise SystemExit("%s has no box large enough to check" % asset)
+
+
+def cmd_boxat(shot, cols, rows, coco, asset, mode):
+    """Prints the annotation id of the first box and the window pixel of its middle."""
+    _, _, ann, (x0, y0, x1, y1), _ = first_box(shot, cols, rows, coco, asset, mode)
+    print(ann["id"], (x0 + x1) // 2, (y0 + y1) // 2)
+    return True
+
+
+def cmd_box(shot, cols, rows, coco, asset, mode):
+    s, d, ann, (x0, y0, x1, y1), (ux, uy) = first_box(shot, cols, rows, coco, asset, mode)
+    index = {c["id"]: n for n, c in enumerate(d["categories"])}
     colour = palette_rgb(index[ann["category_id"]])
     # a frame pixel either side of the edge, for rounding; the corners are left out
     rx, ry, mx, my = max(3, ux), max(3, int(uy)), 2 * max(2, ux), 2 * max(2, int(uy))
@@ -196,7 +211,8 @@ def cmd_box(shot, cols, rows, coco, asset, mode):
 
 def main(argv):
     commands = {"colours": (cmd_colours, 4), "changed": (cmd_changed, 5),
-                "nonblank": (cmd_nonblank, 1), "box": (cmd_box, 6)}
+                "nonblank": (cmd_nonblank, 1), "box": (cmd_box, 6),
+                "boxat": (cmd_boxat, 6)}
     if len(argv) < 2 or argv[1] not in commands or len(argv) - 2 != commands[argv[1]][1]:
         sys.stderr.write(__doc__)
         return 2

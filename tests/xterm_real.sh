@@ -152,6 +152,37 @@ box() {
 	diag "$out"
 }
 
+# drag MODE: the mouse selects the first box of the open asset and drags it to the right; the
+# cache (read by annotty export while annotty runs) has that box moved right and nothing else
+# changed; u undoes it
+drag() {
+	set -- "$1" $(pixels boxat "$T/open.ppm" "$COLS" "$ROWS" "$coco" "$first" "$1")
+	mode=$1 id=$2 cx=$3 cy=$4
+	timeout 10 xdotool mousemove --window "$win" "$cx" "$cy" click 1 sleep 0.5 \
+		mousedown 1 sleep 0.2 mousemove --window "$win" $((cx + 20)) "$cy" sleep 0.2 \
+		mousemove --window "$win" $((cx + 60)) "$cy" sleep 0.2 mouseup 1 >>"$T/xdotool.log" 2>&1
+	sleep 1
+	"$ANNOTTY" export --format coco demo "$T/dragged.json" >/dev/null 2>&1
+	out=$("${PYTHON3:-python3}" - "$coco" "$T/dragged.json" "$first" "$id" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+asset, moved = sys.argv[3], sys.argv[4]
+def boxes(d):
+    image = next(i["id"] for i in d["images"] if i["file_name"] == asset)
+    return {str(x.get("id")): x["bbox"] for x in d["annotations"] if x["image_id"] == image}
+before, after = boxes(a), boxes(b)
+changed = sorted(k for k in before if before[k] != after.get(k))
+dx = after[moved][0] - before[moved][0] if moved in after else 0
+dy = after[moved][1] - before[moved][1] if moved in after else 0
+print("annotations changed: %s; box %s moved by %+.0f,%+.0f" % (changed, moved, dx, dy))
+sys.exit(0 if changed == [moved] and dx > 5 and abs(dy) <= 2 else 1)
+PY
+)
+	ok $? "$mode: a mouse drag moves the box the pointer held, and nothing else"
+	diag "$out"
+	keys u
+}
+
 # review MODE MIN_COLOURS: open the first asset, check it, go to the next, check it, quit
 review() {
 	mode=$1 min_colours=$2
@@ -164,6 +195,7 @@ review() {
 	ok $? "$mode: Enter opens $first and its picture fills the pane"
 	pixels colours "$T/open.ppm" "$COLS" "$ROWS" "$min_colours" | sed 's/^/# /'
 	box open "$first" "$mode"
+	drag "$mode"
 	keys n
 	settle next photo_changed
 	ok $? "$mode: n draws another picture"

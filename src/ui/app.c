@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { MIN_COLS = 40, MIN_ROWS = 10 };
@@ -148,27 +149,72 @@ static int help_key(struct app *app, int key)
 	return UI_REDRAW;
 }
 
-static int mouse_click(struct app *app)
+#define DOUBLE_CLICK_MS 400
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The wheel: the list scrolls, the image zooms. */
+static int mouse_wheel(struct app *app, int up)
+{
+	if (app->screen == SCREEN_LIST) {
+		list_move(app, up ? -3 : 3);
+		return UI_REDRAW;
+	}
+	if (app->screen == SCREEN_ASSET)
+		return actions_dispatch(app, actions_find(up ? "zoom-in" : "zoom-out"), NULL);
+	return UI_NONE;
+}
+
+/* A press on the list: the row is selected; a second press on it soon after opens it. */
+static int mouse_list(struct app *app, int row)
+{
+	long t = now_ms();
+	int i = list_row_at(app, row), twice;
+
+	if (i < 0)
+		return UI_NONE;
+	twice = i == app->list.sel && app->last_press_row == row &&
+	        t - app->last_press_ms <= DOUBLE_CLICK_MS;
+	app->list.sel = i;
+	app->last_press_row = twice ? -1 : row;
+	app->last_press_ms = t;
+	return twice ? actions_dispatch(app, actions_find("open"), NULL) : UI_REDRAW;
+}
+
+static int mouse_event(struct app *app)
 {
 	MEVENT ev;
 	int i;
 
-	if (getmouse(&ev) != OK ||
-	    !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+	if (getmouse(&ev) != OK)
 		return UI_NONE;
-	if (app->screen == SCREEN_LIST && (i = list_row_at(app, ev.y)) >= 0) {
-		app->list.sel = i;
-		if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-			return actions_dispatch(app, actions_find("open"), NULL);
-		return UI_REDRAW;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		return mouse_wheel(app, !!(ev.bstate & BUTTON4_PRESSED));
+	if (app->screen != SCREEN_ASSET && app->screen != SCREEN_LIST)
+		return UI_NONE;
+	if (ev.bstate & REPORT_MOUSE_POSITION)
+		return app->screen == SCREEN_ASSET ? edit_drag(app, ev.y, ev.x) : UI_NONE;
+	if (ev.bstate & BUTTON1_RELEASED)
+		return app->screen == SCREEN_ASSET ? edit_release(app, ev.y, ev.x) : UI_NONE;
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+		return UI_NONE;
+	if (app->screen == SCREEN_LIST && (ev.bstate & BUTTON1_DOUBLE_CLICKED) &&
+	    list_row_at(app, ev.y) >= 0) {
+		app->list.sel = list_row_at(app, ev.y);
+		return actions_dispatch(app, actions_find("open"), NULL);
 	}
-	if (app->screen != SCREEN_ASSET)
-		return UI_NONE;
-	/* the side panel's list, else the picture: the shape under the pointer, or in an edit
-	 * mode the vertex or the crosshair's new place */
+	if (app->screen == SCREEN_LIST)
+		return mouse_list(app, ev.y);
+	/* the side panel's list, else the picture */
 	if ((i = viewer_shape_at(app, ev.y, ev.x)) >= 0)
 		return edit_select(app, i);
-	return edit_click(app, ev.y, ev.x);
+	return edit_press(app, ev.y, ev.x);
 }
 
 static int handle_key(struct app *app, int key)
@@ -186,13 +232,23 @@ static int handle_key(struct app *app, int key)
 	if (app->screen == SCREEN_HELP)
 		return help_key(app, key);
 	if (key == KEY_MOUSE)
-		return mouse_click(app);
+		return mouse_event(app);
 	a = actions_for_key(app, key);
 	if (a == NULL)
 		return UI_NONE;
 	if (a->key[0] != 27)
 		app->message[0] = '\0';
 	return actions_dispatch(app, a, NULL);
+}
+
+/* Motion while a button is held (xterm's mode 1002), which curses does not ask for itself;
+ * off again before the terminal is handed back. */
+static void mouse_motion(struct app *app, int on)
+{
+	static const char start[] = "\033[?1002h", stop[] = "\033[?1002l";
+
+	fflush(stdout);
+	term_write_all(app->tty_fd, on ? start : stop, (on ? sizeof start : sizeof stop) - 1);
 }
 
 static void curses_start(struct app *app)
@@ -206,8 +262,14 @@ static void curses_start(struct app *app)
 	set_escdelay(25);
 	curs_set(0);
 	colors_init();
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
-	mouseinterval(200);
+	/* presses, releases and the motion between them (drags) as they come, with no click
+	 * resolution to wait for; a press and release read together still come as a click */
+	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+	              REPORT_MOUSE_POSITION | BUTTON4_PRESSED | BUTTON5_PRESSED,
+	          NULL);
+	mouseinterval(0);
+	refresh(); /* curses' own mouse mode goes out first: the last mode set is the one used */
+	mouse_motion(app, 1);
 	layout(app);
 	/* keys typed while annotty started (read with the terminal's replies), in their order */
 	for (int i = app->caps.ntypeahead - 1; i >= 0; i--)
@@ -218,9 +280,11 @@ static void curses_start(struct app *app)
 /* Ctrl-Z: give the terminal back, stop, and take it again after fg. */
 static void suspend(struct app *app)
 {
+	mouse_motion(app, 0);
 	endwin();
 	term_suspend_self();
 	refresh();
+	mouse_motion(app, 1);
 	layout(app);
 }
 
@@ -339,6 +403,7 @@ int app_run(struct app *app)
 		kitty_delete_image(app);
 	viewer_close(app);
 	frame_screen_stop(app);
+	mouse_motion(app, 0);
 	endwin();
 	return rc;
 }

@@ -96,7 +96,16 @@ struct edit_state {
 	int digit_label[9]; /* keys 1-9: label indexes, -1 for none */
 	char digit_name[9][CACHE_LABEL_MAX + 1];
 	int digits_loaded;
+	/* a drag of the mouse on the image: enum edit_drag, where the pointer was (source
+	 * pixels), the mode to go back to when it ends, whether it moved */
+	int drag;
+	struct point drag_at;
+	enum edit_mode drag_from;
+	int drag_moved;
 };
+
+/* What a press on the image takes hold of. */
+enum edit_drag { DRAG_NONE, DRAG_MOVE, DRAG_RESIZE, DRAG_VERTEX, DRAG_CORNER };
 
 /* The label picker (picker.c): a filtered list in the side panel, its filter typed in the
  * prompt line. */
@@ -145,6 +154,8 @@ struct app {
 	enum ui_screen screen;
 	enum ui_screen help_return; /* screen to go back to from help */
 	int help_scroll;
+	long last_press_ms; /* the last mouse press on the list, for a double click */
+	int last_press_row;
 	struct list_view list;
 	struct asset_detail asset; /* valid on SCREEN_ASSET */
 	int asset_loaded;
@@ -210,8 +221,14 @@ int edit_set_text(struct app *app, const char *text);
 int edit_history(struct app *app, int redo);              /* undo or redo, then show it */
 int edit_label_chosen(struct app *app, const char *name); /* the picker's answer */
 void edit_label_cancelled(struct app *app);
-int edit_click(struct app *app, int screen_row, int screen_col); /* on the image pane */
-int edit_select(struct app *app, int index);                     /* from the side panel, Tab */
+/* The mouse on the image pane: a press selects, or takes hold of the selected shape (its
+ * inside moves it, a box's edge or corner resizes it, a vertex moves that vertex) or, when
+ * drawing a box, sets its first corner; a drag moves what was taken hold of (one undo step);
+ * the release lets go (a box being drawn gets its second corner there). */
+int edit_press(struct app *app, int screen_row, int screen_col);
+int edit_drag(struct app *app, int screen_row, int screen_col);
+int edit_release(struct app *app, int screen_row, int screen_col);
+int edit_select(struct app *app, int index);      /* from the side panel, Tab */
 int edit_digit_label(struct app *app, int digit); /* the label index of key 1-9, or -1 */
 /* The editing aids the frame draws (valid until the next call or edit), or NULL. */
 const struct overlay_marks *edit_marks(struct app *app);

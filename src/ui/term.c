@@ -525,7 +525,8 @@ static void on_signal(int sig)
  * attributes and the saved terminal modes, then die of the same signal. */
 static void on_fatal(int sig)
 {
-	static const char reset[] = "\033[?1006l\033[?1000l\033[?2026l\033[0m\033[?25h\033[?1049l"
+	static const char reset[] = "\033[?1006l\033[?1002l\033[?1000l\033[?2026l\033[0m\033[?25h"
+	                            "\033[?1049l"
 	                            "\r\nannotty crashed; the terminal was restored.\r\n";
 
 	if (restore_fd >= 0) {
