@@ -294,6 +294,36 @@ static void test_stale(struct fixture *fa, struct fixture *fb)
 	frame_pipe_free(&p);
 }
 
+/* A frame the worker has finished but the pane has not collected yet is not built again when
+ * the pane asks for it: the finished one is delivered as the current frame. */
+static void test_done_not_rebuilt(struct fixture *f)
+{
+	struct frame_spec spec = sixel_spec();
+	const struct frame_entry *e = NULL;
+	struct frame_pipe p;
+	struct err err;
+	unsigned long builds;
+	int arrivals = 0;
+
+	if (frame_pipe_init(&p, FRAME_STORE_DEFAULT_BYTES, 1, &err) < 0) {
+		ok(0, "the pipe starts: %s", err.msg);
+		return;
+	}
+	spec.selected = 0;
+	frame_pipe_prefetch(&p, &f->a, &spec);
+	for (int i = 0; i < 200 && worker_builds(p.worker) == 0; i++)
+		usleep(10000);
+	builds = worker_builds(p.worker);
+	is_int((int)builds, 1, "the prefetched frame is built");
+	frame_pipe_prefetch(&p, &f->a, &spec);
+	is_int(frame_pipe_want(&p, &f->a, &spec, &e), FRAME_WAITING,
+	       "not collected yet: the pane waits for it");
+	e = pipe_wait(&p, &f->a, &spec, &arrivals);
+	ok(e != NULL && arrivals == 1, "it is delivered as the current frame (%d)", arrivals);
+	is_int((int)(worker_builds(p.worker) - builds), 0, "and was not built a second time");
+	frame_pipe_free(&p);
+}
+
 static void put(struct frame_store *s, int64_t id, size_t len)
 {
 	struct frame_key k = {0};
@@ -632,6 +662,7 @@ int main(void)
 	test_worker_equals_build(&a);
 	test_deep_copy(&a);
 	test_stale(&a, &b);
+	test_done_not_rebuilt(&b);
 	test_lru();
 	test_reuse(&a);
 	test_moved(&a);

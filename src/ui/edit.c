@@ -4,6 +4,7 @@
  * asset is read again with the same shape selected. Frames are kept by what they draw (shapes
  * and marks included), so a change here only has to ask for a new one (frame_dirty). */
 #include "ui/app.h"
+#include "ui/edit_internal.h"
 #include "core/shape_edit.h"
 #include "core/str.h"
 #include "render/decode.h"
@@ -123,7 +124,7 @@ static void follow(struct app *app, struct point p)
 
 /* ---- Selection and reloading ---------------------------------------------------------------- */
 
-static const struct shape *selected(const struct app *app)
+const struct shape *edit_selected(const struct app *app)
 {
 	int i = app->selected_shape;
 
@@ -132,12 +133,12 @@ static const struct shape *selected(const struct app *app)
 
 static int64_t selected_id(const struct app *app)
 {
-	return selected(app) ? app->asset.shape_ids[app->selected_shape] : 0;
+	return edit_selected(app) ? app->asset.shape_ids[app->selected_shape] : 0;
 }
 
 static const char *selected_label(const struct app *app)
 {
-	const char *name = selected(app) ? app->asset.shape_labels[app->selected_shape] : "";
+	const char *name = edit_selected(app) ? app->asset.shape_labels[app->selected_shape] : "";
 
 	return name[0] ? name : "(no label)";
 }
@@ -163,7 +164,7 @@ static int mode_fits(enum edit_mode mode, const struct shape *s)
 static void mode_check(struct app *app)
 {
 	struct edit_state *e = &app->edit;
-	const struct shape *s = selected(app);
+	const struct shape *s = edit_selected(app);
 
 	if (e->mode == EDIT_NONE || e->mode == EDIT_CREATE)
 		return;
@@ -218,7 +219,7 @@ void edit_reset(struct app *app)
 
 int edit_enter(struct app *app)
 {
-	const struct shape *s = selected(app);
+	const struct shape *s = edit_selected(app);
 
 	if (s->kind == SHAPE_CLASSIFICATION) {
 		app_error(app,
@@ -238,7 +239,7 @@ int edit_enter(struct app *app)
 
 int edit_set_mode(struct app *app, enum edit_mode mode)
 {
-	const struct shape *s = selected(app);
+	const struct shape *s = edit_selected(app);
 
 	if (!mode_fits(mode, s)) {
 		app_error(app, "%s",
@@ -333,10 +334,10 @@ static void refuse_nudge(struct app *app, double dx, double dy)
 		app_error(app, "the box stops here (the image's edge, or its smallest size)");
 }
 
-static int nudge_shape(struct app *app, double dx, double dy)
+int edit_nudge_by(struct app *app, double dx, double dy)
 {
 	struct edit_state *e = &app->edit;
-	const struct shape *cur = selected(app);
+	const struct shape *cur = edit_selected(app);
 	int64_t id = selected_id(app);
 	int w = app->asset.width, h = app->asset.height, rc, change = UI_REDRAW;
 	struct shape s;
@@ -361,16 +362,16 @@ static int nudge_shape(struct app *app, double dx, double dy)
 		change = EDITED;
 		e->chain = id;
 		e->keep_chain = 1;
-		if (e->mode == EDIT_VERTEX && selected(app) != NULL) {
-			const struct point *v = &selected(app)->points[e->vertex];
+		if (e->mode == EDIT_VERTEX && edit_selected(app) != NULL) {
+			const struct point *v = &edit_selected(app)->points[e->vertex];
 			app_message(app, "vertex %d at %.0f,%.0f", e->vertex + 1, v->x, v->y);
-		} else if (selected(app) != NULL) {
-			describe_shape(selected(app), where, sizeof where);
+		} else if (edit_selected(app) != NULL) {
+			describe_shape(edit_selected(app), where, sizeof where);
 			app_message(app, "%s %s %s", shape_kind_name(s.kind), selected_label(app),
 			            where);
 		}
-		follow(app, e->mode == EDIT_VERTEX && selected(app) != NULL
-		                ? selected(app)->points[e->vertex]
+		follow(app, e->mode == EDIT_VERTEX && edit_selected(app) != NULL
+		                ? edit_selected(app)->points[e->vertex]
 		                : (struct point){s.box.x + s.box.w / 2, s.box.y + s.box.h / 2});
 	}
 	shape_clear(&s);
@@ -395,9 +396,9 @@ int edit_nudge(struct app *app, int dx, int dy, int steps)
 
 	if (app->edit.mode == EDIT_CREATE)
 		return move_cursor(app, dx * d, dy * d);
-	if (selected(app) == NULL)
+	if (edit_selected(app) == NULL)
 		return edit_leave(app);
-	return nudge_shape(app, dx * d, dy * d);
+	return edit_nudge_by(app, dx * d, dy * d);
 }
 
 /* ---- Handles and vertices ------------------------------------------------------------------- */
@@ -405,7 +406,7 @@ int edit_nudge(struct app *app, int dx, int dy, int steps)
 int edit_step_item(struct app *app, int delta)
 {
 	struct edit_state *e = &app->edit;
-	const struct shape *s = selected(app);
+	const struct shape *s = edit_selected(app);
 	int n = app->asset.nshapes;
 
 	switch (e->mode) {
@@ -438,7 +439,7 @@ int edit_vertex_insert(struct app *app)
 		app_error(app, "i inserts a vertex in vertex mode (v)");
 		return UI_REDRAW;
 	}
-	if (shape_copy(&s, selected(app), &err) < 0 ||
+	if (shape_copy(&s, edit_selected(app), &err) < 0 ||
 	    shape_vertex_insert_after(&s, app->edit.vertex, app->asset.width, app->asset.height,
 	                              &at, &err) < 0) {
 		app_error(app, "%s", err.msg);
@@ -462,7 +463,7 @@ int edit_vertex_delete(struct app *app)
 		app_error(app, "x deletes a vertex in vertex mode (v); d deletes the shape");
 		return UI_REDRAW;
 	}
-	if (shape_copy(&s, selected(app), &err) < 0 ||
+	if (shape_copy(&s, edit_selected(app), &err) < 0 ||
 	    shape_vertex_delete(&s, app->edit.vertex, &err) < 0) {
 		app_error(app, "vertex %d kept: %s", gone + 1, err.msg);
 	} else if (commit_update(app, &s, 0) == 0) {
@@ -666,12 +667,12 @@ static int apply_label(struct app *app, int index, const char *name)
 	char old[CACHE_LABEL_MAX + 16];
 	int change = UI_REDRAW;
 
-	if (selected(app)->label == index) {
+	if (edit_selected(app)->label == index) {
 		app_message(app, "already labelled %s", name);
 		return UI_REDRAW;
 	}
 	str_copy(old, selected_label(app), sizeof old);
-	if (shape_copy(&s, selected(app), &err) < 0) {
+	if (shape_copy(&s, edit_selected(app), &err) < 0) {
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
 	}
@@ -758,7 +759,7 @@ int edit_relabel(struct app *app, const char *name)
 
 	if (name != NULL)
 		return label_apply(app, PICK_RELABEL, name);
-	snprintf(title, sizeof title, "Relabel %s %s", shape_kind_name(selected(app)->kind),
+	snprintf(title, sizeof title, "Relabel %s %s", shape_kind_name(edit_selected(app)->kind),
 	         selected_label(app));
 	picker_open(app, PICK_RELABEL, title);
 	return UI_REDRAW;
@@ -784,7 +785,7 @@ int edit_delete_shape(struct app *app)
 	char what[CACHE_LABEL_MAX + 64];
 	int64_t id = selected_id(app);
 
-	snprintf(what, sizeof what, "%s %s", shape_kind_name(selected(app)->kind),
+	snprintf(what, sizeof what, "%s %s", shape_kind_name(edit_selected(app)->kind),
 	         selected_label(app));
 	if (cache_shape_delete(app->cache, id, &err) < 0) {
 		app_error(app, "%s", err.msg);
@@ -805,7 +806,7 @@ int edit_duplicate(struct app *app)
 	int64_t id;
 	int change = UI_REDRAW;
 
-	if (shape_copy(&s, selected(app), &err) < 0) {
+	if (shape_copy(&s, edit_selected(app), &err) < 0) {
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
 	}
@@ -832,7 +833,7 @@ int edit_set_text(struct app *app, const char *text)
 	struct err err;
 	int change = UI_REDRAW;
 
-	if (shape_copy(&s, selected(app), &err) < 0) {
+	if (shape_copy(&s, edit_selected(app), &err) < 0) {
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
 	}
@@ -840,7 +841,7 @@ int edit_set_text(struct app *app, const char *text)
 	s.text = text[0] ? str_dup(text) : NULL;
 	if (text[0] && s.text == NULL)
 		app_error(app, "out of memory");
-	else if (shape_equal(&s, selected(app)))
+	else if (shape_equal(&s, edit_selected(app)))
 		app_message(app, "text unchanged");
 	else if (commit_update(app, &s, 0) == 0) {
 		change = EDITED;
@@ -884,173 +885,6 @@ int edit_history(struct app *app, int redo)
 	}
 	app_message(app, "%s %s", redo ? "redid" : "undid", what);
 	return EDITED;
-}
-
-/* ---- Mouse ---------------------------------------------------------------------------------- */
-
-/* The edge or corner of box b that p is on (within slack), or -1. */
-static int box_handle_at(const struct rect *b, struct point p, double slack)
-{
-	int left = fabs(p.x - b->x) <= slack, right = fabs(p.x - (b->x + b->w)) <= slack;
-	int top = fabs(p.y - b->y) <= slack, bottom = fabs(p.y - (b->y + b->h)) <= slack;
-	int across = p.x >= b->x - slack && p.x <= b->x + b->w + slack;
-	int down = p.y >= b->y - slack && p.y <= b->y + b->h + slack;
-
-	if (top && left)
-		return HANDLE_TOP_LEFT;
-	if (top && right)
-		return HANDLE_TOP_RIGHT;
-	if (bottom && right)
-		return HANDLE_BOTTOM_RIGHT;
-	if (bottom && left)
-		return HANDLE_BOTTOM_LEFT;
-	if (top && across)
-		return HANDLE_TOP;
-	if (bottom && across)
-		return HANDLE_BOTTOM;
-	if (left && down)
-		return HANDLE_LEFT;
-	if (right && down)
-		return HANDLE_RIGHT;
-	return -1;
-}
-
-/* What a press at p takes hold of on the selected shape: a handle or vertex (set in e), the
- * shape itself, or nothing. */
-static int grab(struct edit_state *e, const struct shape *s, struct point p, double slack)
-{
-	int i;
-
-	if (s == NULL || s->kind == SHAPE_CLASSIFICATION)
-		return DRAG_NONE;
-	if (s->kind == SHAPE_BOX && (i = box_handle_at(&s->box, p, slack)) >= 0) {
-		e->handle = i;
-		return DRAG_RESIZE;
-	}
-	if ((s->kind == SHAPE_POLYGON || s->kind == SHAPE_LINE) &&
-	    (i = shape_nearest_vertex(s, p)) >= 0 &&
-	    hypot(s->points[i].x - p.x, s->points[i].y - p.y) <= slack) {
-		e->vertex = i;
-		return DRAG_VERTEX;
-	}
-	return shape_hit_test(s, 1, p, slack) == 0 ? DRAG_MOVE : DRAG_NONE;
-}
-
-static const enum edit_mode drag_modes[] = {
-    [DRAG_MOVE] = EDIT_MOVE, [DRAG_RESIZE] = EDIT_RESIZE, [DRAG_VERTEX] = EDIT_VERTEX};
-
-/* A press while drawing: the crosshair goes there; a box's first corner is set there too. */
-static int press_creating(struct app *app, struct point p)
-{
-	struct edit_state *e = &app->edit;
-
-	if (e->labelling)
-		return UI_NONE;
-	e->cursor = (struct point){floor(p.x), floor(p.y)};
-	if (e->kind == SHAPE_BOX && e->ndraft == 0) {
-		edit_place(app);
-		e->drag = DRAG_CORNER;
-		e->drag_moved = 0;
-	}
-	app->frame_dirty = 1;
-	return UI_REDRAW | UI_FRAME;
-}
-
-int edit_press(struct app *app, int screen_row, int screen_col)
-{
-	struct edit_state *e = &app->edit;
-	struct view_geometry g;
-	struct point p;
-	double slack;
-	int i;
-
-	e->drag = DRAG_NONE;
-	if (view_geometry(app, &g) < 0 || view_cell_to_source(&g, screen_row, screen_col, &p) < 0)
-		return UI_NONE;
-	e->chain = 0;
-	if (e->mode == EDIT_CREATE)
-		return press_creating(app, p);
-	/* a cell and a half of slack: a click rarely lands on a one-pixel outline */
-	slack = 1.5 * g.px_w / g.scale_x;
-	e->drag = grab(e, selected(app), p, slack);
-	if (e->mode == EDIT_VERTEX && e->drag != DRAG_VERTEX) {
-		/* in vertex mode a press picks the nearest vertex, wherever it is */
-		e->drag = DRAG_NONE;
-		if ((i = shape_nearest_vertex(selected(app), p)) >= 0)
-			e->vertex = i;
-		app->frame_dirty = 1;
-		return UI_REDRAW | UI_FRAME;
-	}
-	if (e->drag != DRAG_NONE) {
-		e->drag_at = p;
-		e->drag_from = e->mode;
-		e->drag_moved = 0;
-		if (e->mode != EDIT_NONE)
-			e->mode = drag_modes[e->drag]; /* the handle or vertex held shows at once */
-		app->frame_dirty = 1;
-		return UI_REDRAW | UI_FRAME;
-	}
-	i = shape_hit_test(app->asset.shapes, app->asset.nshapes, p, slack);
-	if (i < 0 && e->mode != EDIT_NONE)
-		return UI_NONE;
-	if (i >= 0)
-		app_message(app, "%s %s", shape_kind_name(app->asset.shapes[i].kind),
-		            app->asset.shape_labels[i][0] ? app->asset.shape_labels[i]
-		                                          : "(no label)");
-	return edit_select(app, i);
-}
-
-int edit_drag(struct app *app, int screen_row, int screen_col)
-{
-	struct edit_state *e = &app->edit;
-	struct view_geometry g;
-	struct point p;
-	double dx, dy;
-	int change;
-
-	if (e->drag == DRAG_NONE || view_geometry(app, &g) < 0 ||
-	    view_cell_to_source(&g, screen_row, screen_col, &p) < 0)
-		return UI_NONE;
-	if (e->drag == DRAG_CORNER) {
-		e->cursor = (struct point){floor(p.x), floor(p.y)};
-		e->drag_moved = 1;
-		app->frame_dirty = 1;
-		return UI_REDRAW | UI_FRAME;
-	}
-	dx = round(p.x - e->drag_at.x);
-	dy = round(p.y - e->drag_at.y);
-	if ((dx == 0 && dy == 0) || selected(app) == NULL)
-		return UI_NONE;
-	e->mode = drag_modes[e->drag];
-	change = nudge_shape(app, dx, dy);
-	e->drag_at.x += dx;
-	e->drag_at.y += dy;
-	e->drag_moved = 1;
-	return change;
-}
-
-int edit_release(struct app *app, int screen_row, int screen_col)
-{
-	struct edit_state *e = &app->edit;
-	int drag = e->drag, change = UI_NONE;
-
-	if (drag == DRAG_NONE)
-		return UI_NONE;
-	edit_drag(app, screen_row, screen_col); /* where it was let go */
-	e->drag = DRAG_NONE;
-	if (drag == DRAG_CORNER)
-		return e->drag_moved && e->mode == EDIT_CREATE && e->ndraft == 1 &&
-		               (e->cursor.x != e->draft[0].x || e->cursor.y != e->draft[0].y)
-		           ? edit_place(app)
-		           : UI_REDRAW | UI_FRAME;
-	/* the mode the drag started in comes back (none, for a drag outside the edit mode) */
-	if (e->mode != e->drag_from) {
-		e->mode = e->drag_from;
-		change = UI_REDRAW | UI_FRAME;
-		app->frame_dirty = 1;
-	}
-	e->chain = 0; /* the drag was one undo step; the next edit is another */
-	return change | UI_REDRAW;
 }
 
 /* ---- What the frame and the status bar show ------------------------------------------------- */
@@ -1104,11 +938,11 @@ const struct overlay_marks *edit_marks(struct app *app)
 	m->rgb = MARK_RGB;
 	switch (e->mode) {
 	case EDIT_RESIZE:
-		m->shape = selected(app);
+		m->shape = edit_selected(app);
 		m->handle = e->handle;
 		break;
 	case EDIT_VERTEX:
-		m->shape = selected(app);
+		m->shape = edit_selected(app);
 		m->vertex = e->vertex;
 		break;
 	case EDIT_CREATE:
@@ -1126,7 +960,7 @@ const struct overlay_marks *edit_marks(struct app *app)
 void edit_status(const struct app *app, char *out, size_t outsz)
 {
 	const struct edit_state *e = &app->edit;
-	const struct shape *s = selected(app);
+	const struct shape *s = edit_selected(app);
 	char count[32] = "";
 
 	if (e->count > 0)

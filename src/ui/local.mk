@@ -2,7 +2,8 @@ libannotty_a_SOURCES += \
 	src/ui/app.c src/ui/app.h \
 	src/ui/actions.c src/ui/actions.h \
 	src/ui/chrome.c \
-	src/ui/edit.c \
+	src/ui/edit.c src/ui/edit_internal.h \
+	src/ui/edit_mouse.c \
 	src/ui/frame.c src/ui/frame.h \
 	src/ui/frame_store.c src/ui/frame_store.h \
 	src/ui/list.c \

@@ -219,11 +219,29 @@ static int queue_len(const struct job *q)
 }
 
 /* A request for a frame already queued or being built raises that one instead. */
+/* A result built and not collected yet: a request for it now takes it as it is. */
+static int result_promote(struct worker *w, const struct frame_key *key, uint64_t generation,
+                          enum worker_priority prio)
+{
+	for (struct worker_result *r = w->done; r != NULL; r = r->next)
+		if (frame_key_equal(&r->key, key)) {
+			if (prio == WORKER_NOW) {
+				r->generation = generation;
+				r->priority = WORKER_NOW;
+				queue_clear(&w->now);
+			}
+			return 1;
+		}
+	return 0;
+}
+
 static int job_promote(struct worker *w, const struct frame_key *key, uint64_t generation,
                        enum worker_priority prio)
 {
 	struct job *job = NULL;
 
+	if (result_promote(w, key, generation, prio))
+		return 1;
 	if (w->building != NULL && frame_key_equal(&w->building->key, key))
 		job = w->building;
 	else if ((job = queue_take(&w->now, key)) == NULL)
@@ -421,13 +439,22 @@ static int queue_has(const struct job *q, const struct frame_key *key)
 	return 0;
 }
 
+static int done_has(const struct worker_result *r, const struct frame_key *key)
+{
+	for (; r != NULL; r = r->next)
+		if (frame_key_equal(&r->key, key))
+			return 1;
+	return 0;
+}
+
 int worker_has(struct worker *w, const struct frame_key *key)
 {
 	int has;
 
 	pthread_mutex_lock(&w->lock);
+	/* a frame built but not collected yet counts: asking again would build it twice */
 	has = (w->building && frame_key_equal(&w->building->key, key)) || queue_has(w->now, key) ||
-	      queue_has(w->prefetch, key);
+	      queue_has(w->prefetch, key) || done_has(w->done, key);
 	pthread_mutex_unlock(&w->lock);
 	return has;
 }

@@ -45,7 +45,7 @@ int worker_fd(const struct worker *w);
 int worker_submit(struct worker *w, const struct asset_detail *asset, const struct frame_spec *spec,
                   const struct frame_key *key, uint64_t generation, enum worker_priority prio,
                   struct err *err);
-/* Whether a frame with that key is queued or being built. */
+/* Whether a frame with that key is queued, being built, or built and not collected yet. */
 int worker_has(struct worker *w, const struct frame_key *key);
 /* Forgets the queued prefetches (the neighbours of an asset no longer shown). */
 void worker_drop_prefetch(struct worker *w);
