@@ -91,6 +91,10 @@ int edit_press(struct app *app, int screen_row, int screen_col)
 	/* a cell and a half of slack: a click rarely lands on a one-pixel outline */
 	slack = 1.5 * g.px_w / g.scale_x;
 	e->drag = grab(e, edit_selected(app), p, slack);
+	/* a smaller shape under the pointer is selected rather than the selected one moved */
+	if (e->drag == DRAG_MOVE && e->mode == EDIT_NONE &&
+	    shape_hit_test(app->asset.shapes, app->asset.nshapes, p, slack) != app->selected_shape)
+		e->drag = DRAG_NONE;
 	if (e->mode == EDIT_VERTEX && e->drag != DRAG_VERTEX) {
 		/* in vertex mode a press picks the nearest vertex, wherever it is */
 		e->drag = DRAG_NONE;
@@ -154,7 +158,7 @@ int edit_release(struct app *app, int screen_row, int screen_col)
 
 	if (drag == DRAG_NONE)
 		return UI_NONE;
-	edit_drag(app, screen_row, screen_col); /* where it was let go */
+	change = edit_drag(app, screen_row, screen_col); /* where it was let go */
 	e->drag = DRAG_NONE;
 	if (drag == DRAG_CORNER)
 		return e->drag_moved && e->mode == EDIT_CREATE && e->ndraft == 1 &&
@@ -164,7 +168,7 @@ int edit_release(struct app *app, int screen_row, int screen_col)
 	/* the mode the drag started in comes back (none, for a drag outside the edit mode) */
 	if (e->mode != e->drag_from) {
 		e->mode = e->drag_from;
-		change = UI_REDRAW | UI_FRAME;
+		change |= UI_REDRAW | UI_FRAME;
 		app->frame_dirty = 1;
 	}
 	e->chain = 0; /* the drag was one undo step; the next edit is another */
