@@ -221,7 +221,7 @@ static void test_kitty_frame(void)
 
 	make_frame(&img);
 	buf_init(&out, RENDER_MAX_FRAME_BYTES);
-	rc = render_encode_kitty(&img, 7, 40, 15, &out, &err);
+	rc = render_encode_kitty(&img, 7, 40, 15, 0, &out, &err);
 	ok(rc == 0, "kitty encode (%s)", rc ? err.msg : "ok");
 	ok(kitty_parse(out.data, out.len, &f) == 0, "only ESC _ G ... ESC \\ chunks");
 	ok(has_key(f.keys, "a=T") && has_key(f.keys, "f=24") && has_key(f.keys, "o=z") &&
@@ -256,7 +256,7 @@ static void test_kitty_chunks(void)
 
 	make_noise(&img, 200, 150);
 	buf_init(&out, RENDER_MAX_FRAME_BYTES);
-	ok(render_encode_kitty(&img, 4000000000u, 20, 8, &out, &err) == 0 &&
+	ok(render_encode_kitty(&img, 4000000000u, 20, 8, 0, &out, &err) == 0 &&
 	       kitty_parse(out.data, out.len, &f) == 0,
 	   "a frame of noise encodes and parses");
 	ok(f.chunks > 10 && f.max_chunk == 4096, "in %d chunks of at most 4096 bytes", f.chunks);
@@ -282,14 +282,14 @@ static void test_kitty_cap(void)
 	make_noise(&img, 200, 150);
 	buf_init(&out, 20000); /* fails after a few chunks */
 	buf_puts(&out, "keep");
-	rc = render_encode_kitty(&img, 1, 20, 8, &out, &err);
+	rc = render_encode_kitty(&img, 1, 20, 8, 0, &out, &err);
 	ok(rc < 0, "a frame over the cap fails");
 	is_str(err.msg, "frame larger than 20000 bytes", "... saying so");
 	ok(out.len == 4 && strcmp((char *)out.data, "keep") == 0,
 	   "... and leaves the buffer as it was");
-	ok(render_encode_kitty(&img, 0, 20, 8, &out, &err) < 0, "image id 0 is refused");
-	ok(render_encode_kitty(&img, 1, 0, 8, &out, &err) < 0, "zero columns refused");
-	ok(render_encode_kitty(&img, 1, 20, 1001, &out, &err) < 0, "1001 rows refused");
+	ok(render_encode_kitty(&img, 0, 20, 8, 0, &out, &err) < 0, "image id 0 is refused");
+	ok(render_encode_kitty(&img, 1, 0, 8, 0, &out, &err) < 0, "zero columns refused");
+	ok(render_encode_kitty(&img, 1, 20, 1001, 0, &out, &err) < 0, "1001 rows refused");
 	buf_reset(&out);
 	ok(render_kitty_delete(42, &out) == 0 && out.len == 21 &&
 	       memcmp(out.data, "\033_Ga=d,d=I,i=42,q=2\033\\", 21) == 0,
@@ -579,7 +579,7 @@ static void test_placeholder_tmux(void)
 
 	make_frame(&img);
 	buf_init(&out, RENDER_MAX_FRAME_BYTES);
-	rc = render_encode_kitty_placeholder(&img, 7, 3, 5, 40, 15, 1, &out, &err);
+	rc = render_encode_kitty_placeholder(&img, 7, 3, 5, 40, 15, 0, 1, &out, &err);
 	ok(rc == 0, "placeholder frame for tmux (%s)", rc ? err.msg : "ok");
 	rc = ph_split(&out, 1, &p);
 	ok(rc == 0 && p.wrappers >= 1 && p.one_per_wrap,
@@ -625,13 +625,13 @@ static void test_placeholder_ids(void)
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 		buf_reset(&out);
 		memset(&s, 0, sizeof s);
-		good &=
-		    render_encode_kitty_placeholder(&img, ids[i], 2, 1, 6, 3, 1, &out, &err) == 0 &&
-		    ph_split(&out, 1, &p) == 0 && p.one_per_wrap && p.wrappers == p.f.chunks &&
-		    p.f.chunks > 1 &&
-		    scr_feed(&s, out.data + p.text_start, out.len - p.text_start) == 0 &&
-		    scr_area_ok(&s, ids[i], 2, 1, 3, 6) &&
-		    s.c[1][0].marks == (ids[i] >> 24 ? 3 : 2);
+		good &= render_encode_kitty_placeholder(&img, ids[i], 2, 1, 6, 3, 0, 1, &out,
+		                                        &err) == 0 &&
+		        ph_split(&out, 1, &p) == 0 && p.one_per_wrap && p.wrappers == p.f.chunks &&
+		        p.f.chunks > 1 &&
+		        scr_feed(&s, out.data + p.text_start, out.len - p.text_start) == 0 &&
+		        scr_area_ok(&s, ids[i], 2, 1, 3, 6) &&
+		        s.c[1][0].marks == (ids[i] >> 24 ? 3 : 2);
 		snprintf(line, sizeof line, "i=%u", ids[i]);
 		good &= has_key(p.f.keys, line);
 		buf_free(&p.f.payload);
@@ -639,12 +639,12 @@ static void test_placeholder_ids(void)
 	ok(good, "ids 1, 255, 256, 0x123456, 0xffffff, 0x05000007, 0xff123456 read back from "
 	         "the colour and the third mark (each chunk in its own wrapper)");
 	buf_reset(&out);
-	render_encode_kitty_placeholder(&img, 0x123456, 1, 1, 1, 1, 0, &out, &err);
+	render_encode_kitty_placeholder(&img, 0x123456, 1, 1, 1, 1, 0, 0, &out, &err);
 	ok(strstr((char *)out.data, "\033[38;2;18;52;86m") != NULL, "0x123456 as 38;2;18;52;86");
 
 	buf_reset(&out);
 	memset(&s, 0, sizeof s);
-	ok(render_encode_kitty_placeholder(&img, 9, 1, 2, 400, 2, 1, &out, &err) == 0 &&
+	ok(render_encode_kitty_placeholder(&img, 9, 1, 2, 400, 2, 0, 1, &out, &err) == 0 &&
 	       ph_split(&out, 1, &p) == 0 &&
 	       scr_feed(&s, out.data + p.text_start, out.len - p.text_start) == 0,
 	   "a 400-column pane encodes (%s)", s.problem);
@@ -656,7 +656,7 @@ static void test_placeholder_ids(void)
 	buf_reset(&out);
 	memset(&s, 0, sizeof s);
 	s.y = s.x = 1;
-	ok(render_encode_kitty_placeholder(&img, 3, 0, 0, 5, 4, 0, &out, &err) == 0 &&
+	ok(render_encode_kitty_placeholder(&img, 3, 0, 0, 5, 4, 0, 0, &out, &err) == 0 &&
 	       ph_split(&out, 0, &p) == 0 && p.wrappers == 0 && has_key(p.f.keys, "U=1"),
 	   "without tmux: plain kitty chunks with U=1");
 	ok(scr_feed(&s, out.data + p.text_start, out.len - p.text_start) == 0 && s.moves == 0 &&
@@ -678,7 +678,7 @@ static void test_placeholder_limits(void)
 	make_noise(&img, 200, 150);
 	buf_init(&out, 20000); /* the transmit fills it after a few chunks */
 	buf_puts(&out, "keep");
-	rc = render_encode_kitty_placeholder(&img, 7, 1, 1, 20, 8, 1, &out, &err);
+	rc = render_encode_kitty_placeholder(&img, 7, 1, 1, 20, 8, 0, 1, &out, &err);
 	ok(rc < 0 && strcmp(err.msg, "frame larger than 20000 bytes") == 0 && out.len == 4 &&
 	       strcmp((char *)out.data, "keep") == 0,
 	   "over the cap: fails, says so, leaves the buffer (%s)", rc < 0 ? err.msg : "ok");
@@ -686,18 +686,18 @@ static void test_placeholder_limits(void)
 	image_free(&img);
 	make_noise(&img, 8, 8);
 	buf_init(&out, 100000); /* the image fits, 297 x 100 cells do not */
-	rc = render_encode_kitty_placeholder(&img, 7, 1, 1, 100, 297, 1, &out, &err);
+	rc = render_encode_kitty_placeholder(&img, 7, 1, 1, 100, 297, 0, 1, &out, &err);
 	ok(rc < 0 && out.len == 0, "cells over the cap: fails and leaves nothing");
 	buf_free(&out);
 	buf_init(&out, RENDER_MAX_FRAME_BYTES);
-	ok(render_encode_kitty_placeholder(&img, 7, 1, 1, 10, 298, 1, &out, &err) < 0,
+	ok(render_encode_kitty_placeholder(&img, 7, 1, 1, 10, 298, 0, 1, &out, &err) < 0,
 	   "298 rows refused (the marks stop at 296)");
-	ok(render_encode_kitty_placeholder(&img, 7, 1, 1, 1001, 2, 1, &out, &err) < 0,
+	ok(render_encode_kitty_placeholder(&img, 7, 1, 1, 1001, 2, 0, 1, &out, &err) < 0,
 	   "1001 columns refused");
-	ok(render_encode_kitty_placeholder(&img, 0, 1, 1, 10, 2, 1, &out, &err) < 0,
+	ok(render_encode_kitty_placeholder(&img, 0, 1, 1, 10, 2, 0, 1, &out, &err) < 0,
 	   "image id 0 refused");
-	ok(render_encode_kitty_placeholder(&img, 7, 1, 0, 10, 2, 1, &out, &err) < 0 &&
-	       render_encode_kitty_placeholder(&img, 7, -1, -1, 10, 2, 1, &out, &err) < 0,
+	ok(render_encode_kitty_placeholder(&img, 7, 1, 0, 10, 2, 0, 1, &out, &err) < 0 &&
+	       render_encode_kitty_placeholder(&img, 7, -1, -1, 10, 2, 0, 1, &out, &err) < 0,
 	   "a half or negative position refused");
 	ok(out.len == 0, "refusals leave nothing");
 	buf_free(&out);
@@ -822,7 +822,7 @@ static void test_iterm2(void)
 
 	make_frame(&img);
 	buf_init(&out, RENDER_MAX_FRAME_BYTES);
-	rc = render_encode_iterm2(&img, 40, 15, &out, &err);
+	rc = render_encode_iterm2(&img, 40, 15, 0, &out, &err);
 	ok(rc == 0, "iterm2 encode (%s)", rc ? err.msg : "ok");
 	check_iterm2_frame(&out, &img);
 	full = out.len;
@@ -833,7 +833,7 @@ static void test_iterm2(void)
 		size_t cap = caps[i];
 		buf_init(&out, cap);
 		buf_puts(&out, "keep");
-		rc = render_encode_iterm2(&img, 40, 15, &out, &err);
+		rc = render_encode_iterm2(&img, 40, 15, 0, &out, &err);
 		snprintf(line, sizeof line, "frame larger than %zu bytes", cap);
 		ok(rc < 0 && strcmp(err.msg, line) == 0 && out.len == 4 &&
 		       strcmp((char *)out.data, "keep") == 0,
@@ -841,7 +841,7 @@ static void test_iterm2(void)
 		buf_free(&out);
 	}
 	buf_init(&out, RENDER_MAX_FRAME_BYTES);
-	ok(render_encode_iterm2(&img, 0, 15, &out, &err) < 0 && out.len == 0,
+	ok(render_encode_iterm2(&img, 0, 15, 0, &out, &err) < 0 && out.len == 0,
 	   "zero columns refused");
 	buf_free(&out);
 	image_free(&img);
@@ -895,6 +895,60 @@ static int photo_frame(struct image *img)
 	return 0;
 }
 
+/* A palette PNG keeps a photo's frame at full size in far fewer bytes (what a frame over 1 MiB
+ * in full colour falls back to): the overlay colours exact, the picture close. */
+static void test_palette_png(void)
+{
+	struct image img = {0}, got = {0};
+	struct kitty_frame f = {0};
+	struct buf out;
+	struct err err;
+	unsigned char *png = NULL;
+	size_t rgb_len, len = 0;
+	double se = 0;
+	int exact = 1;
+
+	if (photo_frame(&img) < 0) {
+		ok(0, "photo-like frame");
+		return;
+	}
+	buf_init(&out, 8 << 20);
+	render_encode_kitty(&img, 1, 100, 38, 0, &out, &err);
+	rgb_len = out.len;
+	buf_reset(&out);
+	ok(render_encode_kitty(&img, 1, 100, 38, 256, &out, &err) == 0, "kitty: palette frame");
+	ok(out.len < RENDER_MAX_FRAME_BYTES && out.len * 2 < rgb_len,
+	   "under half the bytes of full colour (%zu, full colour %zu)", out.len, rgb_len);
+	if (kitty_parse(out.data, out.len, &f) == 0)
+		png = b64_decode(f.payload.data, f.payload.len, &len);
+	ok(has_key(f.keys, "f=100") && !has_key(f.keys, "o=z") && has_key(f.keys, "c=100"),
+	   "sent as PNG (f=100), not deflated RGB (%s)", f.keys);
+	ok(png != NULL && png_read_back(png, len, &got) == 0 && got.w == 1000 && got.h == 750,
+	   "libpng reads the 1000x750 picture back");
+	for (int y = 0; got.rgb != NULL && y < 750; y++)
+		for (int x = 0; x < 1000; x++)
+			for (int c = 0; c < 3; c++) {
+				double d = fx_px(&got, x, y)[c] - fx_px(&img, x, y)[c];
+				se += d * d;
+			}
+	/* box 0 at source (200,150) 600x400 is (50,37)-(200,137) in the frame */
+	for (int x = 60; got.rgb != NULL && x < 190; x++)
+		exact &= fx_rgb_at(&got, x, 137) == fx_rgb_at(&img, x, 137);
+	ok(got.rgb != NULL && exact, "the box's bottom edge keeps its colour exactly");
+	se = got.rgb != NULL ? se / (1000.0 * 750 * 3) : 1e9;
+	ok(se > 0 && 10 * log10(255.0 * 255 / se) > 30, "the picture is close: %.1f dB PSNR",
+	   se > 0 ? 10 * log10(255.0 * 255 / se) : 0);
+	buf_reset(&out);
+	ok(render_encode_iterm2(&img, 100, 38, 256, &out, &err) == 0 && out.len > 0 &&
+	       out.len < RENDER_MAX_FRAME_BYTES && strstr((char *)out.data, "iVBORw0KGgo") != NULL,
+	   "iTerm2 takes the same palette PNG");
+	free(png);
+	free(got.rgb);
+	buf_free(&f.payload);
+	buf_free(&out);
+	image_free(&img);
+}
+
 static void test_timings(void)
 {
 	struct image img = {0};
@@ -906,12 +960,12 @@ static void test_timings(void)
 	ok(photo_frame(&img) == 0 && img.w == 1000 && img.h == 750, "photo-like frame 1000x750");
 	buf_init(&out, 8 << 20);
 	t0 = fx_now_ms();
-	ok(render_encode_kitty(&img, 1, 120, 45, &out, &err) == 0, "kitty encodes it");
+	ok(render_encode_kitty(&img, 1, 120, 45, 0, &out, &err) == 0, "kitty encodes it");
 	t_kitty = fx_now_ms() - t0;
 	n_kitty = out.len;
 	buf_reset(&out);
 	t0 = fx_now_ms();
-	ok(render_encode_iterm2(&img, 120, 45, &out, &err) == 0, "iterm2 encodes it");
+	ok(render_encode_iterm2(&img, 120, 45, 0, &out, &err) == 0, "iterm2 encodes it");
 	t_iterm2 = fx_now_ms() - t0;
 	snprintf(line, sizeof line,
 	         "photo-like 1000x750: kitty %.1f ms, %zu bytes; iterm2 %.1f ms, %zu bytes",
@@ -928,6 +982,7 @@ int main(void)
 	test_kitty_frame();
 	test_kitty_chunks();
 	test_kitty_cap();
+	test_palette_png();
 	test_tmux_wrap();
 	test_placeholder_tmux();
 	test_placeholder_ids();

@@ -219,6 +219,50 @@ static void test_kitty_iterm2(const struct asset_detail *a)
 	buf_free(&out);
 }
 
+/* A 1000x750 photo with grain: its full-colour kitty frame passes 1 MiB; the frame falls back
+ * to a palette PNG at full size rather than to a smaller picture. */
+static void test_kitty_large(void)
+{
+	struct frame_spec spec = sixel_spec();
+	struct asset_detail a;
+	struct shape box;
+	char *labels[1];
+	struct frame_result res;
+	struct image img;
+	unsigned char *jpg;
+	size_t len;
+	struct buf out;
+	struct err err;
+	unsigned s = 1;
+
+	image_alloc(&img, 1000, 750, NULL);
+	for (int y = 0; y < 750; y++)
+		for (int x = 0; x < 1000; x++)
+			for (int c = 0; c < 3; c++) {
+				s = s * 1103515245u + 12345u;
+				img.rgb[3 * ((size_t)y * 1000 + x) + c] =
+				    (unsigned char)(40 + (x + y * (c + 1)) % 160 + (int)(s >> 28));
+			}
+	jpg = fx_jpeg_of(&img, &len);
+	fx_write_file(dir, "grain.jpg", jpg, len);
+	free(jpg);
+	image_free(&img);
+	make_asset(&a, &box, labels, "grain.jpg");
+	a.width = 1000;
+	a.height = 750;
+	spec.mode = GRAPHICS_KITTY;
+	spec.cols = 100;
+	spec.rows = 38; /* 1000x760 pixels */
+	buf_init(&out, RENDER_MAX_FRAME_BYTES);
+	ok(frame_build(&a, &spec, &out, &res, &err) == 0, "a large kitty frame builds (%s)",
+	   err.msg);
+	ok(res.reduced == 1 && res.img_w == 1000 && res.img_h == 750,
+	   "as a palette, at full size (reduced %d, %dx%d)", res.reduced, res.img_w, res.img_h);
+	ok(strstr((char *)out.data, "f=100") != NULL && out.len <= RENDER_MAX_FRAME_BYTES,
+	   "a PNG under 1 MiB (%zu bytes)", out.len);
+	buf_free(&out);
+}
+
 static void test_broken(struct asset_detail *a)
 {
 	struct frame_spec spec = sixel_spec();
@@ -369,6 +413,7 @@ int main(void)
 	test_zoom(&a);
 	test_blocks(&a);
 	test_kitty_iterm2(&a);
+	test_kitty_large();
 	test_keypoints(&a);
 	test_broken(&a);
 	test_color_registers();

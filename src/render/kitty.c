@@ -1,5 +1,6 @@
-/* Kitty graphics protocol frames: the raw RGB pixels deflated with zlib, sent as base64 in
- * chunks under one image id so that each new frame replaces the previous one in place. */
+/* Kitty graphics protocol frames: the raw RGB pixels deflated with zlib, or a palette PNG when
+ * that is asked for (a photo in a third of the bytes), sent as base64 in chunks under one image
+ * id so that each new frame replaces the previous one in place. */
 #include "core/buf.h"
 #include "core/err.h"
 #include "render/base64.h"
@@ -56,18 +57,17 @@ static int kitty_chunk_end(struct kitty_sink *k)
 }
 
 /* The chunks: ESC _ G <keys> ; <base64> ESC \, every chunk at most 4096 base64 characters;
- * the first carries all keys, the others only m (more follow: 1, last: 0). */
-static int kitty_emit(const struct image *img, unsigned id, int cols, int rows, const char *keys,
+ * the first carries all keys (format the payload's), the others only m (more follow: 1, last:
+ * 0). */
+static int kitty_emit(unsigned id, int cols, int rows, const char *keys, const char *format,
                       const unsigned char *z, size_t zlen, struct kitty_sink *k)
 {
 	for (size_t i = 0; i < zlen; i += RENDER_BASE64_PIECE_IN) {
 		size_t n = zlen - i < RENDER_BASE64_PIECE_IN ? zlen - i : RENDER_BASE64_PIECE_IN;
 		int more = i + n < zlen;
 		struct buf *b = kitty_chunk_begin(k);
-		int rc = i == 0 ? buf_printf(b,
-		                             "\033_Ga=T,%sf=24,s=%d,v=%d,o=z,i=%u,q=2,c=%d,r=%d,"
-		                             "m=%d;",
-		                             keys, img->w, img->h, id, cols, rows, more)
+		int rc = i == 0 ? buf_printf(b, "\033_Ga=T,%s%s,i=%u,q=2,c=%d,r=%d,m=%d;", keys,
+		                             format, id, cols, rows, more)
 		                : buf_printf(b, "\033_Gm=%d;", more);
 		if (rc < 0 || render_base64_append(b, z + i, n) < 0 ||
 		    buf_append(b, "\033\\", 2) < 0 || kitty_chunk_end(k) < 0)
@@ -88,21 +88,34 @@ static int kitty_check(const struct image *img, unsigned image_id, int cols, int
 	return 0;
 }
 
-/* Deflates and sends the image with keys added to the first chunk. */
-static int kitty_transmit(const struct image *img, unsigned id, int cols, int rows,
+/* Sends the image with keys added to the first chunk: deflated RGB, or a palette PNG. */
+static int kitty_transmit(const struct image *img, unsigned id, int cols, int rows, int colors,
                           const char *keys, struct kitty_sink *k, struct err *err)
 {
 	unsigned char *z = NULL;
 	size_t zlen = 0;
+	struct buf png;
+	char format[64];
 	int rc = -1;
 
-	if (kitty_deflate(img, &z, &zlen, err) < 0)
-		return -1;
-	if (kitty_emit(img, id, cols, rows, keys, z, zlen, k) < 0)
+	buf_init(&png, k->out->max);
+	if (colors > 0) {
+		if (render_png_encode(img, colors, &png, err) < 0)
+			goto out;
+		snprintf(format, sizeof format, "f=100");
+	} else {
+		if (kitty_deflate(img, &z, &zlen, err) < 0)
+			goto out;
+		snprintf(format, sizeof format, "f=24,s=%d,v=%d,o=z", img->w, img->h);
+	}
+	if (kitty_emit(id, cols, rows, keys, format, colors > 0 ? png.data : z,
+	               colors > 0 ? png.len : zlen, k) < 0)
 		err_set(err, "frame larger than %zu bytes", k->out->max);
 	else
 		rc = 0;
+out:
 	free(z);
+	buf_free(&png);
 	return rc;
 }
 
@@ -115,7 +128,7 @@ static void kitty_rollback(struct buf *out, size_t start)
 	}
 }
 
-int render_encode_kitty(const struct image *img, unsigned image_id, int cols, int rows,
+int render_encode_kitty(const struct image *img, unsigned image_id, int cols, int rows, int colors,
                         struct buf *out, struct err *err)
 {
 	struct kitty_sink k = {.out = out};
@@ -123,7 +136,7 @@ int render_encode_kitty(const struct image *img, unsigned image_id, int cols, in
 
 	if (kitty_check(img, image_id, cols, rows, KITTY_MAX_CELLS, err) < 0)
 		return -1;
-	if (kitty_transmit(img, image_id, cols, rows, "C=1,", &k, err) < 0) {
+	if (kitty_transmit(img, image_id, cols, rows, colors, "C=1,", &k, err) < 0) {
 		kitty_rollback(out, start);
 		return -1;
 	}
@@ -257,8 +270,8 @@ static int kitty_cells(uint32_t id, int top, int left, int cols, int rows, struc
 }
 
 int render_encode_kitty_placeholder(const struct image *img, uint32_t image_id, int top, int left,
-                                    int cols, int rows, int tmux_passthrough, struct buf *out,
-                                    struct err *err)
+                                    int cols, int rows, int colors, int tmux_passthrough,
+                                    struct buf *out, struct err *err)
 {
 	struct kitty_sink k = {.out = out, .tmux = tmux_passthrough};
 	size_t start = out->len;
@@ -270,7 +283,7 @@ int render_encode_kitty_placeholder(const struct image *img, uint32_t image_id, 
 		return err_set(err, "kitty: invalid position %d,%d", top, left);
 	buf_init(&k.chunk, 2 * RENDER_BASE64_PIECE_IN);
 	/* U=1: a virtual placement, shown only where placeholder cells name the image */
-	if (kitty_transmit(img, image_id, cols, rows, "U=1,", &k, err) < 0)
+	if (kitty_transmit(img, image_id, cols, rows, colors, "U=1,", &k, err) < 0)
 		goto out;
 	if (kitty_cells(image_id, top, left, cols, rows, out) < 0) {
 		err_set(err, "frame larger than %zu bytes", out->max);

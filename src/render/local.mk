@@ -13,4 +13,5 @@ libannotty_a_SOURCES += \
 	src/render/base64.c src/render/base64.h \
 	src/render/kitty.c \
 	src/render/tmux.c \
-	src/render/iterm2.c
+	src/render/iterm2.c \
+	src/render/png_write.c

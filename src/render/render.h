@@ -129,21 +129,29 @@ int render_encode_blocks(const struct image *img, int top, int left, int cols, i
 /* ---- Kitty and iTerm2 ------------------------------------------------------------------- */
 
 /* Appends a kitty graphics frame that transmits and displays the image (a=T) as raw RGB
- * (f=24,s=W,v=H) deflated with zlib (o=z), base64 in chunks of at most 4096 characters (m=1
- * on all but the last; only the first carries the other keys), under image_id (i=, at least 1)
- * so that a new frame with the same id replaces the old one; q=2 (no replies), sized to
+ * (f=24,s=W,v=H) deflated with zlib (o=z), or with colors > 0 as a palette PNG of that many
+ * colours (f=100, render_png_encode: far fewer bytes for a photo), base64 in chunks of at most 4096
+ * characters (m=1 on all but the last; only the first carries the other keys), under image_id (i=,
+ * at least 1) so that a new frame with the same id replaces the old one; q=2 (no replies), sized to
  * cols x rows cells (c=, r=, each 1..1000) with the cursor left where it was (C=1). Fails like
  * render_encode_sixel when the result would exceed out->max, leaving out as it was. */
-int render_encode_kitty(const struct image *img, unsigned image_id, int cols, int rows,
+int render_encode_kitty(const struct image *img, unsigned image_id, int cols, int rows, int colors,
                         struct buf *out, struct err *err);
 /* Appends the command that deletes the image with that id and frees its data (a=d,d=I). */
 int render_kitty_delete(unsigned image_id, struct buf *out);
 
 /* Appends an iTerm2 inline image, OSC 1337 ; File=inline=1;size=N;width=cols;height=rows;
  * preserveAspectRatio=1 : <base64 of a PNG> BEL, N being the PNG's byte count; cols and rows
- * 1..1000. Fails like render_encode_sixel when the result would exceed out->max. */
-int render_encode_iterm2(const struct image *img, int cols, int rows, struct buf *out,
+ * 1..1000; the PNG as render_png_encode makes it with colors. Fails like render_encode_sixel
+ * when the result would exceed out->max. */
+int render_encode_iterm2(const struct image *img, int cols, int rows, int colors, struct buf *out,
                          struct err *err);
+
+/* Appends the image as a PNG: 8-bit RGB when colors is 0, else with a palette of at most
+ * colors entries (2..256) fitted like a sixel frame's, flat colours exact, no dithering (a
+ * third to a half of the RGB PNG's bytes for a photo). Fails with "frame larger than N bytes"
+ * when out->max would be passed, leaving out as it was. */
+int render_png_encode(const struct image *img, int colors, struct buf *out, struct err *err);
 
 /* ---- Through tmux: DCS passthrough and kitty's Unicode placeholders --------------------- */
 
@@ -162,19 +170,19 @@ size_t render_tmux_wrap_len(const void *seq, size_t len);
 uint32_t render_kitty_diacritic(int n);
 
 /* Kitty's Unicode-placeholder mode, which survives tmux because the picture's cells are text
- * tmux keeps and redraws. Appends the image sent like render_encode_kitty but with U=1 instead
- * of C=1 (a virtual placement of cols x rows cells that shows only where placeholder cells name
- * it), each chunk wrapped for tmux passthrough on its own when tmux_passthrough is set (so none
- * comes near tmux's input limit); then the cells: the foreground set to the id (38;5;ID below
- * 256, else 38;2;R;G;B of its low 24 bits), and for each row a cursor move to (top + r, left)
+ * tmux keeps and redraws. Appends the image sent like render_encode_kitty (colors alike) but with
+ * U=1 instead of C=1 (a virtual placement of cols x rows cells that shows only where placeholder
+ * cells name it), each chunk wrapped for tmux passthrough on its own when tmux_passthrough is set
+ * (so none comes near tmux's input limit); then the cells: the foreground set to the id (38;5;ID
+ * below 256, else 38;2;R;G;B of its low 24 bits), and for each row a cursor move to (top + r, left)
  * (1-based; top 0 and left 0: no moves, rows flow from the cursor separated by newlines)
  * followed by cols cells of U+10EEEE + the row's mark + the column's mark (+ a mark for the
  * id's top byte when it is not 0; past column 296 the row's mark alone, the terminal counting
  * on from the left); then SGR 0. cols 1..1000, rows 1..297, image_id at least 1. Fails like
  * render_encode_sixel when the result would exceed out->max, leaving out as it was. */
 int render_encode_kitty_placeholder(const struct image *img, uint32_t image_id, int top, int left,
-                                    int cols, int rows, int tmux_passthrough, struct buf *out,
-                                    struct err *err);
+                                    int cols, int rows, int colors, int tmux_passthrough,
+                                    struct buf *out, struct err *err);
 /* render_kitty_delete wrapped for tmux passthrough. */
 int render_kitty_delete_tmux(unsigned image_id, struct buf *out);
 

@@ -140,15 +140,25 @@ static int frame_sixel_colors(const struct frame_spec *spec)
 	return spec->low_bandwidth && n > 16 ? 16 : n;
 }
 
+/* Full colour, or a palette PNG: 256 colours when the full-colour frame would not fit, 16 for
+ * low bandwidth (as sixel). */
+static int frame_png_colors(const struct frame_spec *spec)
+{
+	if (spec->low_bandwidth)
+		return 16;
+	return spec->png_colors >= 2 && spec->png_colors <= 256 ? spec->png_colors : 0;
+}
+
 /* The image in one of the pixel protocols, covering cols x rows cells. */
 static int frame_encode_pixels(const struct image *img, const struct frame_spec *spec, int cols,
                                int rows, struct buf *out, struct err *err)
 {
 	switch (spec->mode) {
 	case GRAPHICS_KITTY:
-		return render_encode_kitty(img, FRAME_KITTY_IMAGE_ID, cols, rows, out, err);
+		return render_encode_kitty(img, FRAME_KITTY_IMAGE_ID, cols, rows,
+		                           frame_png_colors(spec), out, err);
 	case GRAPHICS_ITERM2:
-		return render_encode_iterm2(img, cols, rows, out, err);
+		return render_encode_iterm2(img, cols, rows, frame_png_colors(spec), out, err);
 	default:
 		return render_encode_sixel(img, frame_sixel_colors(spec), out, err);
 	}
@@ -177,8 +187,8 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 		top = spec->inline_output ? 0 : spec->top;
 		left = spec->inline_output ? 0 : spec->left + (spec->cols - cols) / 2;
 		if (render_encode_kitty_placeholder(img, FRAME_KITTY_IMAGE_ID, top,
-		                                    top > 0 && left < 1 ? 1 : left, cols, rows, 1,
-		                                    out, err) < 0)
+		                                    top > 0 && left < 1 ? 1 : left, cols, rows,
+		                                    frame_png_colors(spec), 1, out, err) < 0)
 			return -1;
 		return spec->inline_output && buf_putc(out, '\n') < 0 ? frame_too_large(out, err)
 		                                                      : 0;
@@ -423,6 +433,18 @@ static int frame_encode_fitting(const struct image *img, const struct frame_spec
 		return 0;
 	if (!frame_is_too_large(err))
 		return -1;
+	/* a full-colour PNG protocol frame first tries a 256-colour palette, at full size */
+	if (frame_png_colors(spec) == 0 && spec->mode != GRAPHICS_SIXEL &&
+	    spec->mode != GRAPHICS_BLOCKS) {
+		struct frame_spec pal = *spec;
+
+		pal.png_colors = 256;
+		res->reduced = 1;
+		if (frame_encode_once(img, &pal, out, err) == 0)
+			return 0;
+		if (!frame_is_too_large(err))
+			return -1;
+	}
 	low.low_bandwidth = 1;
 	if (!spec->low_bandwidth) {
 		res->reduced = 1;
@@ -592,6 +614,7 @@ uint64_t frame_hash(const struct asset_detail *a, const struct frame_spec *spec)
 	hash_marks(&h, spec->marks);
 	hash_int(&h, spec->low_bandwidth);
 	hash_int(&h, spec->sixel_colors);
+	hash_int(&h, spec->png_colors);
 	hash_int(&h, spec->truecolor);
 	hash_int(&h, spec->cell_w);
 	hash_int(&h, spec->cell_h);

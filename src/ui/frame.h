@@ -29,6 +29,7 @@ struct frame_spec {
 	const struct overlay_marks *marks; /* editing aids drawn over the shapes, or NULL */
 	int low_bandwidth;                 /* fewer bytes per frame: see frame_build */
 	int sixel_colors;                  /* the terminal's colour registers; 0: 256 */
+	int png_colors; /* kitty, iTerm2: a palette PNG of this many colours; 0: full colour */
 };
 
 /* Where a zoomed view looks, in source pixels: a region of rw x rh at (x0, y0), shown at z
@@ -45,16 +46,18 @@ void frame_zoom_plan_make(int img_w, int img_h, double zoom, double center_x, do
 struct frame_result {
 	int img_w, img_h;  /* the frame's size in image pixels */
 	char problem[256]; /* why the image could not be shown ("" when it was) */
-	int reduced;       /* to fit out->max: 0 as asked, 1 low bandwidth, 2+ also smaller */
+	int reduced; /* to fit out->max: 0 as asked, 1 fewer colours (a palette PNG for kitty and
+	              * iTerm2, low bandwidth for sixel), 2+ also smaller */
 };
 
 /* Appends to out the positioned bytes that draw the asset's image centred in the pane, or a
  * placeholder frame when the image cannot be read (res->problem says why). Fails only when no
  * frame at all can be made. With inline_output, top and left are ignored: the image starts at
- * the cursor and each half-block row ends with a newline. low_bandwidth encodes sixel with 16
- * colours and half-blocks with 256. A frame that would not fit in out->max is encoded again
- * with low_bandwidth, then smaller (res->reduced says so); when nothing fits the error says
- * "frame larger than N bytes". */
+ * the cursor and each half-block row ends with a newline. low_bandwidth encodes sixel, kitty
+ * and iTerm2 with 16 colours and half-blocks with 256. A frame that would not fit in out->max
+ * is encoded again: kitty and iTerm2 first as a 256-colour palette PNG, then with
+ * low_bandwidth, then smaller (res->reduced says so); when nothing fits the error says "frame
+ * larger than N bytes". */
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
                 struct frame_result *res, struct err *err);
 
