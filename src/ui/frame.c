@@ -427,15 +427,21 @@ static int frame_encode_fitting(const struct image *img, const struct frame_spec
 	struct image small = {0};
 	int rc = -1;
 
+	int png_protocol = spec->mode != GRAPHICS_SIXEL && spec->mode != GRAPHICS_BLOCKS;
+
 	res->img_w = img->w;
 	res->img_h = img->h;
-	if (frame_encode_once(img, spec, out, err) == 0)
-		return 0;
-	if (!frame_is_too_large(err))
-		return -1;
+	/* full colour deflates a photo to about two bytes a pixel, base64 included: a picture
+	 * that large is not even tried */
+	if (!(png_protocol && frame_png_colors(spec) == 0 &&
+	      (size_t)img->w * (size_t)img->h * 2 > out->max - out->len)) {
+		if (frame_encode_once(img, spec, out, err) == 0)
+			return 0;
+		if (!frame_is_too_large(err))
+			return -1;
+	}
 	/* a full-colour PNG protocol frame first tries a 256-colour palette, at full size */
-	if (frame_png_colors(spec) == 0 && spec->mode != GRAPHICS_SIXEL &&
-	    spec->mode != GRAPHICS_BLOCKS) {
+	if (png_protocol && frame_png_colors(spec) == 0) {
 		struct frame_spec pal = *spec;
 
 		pal.png_colors = 256;
