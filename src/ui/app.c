@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { MIN_COLS = 40, MIN_ROWS = 10 };
@@ -151,14 +150,6 @@ static int help_key(struct app *app, int key)
 
 #define DOUBLE_CLICK_MS 400
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* The wheel: the list scrolls, the image zooms. */
 static int mouse_wheel(struct app *app, int up)
 {
@@ -171,16 +162,18 @@ static int mouse_wheel(struct app *app, int up)
 	return UI_NONE;
 }
 
-/* A press on the list: the row is selected; a second press on it soon after opens it. */
-static int mouse_list(struct app *app, int row)
+/* A press on the list: the row is selected; a second press on it soon after (or a double
+ * click curses read as one) opens it. */
+static int mouse_list(struct app *app, int row, mmask_t bstate)
 {
-	long t = now_ms();
+	long t = (long)(frame_clock_us() / 1000);
 	int i = list_row_at(app, row), twice;
 
 	if (i < 0)
 		return UI_NONE;
-	twice = i == app->list.sel && app->last_press_row == row &&
-	        t - app->last_press_ms <= DOUBLE_CLICK_MS;
+	twice = (bstate & BUTTON1_DOUBLE_CLICKED) ||
+	        (i == app->list.sel && app->last_press_row == row &&
+	         t - app->last_press_ms <= DOUBLE_CLICK_MS);
 	app->list.sel = i;
 	app->last_press_row = twice ? -1 : row;
 	app->last_press_ms = t;
@@ -204,13 +197,8 @@ static int mouse_event(struct app *app)
 		return app->screen == SCREEN_ASSET ? edit_release(app, ev.y, ev.x) : UI_NONE;
 	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
 		return UI_NONE;
-	if (app->screen == SCREEN_LIST && (ev.bstate & BUTTON1_DOUBLE_CLICKED) &&
-	    list_row_at(app, ev.y) >= 0) {
-		app->list.sel = list_row_at(app, ev.y);
-		return actions_dispatch(app, actions_find("open"), NULL);
-	}
 	if (app->screen == SCREEN_LIST)
-		return mouse_list(app, ev.y);
+		return mouse_list(app, ev.y, ev.bstate);
 	/* the side panel's list, else the picture */
 	if ((i = viewer_shape_at(app, ev.y, ev.x)) >= 0)
 		return edit_select(app, i);
@@ -247,7 +235,6 @@ static void mouse_motion(struct app *app, int on)
 {
 	static const char start[] = "\033[?1002h", stop[] = "\033[?1002l";
 
-	fflush(stdout);
 	term_write_all(app->tty_fd, on ? start : stop, (on ? sizeof start : sizeof stop) - 1);
 }
 
@@ -312,26 +299,23 @@ static int handle_signals(struct app *app)
 
 /* After an Esc: a terminal's reply that came too late for the start-up questions (a slow
  * link) reads as keys; ESC [ ... (no key curses knows: those come decoded) or ESC _ ... ESC \
- * is passed over whole, so that none of its characters acts as a key. 1 when one was. */
+ * is passed over whole (term_sequence_length says where it ends), so that none of its
+ * characters acts as a key. 1 when one was. */
 static int swallow_reply(void)
 {
-	int c = getch(), n = 0;
+	char seq[512] = "\033";
+	size_t n = 1;
+	int c = getch();
 
-	if (c == '[') {
-		while ((c = getch()) != ERR && n++ < 256 && c >= 0x20 && c <= 0x3f)
-			;
-		return 1; /* c is the final byte, or the reply was cut: either way it goes */
+	if (c != '[' && c != '_') {
+		if (c != ERR)
+			ungetch(c);
+		return 0;
 	}
-	if (c == '_') {
-		int prev = 0;
-
-		while ((c = getch()) != ERR && n++ < 4096 && !(prev == 27 && c == '\\'))
-			prev = c;
-		return 1;
-	}
-	if (c != ERR)
-		ungetch(c);
-	return 0;
+	do
+		seq[n++] = (char)c;
+	while (term_sequence_length(seq, n) == 0 && n < sizeof seq && (c = getch()) != ERR);
+	return 1;
 }
 
 static int read_keys(struct app *app)

@@ -251,6 +251,14 @@ void help_draw(struct app *app)
 	static const char *const titles[] = {
 	    "Everywhere", "Asset list", "Asset screen",
 	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves"};
+	static const char *const footer[] = {
+	    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
+	    ":filter label:car, :graphics blocks",
+	    "Mouse: a click selects a row or a shape, a double click opens an asset, the wheel "
+	    "scrolls the list and zooms;",
+	    "  dragging the selected shape moves it, dragging its edge, corner or vertex reshapes "
+	    "it, "
+	    "after b a drag draws the box"};
 	char also[512];
 	int n, y = 1 - app->help_scroll;
 	const struct action *t = actions_table(&n);
@@ -280,12 +288,9 @@ void help_draw(struct app *app)
 			y++;
 		y++;
 	}
-	if (y >= 1 && y < app->rows - 2)
-		ui_put(
-		    y, 1, app->cols - 2,
-		    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
-		    ":filter label:car, :graphics blocks",
-		    0);
+	for (int i = 0; i < (int)(sizeof footer / sizeof footer[0]); i++, y++)
+		if (y >= 1 && y < app->rows - 2)
+			ui_put(y, 1, app->cols - 2, footer[i], 0);
 	app->screen = saved;
 	chrome_draw_bottom(app);
 }

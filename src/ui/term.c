@@ -414,9 +414,7 @@ void term_parse_replies(const char *replies, struct term_caps *caps)
 		caps->kitty = 1;
 }
 
-/* The length of the escape sequence at p (CSI with its parameters and final byte, or an APC
- * up to its ESC \\), or 0 when p starts none. */
-static size_t sequence_length(const char *p, size_t len)
+size_t term_sequence_length(const char *p, size_t len)
 {
 	size_t i = 2;
 
@@ -443,7 +441,7 @@ void term_keep_typeahead(const char *replies, size_t len, struct term_caps *caps
 	caps->ntypeahead = 0;
 	while (i < len) {
 		if (replies[i] == '\033') {
-			if ((seq = sequence_length(replies + i, len - i)) == 0)
+			if ((seq = term_sequence_length(replies + i, len - i)) == 0)
 				return;
 			i += seq;
 			continue;

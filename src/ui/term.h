@@ -67,6 +67,9 @@ void term_parse_replies(const char *replies, struct term_caps *caps);
  * in order, into caps->typeahead: what was read with the replies is not lost. Reading stops
  * at an escape that starts no sequence (a lone Esc or an Alt key). */
 void term_keep_typeahead(const char *replies, size_t len, struct term_caps *caps);
+/* The length of the escape sequence at p (CSI with its parameters and final byte, or an APC
+ * up to its ESC \\), or 0 when the len bytes at p hold no whole one. */
+size_t term_sequence_length(const char *p, size_t len);
 /* The palette size for sixel frames: 256, or fewer when the terminal has fewer registers. */
 int term_sixel_colors(const struct term_caps *caps);
 /* The mode to use given what was asked for and what the terminal can do. Auto prefers kitty,
