@@ -20,11 +20,10 @@
 struct overlay_ctx {
 	struct image *img;
 	struct overlay_style style;
-	int lw;      /* line width of an unselected shape */
-	int scale;   /* text scale */
-	int badges;  /* classification badges drawn so far */
-	int side;    /* the image's shorter side, in pixels */
-	int compact; /* a picture of a few hundred pixels (half-blocks): marks kept small */
+	int lw;     /* line width of an unselected shape */
+	int scale;  /* text scale */
+	int badges; /* classification badges drawn so far */
+	int side;   /* the image's shorter side, in pixels */
 };
 
 struct bounds {
@@ -284,7 +283,7 @@ static void stroke_shape(struct overlay_ctx *c, const struct shape *s, int width
 
 static void draw_handle(struct overlay_ctx *c, int x, int y)
 {
-	int h = c->compact ? 0 : c->lw + 2;
+	int h = c->style.compact ? 0 : c->lw + 2;
 
 	draw_fill_rect(c->img, x - h - 1, y - h - 1, x + h + 2, y + h + 2, OVERLAY_DARK);
 	draw_fill_rect(c->img, x - h, y - h, x + h + 1, y + h + 1, OVERLAY_LIGHT);
@@ -335,8 +334,8 @@ static void overlay_stroke(struct overlay_ctx *c, const struct overlay_item *it)
 		return;
 	}
 	/* on a small picture a thick outline would hide what it outlines: a dark rim is enough */
-	stroke_shape(c, s, c->lw + (c->compact ? 2 : 4), halo_of(it->rgb));
-	stroke_shape(c, s, c->lw + (c->compact ? 0 : 2), it->rgb);
+	stroke_shape(c, s, c->lw + (c->style.compact ? 2 : 4), halo_of(it->rgb));
+	stroke_shape(c, s, c->lw + (c->style.compact ? 0 : 2), it->rgb);
 	draw_handles(c, s);
 }
 
@@ -460,7 +459,6 @@ static void overlay_init(struct overlay_ctx *c, struct image *img,
 	if (c->lw > 64)
 		c->lw = 64;
 	c->scale = (side + 250) / 500 > 1 ? (side + 250) / 500 : 1;
-	c->compact = c->style.compact;
 	if (c->style.fill_alpha > 255)
 		c->style.fill_alpha = 255;
 }
@@ -503,7 +501,7 @@ void render_overlay(struct image *img, const struct overlay_item *items, int n,
  * selected shape and filled with the mark colour, so that it reads as "this one". */
 static void draw_active(struct overlay_ctx *c, int x, int y, uint32_t rgb)
 {
-	int h = c->compact ? 1 : c->lw + 3;
+	int h = c->style.compact ? 1 : c->lw + 3;
 
 	draw_fill_rect(c->img, x - h - 1, y - h - 1, x + h + 2, y + h + 2, OVERLAY_DARK);
 	draw_fill_rect(c->img, x - h, y - h, x + h + 1, y + h + 1, rgb);

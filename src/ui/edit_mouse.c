@@ -6,31 +6,24 @@
 
 #include <math.h>
 
-/* The edge or corner of box b that p is on (within slack), or -1. */
+/* The edge or corner of box b that p is on (within slack), or -1: its column (left edge,
+ * between, right edge) and row (top, between, bottom) pick it; the inside is none. */
 static int box_handle_at(const struct rect *b, struct point p, double slack)
 {
-	int left = fabs(p.x - b->x) <= slack, right = fabs(p.x - (b->x + b->w)) <= slack;
-	int top = fabs(p.y - b->y) <= slack, bottom = fabs(p.y - (b->y + b->h)) <= slack;
-	int across = p.x >= b->x - slack && p.x <= b->x + b->w + slack;
-	int down = p.y >= b->y - slack && p.y <= b->y + b->h + slack;
+	static const signed char handles[3][3] = {
+	    {HANDLE_TOP_LEFT, HANDLE_TOP, HANDLE_TOP_RIGHT},
+	    {HANDLE_LEFT, -1, HANDLE_RIGHT},
+	    {HANDLE_BOTTOM_LEFT, HANDLE_BOTTOM, HANDLE_BOTTOM_RIGHT}};
+	int col = fabs(p.x - b->x) <= slack            ? 0
+	          : fabs(p.x - (b->x + b->w)) <= slack ? 2
+	          : p.x > b->x && p.x < b->x + b->w    ? 1
+	                                               : -1;
+	int row = fabs(p.y - b->y) <= slack            ? 0
+	          : fabs(p.y - (b->y + b->h)) <= slack ? 2
+	          : p.y > b->y && p.y < b->y + b->h    ? 1
+	                                               : -1;
 
-	if (top && left)
-		return HANDLE_TOP_LEFT;
-	if (top && right)
-		return HANDLE_TOP_RIGHT;
-	if (bottom && right)
-		return HANDLE_BOTTOM_RIGHT;
-	if (bottom && left)
-		return HANDLE_BOTTOM_LEFT;
-	if (top && across)
-		return HANDLE_TOP;
-	if (bottom && across)
-		return HANDLE_BOTTOM;
-	if (left && down)
-		return HANDLE_LEFT;
-	if (right && down)
-		return HANDLE_RIGHT;
-	return -1;
+	return col < 0 || row < 0 ? -1 : handles[row][col];
 }
 
 /* What a press at p takes hold of on the selected shape: a handle or vertex (set in e), the

@@ -132,21 +132,19 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 		render_overlay_marks(img, spec->marks, &style);
 }
 
-/* 256 colours, or as many as the terminal has registers; 16 for low bandwidth. */
+/* As many colours as the terminal has registers (term_sixel_colors; 0: 256); 16 for low
+ * bandwidth. */
 static int frame_sixel_colors(const struct frame_spec *spec)
 {
-	int n = spec->sixel_colors >= 2 && spec->sixel_colors < 256 ? spec->sixel_colors : 256;
+	int n = spec->sixel_colors > 0 ? spec->sixel_colors : 256;
 
 	return spec->low_bandwidth && n > 16 ? 16 : n;
 }
 
-/* Full colour, or a palette PNG: 256 colours when the full-colour frame would not fit, 16 for
- * low bandwidth (as sixel). */
+/* Full colour (0), or a palette PNG: 16 colours for low bandwidth, as sixel. */
 static int frame_png_colors(const struct frame_spec *spec)
 {
-	if (spec->low_bandwidth)
-		return 16;
-	return spec->png_colors >= 2 && spec->png_colors <= 256 ? spec->png_colors : 0;
+	return spec->low_bandwidth ? 16 : spec->png_colors;
 }
 
 /* The image in one of the pixel protocols, covering cols x rows cells. */
@@ -426,22 +424,21 @@ static int frame_encode_fitting(const struct image *img, const struct frame_spec
 	struct frame_spec low = *spec;
 	struct image small = {0};
 	int rc = -1;
-
-	int png_protocol = spec->mode != GRAPHICS_SIXEL && spec->mode != GRAPHICS_BLOCKS;
+	/* kitty or iTerm2 in full colour: over the cap, a 256-colour palette at full size first */
+	int full_colour_png = spec->mode != GRAPHICS_SIXEL && spec->mode != GRAPHICS_BLOCKS &&
+	                      frame_png_colors(spec) == 0;
 
 	res->img_w = img->w;
 	res->img_h = img->h;
 	/* full colour deflates a photo to about two bytes a pixel, base64 included: a picture
 	 * that large is not even tried */
-	if (!(png_protocol && frame_png_colors(spec) == 0 &&
-	      (size_t)img->w * (size_t)img->h * 2 > out->max - out->len)) {
+	if (!(full_colour_png && (size_t)img->w * (size_t)img->h * 2 > out->max - out->len)) {
 		if (frame_encode_once(img, spec, out, err) == 0)
 			return 0;
 		if (!frame_is_too_large(err))
 			return -1;
 	}
-	/* a full-colour PNG protocol frame first tries a 256-colour palette, at full size */
-	if (png_protocol && frame_png_colors(spec) == 0) {
+	if (full_colour_png) {
 		struct frame_spec pal = *spec;
 
 		pal.png_colors = 256;

@@ -218,23 +218,30 @@ static int queue_len(const struct job *q)
 	return n;
 }
 
-/* A request for a frame already queued or being built raises that one instead. */
+/* The result with that key built and not collected yet, or NULL. */
+static struct worker_result *done_find(struct worker_result *r, const struct frame_key *key)
+{
+	for (; r != NULL; r = r->next)
+		if (frame_key_equal(&r->key, key))
+			return r;
+	return NULL;
+}
+
 /* A result built and not collected yet: a request for it now takes it as it is. */
 static int result_promote(struct worker *w, const struct frame_key *key, uint64_t generation,
                           enum worker_priority prio)
 {
-	for (struct worker_result *r = w->done; r != NULL; r = r->next)
-		if (frame_key_equal(&r->key, key)) {
-			if (prio == WORKER_NOW) {
-				r->generation = generation;
-				r->priority = WORKER_NOW;
-				queue_clear(&w->now);
-			}
-			return 1;
-		}
-	return 0;
+	struct worker_result *r = done_find(w->done, key);
+
+	if (r != NULL && prio == WORKER_NOW) {
+		r->generation = generation;
+		r->priority = WORKER_NOW;
+		queue_clear(&w->now);
+	}
+	return r != NULL;
 }
 
+/* A request for a frame already built, queued or being built raises that one instead. */
 static int job_promote(struct worker *w, const struct frame_key *key, uint64_t generation,
                        enum worker_priority prio)
 {
@@ -439,14 +446,6 @@ static int queue_has(const struct job *q, const struct frame_key *key)
 	return 0;
 }
 
-static int done_has(const struct worker_result *r, const struct frame_key *key)
-{
-	for (; r != NULL; r = r->next)
-		if (frame_key_equal(&r->key, key))
-			return 1;
-	return 0;
-}
-
 int worker_has(struct worker *w, const struct frame_key *key)
 {
 	int has;
@@ -454,7 +453,7 @@ int worker_has(struct worker *w, const struct frame_key *key)
 	pthread_mutex_lock(&w->lock);
 	/* a frame built but not collected yet counts: asking again would build it twice */
 	has = (w->building && frame_key_equal(&w->building->key, key)) || queue_has(w->now, key) ||
-	      queue_has(w->prefetch, key) || done_has(w->done, key);
+	      queue_has(w->prefetch, key) || done_find(w->done, key) != NULL;
 	pthread_mutex_unlock(&w->lock);
 	return has;
 }
