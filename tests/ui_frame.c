@@ -37,18 +37,25 @@ static void make_asset(struct asset_detail *a, struct shape *box, char **labels,
 	a->nshapes = 1;
 }
 
-static void write_grey_jpeg(const char *name)
+/* Writes img to the test folder as a JPEG named name, and frees it. */
+static void write_jpeg(const char *name, struct image *img)
 {
-	struct image img;
 	unsigned char *jpg;
 	size_t len;
 
-	image_alloc(&img, 800, 600, NULL);
-	fx_fill(&img, 0, 0, 800, 600, BG);
-	jpg = fx_jpeg_of(&img, &len);
+	jpg = fx_jpeg_of(img, &len);
 	fx_write_file(dir, name, jpg, len);
 	free(jpg);
-	image_free(&img);
+	image_free(img);
+}
+
+static void write_grey_jpeg(const char *name)
+{
+	struct image img;
+
+	image_alloc(&img, 800, 600, NULL);
+	fx_fill(&img, 0, 0, 800, 600, BG);
+	write_jpeg(name, &img);
 }
 
 static struct frame_spec sixel_spec(void)
@@ -229,8 +236,6 @@ static void test_kitty_large(void)
 	char *labels[1];
 	struct frame_result res;
 	struct image img;
-	unsigned char *jpg;
-	size_t len;
 	struct buf out;
 	struct err err;
 	unsigned s = 1;
@@ -243,10 +248,7 @@ static void test_kitty_large(void)
 				img.rgb[3 * ((size_t)y * 1000 + x) + c] =
 				    (unsigned char)(40 + (x + y * (c + 1)) % 160 + (int)(s >> 28));
 			}
-	jpg = fx_jpeg_of(&img, &len);
-	fx_write_file(dir, "grain.jpg", jpg, len);
-	free(jpg);
-	image_free(&img);
+	write_jpeg("grain.jpg", &img);
 	make_asset(&a, &box, labels, "grain.jpg");
 	a.width = 1000;
 	a.height = 750;
@@ -361,8 +363,6 @@ static void test_color_registers(void)
 	char *labels[1];
 	struct frame_result res;
 	struct image img;
-	unsigned char *jpg;
-	size_t len;
 	struct buf out;
 	struct err err;
 	int full, few, low;
@@ -375,10 +375,7 @@ static void test_color_registers(void)
 			p[1] = (unsigned char)(y * 255 / 599);
 			p[2] = (unsigned char)((x + y) * 255 / 1398);
 		}
-	jpg = fx_jpeg_of(&img, &len);
-	fx_write_file(dir, "gradient.jpg", jpg, len);
-	free(jpg);
-	image_free(&img);
+	write_jpeg("gradient.jpg", &img);
 	make_asset(&a, &box, labels, "gradient.jpg");
 	buf_init(&out, 1u << 20);
 	frame_build(&a, &spec, &out, &res, &err);

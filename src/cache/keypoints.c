@@ -104,10 +104,35 @@ static int skeleton_links(struct asset_detail *d, const cJSON *skeleton, const i
 	return 0;
 }
 
-/* The labelled keypoints (v > 0) of shape i, and the links of its label's skeleton. */
-static int shape_keypoints(struct cache *c, struct asset_detail *d, int i)
+/* The skeletons read so far for this asset, one per label: a dozen people share one. */
+struct skeletons {
+	int label[32];
+	cJSON *skeleton[32]; /* NULL: the label has none */
+	int n;
+};
+
+/* The skeleton of shape i's label: read once per label, kept in memo (NULL: none). */
+static const cJSON *skeleton_of(struct cache *c, const struct asset_detail *d, int i,
+                                struct skeletons *memo)
 {
-	cJSON *extras = cJSON_Parse(d->shapes[i].extra_json), *skeleton = NULL;
+	int label = d->shapes[i].label;
+
+	if (label < 0 || d->shape_ids == NULL)
+		return NULL;
+	for (int k = 0; k < memo->n; k++)
+		if (memo->label[k] == label)
+			return memo->skeleton[k];
+	if (memo->n == (int)(sizeof memo->label / sizeof memo->label[0]))
+		return NULL; /* more labels with keypoints than any dataset has: markers alone */
+	memo->label[memo->n] = label;
+	memo->skeleton[memo->n] = label_skeleton(c, d->shape_ids[i]);
+	return memo->skeleton[memo->n++];
+}
+
+/* The labelled keypoints (v > 0) of shape i, and the links of its label's skeleton. */
+static int shape_keypoints(struct asset_detail *d, int i, const cJSON *skeleton)
+{
+	cJSON *extras = cJSON_Parse(d->shapes[i].extra_json);
 	const cJSON *kp = cJSON_GetObjectItemCaseSensitive(extras, "keypoints");
 	int nk = cJSON_GetArraySize(kp) / 3, rc = 0, *marker;
 
@@ -127,9 +152,8 @@ static int shape_keypoints(struct cache *c, struct asset_detail *d, int i)
 		marker[k] = d->nkeypoints;
 		rc = keypoint_add(d, i, x->valuedouble, y->valuedouble);
 	}
-	if (rc == 0 && d->shape_ids != NULL && (skeleton = label_skeleton(c, d->shape_ids[i])))
+	if (rc == 0 && skeleton != NULL)
 		rc = skeleton_links(d, skeleton, marker, nk);
-	cJSON_Delete(skeleton);
 	cJSON_Delete(extras);
 	free(marker);
 	return rc;
@@ -137,14 +161,19 @@ static int shape_keypoints(struct cache *c, struct asset_detail *d, int i)
 
 int cache_detail_keypoints(struct cache *c, struct asset_detail *d, struct err *err)
 {
-	for (int i = 0; i < d->nshapes; i++) {
+	struct skeletons memo = {.n = 0};
+	int rc = 0;
+
+	for (int i = 0; i < d->nshapes && rc == 0; i++) {
 		const struct shape *s = &d->shapes[i];
 
 		if (s->kind == SHAPE_POINT || s->extra_json == NULL ||
 		    strstr(s->extra_json, "\"keypoints\"") == NULL)
 			continue;
-		if (shape_keypoints(c, d, i) < 0)
-			return err_set(err, "reading an asset's keypoints: out of memory");
+		if (shape_keypoints(d, i, skeleton_of(c, d, i, &memo)) < 0)
+			rc = err_set(err, "reading an asset's keypoints: out of memory");
 	}
-	return 0;
+	for (int k = 0; k < memo.n; k++)
+		cJSON_Delete(memo.skeleton[k]);
+	return rc;
 }
