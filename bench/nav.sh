@@ -6,7 +6,7 @@
 # Never fails on a time.
 # Then e and NUDGES nudges of the selected shape (l k l j): the edit feedback loop.
 # Usage: bench/nav.sh [ANNOTTY]   (PRESSES=120 key presses, IMAGES=12, PAUSE=0.15 s, MODE=sixel,
-#                                  NUDGES=40)
+#                                  NUDGES=40, COLS=88 terminal columns: a 1000-pixel pane)
 set -u
 ANNOTTY=${1:-${ANNOTTY:-./annotty}}
 PRESSES=${PRESSES:-120}
