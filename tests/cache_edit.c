@@ -134,7 +134,7 @@ static void test_review(struct cache *c, int64_t ds)
 	int64_t a = asset_id(c, ds, 0); /* pending in the fixture */
 	int64_t rev = sql_int(c, "SELECT local_rev FROM annotation WHERE asset_id = ?1", a);
 	int64_t before = outbox_count(c), logs = log_count(c);
-	struct err err = {""};
+	struct err err = {0};
 	char key[64], old[32];
 
 	ok(cache_review_set(c, a, REVIEW_ACCEPTED, &err) == 0, "accept (%s)", err.msg);
@@ -170,7 +170,7 @@ static void test_tags(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 1);
 	int64_t before = outbox_count(c), logs = log_count(c);
-	struct err err = {""};
+	struct err err = {0};
 
 	ok(cache_tag_add(c, a, "  good  ", &err) == 0, "add a tag (%s)", err.msg);
 	is_int(asset_has_tag(c, a, "good"), 1, "trimmed and attached");
@@ -225,7 +225,7 @@ static void test_bad_tags(struct cache *c, int64_t ds)
 static void test_undo_order(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 4), b = asset_id(c, ds, 5); /* pending, accepted */
-	struct err err = {""};
+	struct err err = {0};
 	int64_t touched = -1;
 	char what[64];
 	int pending0 = 0, pending = 0;
@@ -266,7 +266,7 @@ static void test_undo_order(struct cache *c, int64_t ds)
 static void test_undo_pushed(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 4), touched = 0, pushed_id, undo_id;
-	struct err err = {""};
+	struct err err = {0};
 	char what[64];
 	int pending = 0, marked = 0;
 
@@ -312,7 +312,7 @@ static void test_undo_pushed(struct cache *c, int64_t ds)
 static void test_undo_reopen(struct cache **cp, int64_t ds, int64_t other_ds)
 {
 	int64_t a = asset_id(*cp, ds, 6), o = asset_id(*cp, other_ds, 0), touched = 0;
-	struct err err = {""};
+	struct err err = {0};
 	char what[64];
 	int pending = 0;
 
@@ -347,7 +347,7 @@ static void crash_child(int64_t a, int fd)
 static void test_kill9(struct cache **cp, int64_t ds)
 {
 	int64_t a = asset_id(*cp, ds, 8); /* pending */
-	struct err err = {""};
+	struct err err = {0};
 	int fds[2], status = 0, pending_before = 0, pending = 0;
 	char byte = 0;
 	pid_t pid;
@@ -379,7 +379,7 @@ int main(void)
 {
 	struct dataset_doc *doc = fixture_doc_rich(10), *other = fixture_doc_rich(3);
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	int64_t ds = 0, other_ds = 0;
 
 	dir = fixture_tmpdir();

@@ -76,7 +76,7 @@ static void test_first_import(struct cache *c, const struct dataset_doc *doc, in
 {
 	struct import_stats st = {0};
 	struct dataset_info info;
-	struct err err = {""};
+	struct err err = {0};
 	char fp[64];
 	int64_t found = -1;
 
@@ -110,7 +110,7 @@ static void test_labels_tags(struct cache *c, const struct dataset_doc *doc, int
 {
 	struct label_row labels[8];
 	char tags[8][128];
-	struct err err = {""};
+	struct err err = {0};
 	int n = 0, uses_ok = 1;
 
 	ok(cache_labels_list(c, ds, labels, 8, &n, &err) == 0 && n == 4, "four labels");
@@ -153,7 +153,7 @@ static void test_asset_get(struct cache *c, const struct dataset_doc *doc, int64
 {
 	const struct asset *a = &doc->assets[6]; /* six shapes of every kind, tags night+blurry */
 	struct asset_detail d;
-	struct err err = {""};
+	struct err err = {0};
 	char why[256] = "";
 	int64_t id = asset_id_of(c, ds, a->filename);
 	int same = 1, names = 1;
@@ -196,7 +196,7 @@ static void test_asset_get(struct cache *c, const struct dataset_doc *doc, int64
 static void test_export(struct cache *c, const struct dataset_doc *doc, int64_t ds)
 {
 	struct dataset_doc *out = NULL, *again = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char why[512] = "";
 	int64_t ds2 = 0;
 
@@ -268,7 +268,7 @@ struct followed {
 
 static void local_edits(struct cache *c, int64_t ds, struct followed *f)
 {
-	struct err err = {""};
+	struct err err = {0};
 
 	f->a0 = asset_id_of(c, ds, "img_0.jpg");
 	f->a4 = asset_id_of(c, ds, "img_4.jpg");
@@ -286,7 +286,7 @@ static void local_edits(struct cache *c, int64_t ds, struct followed *f)
 static void check_kept(struct cache *c, int64_t ds, const struct followed *f)
 {
 	struct asset_detail d;
-	struct err err = {""};
+	struct err err = {0};
 
 	ok(asset_id_of(c, ds, "img_0.jpg") == f->a0 && cache_asset_get(c, f->a0, &d, &err) == 0,
 	   "the unchanged asset keeps its id");
@@ -306,7 +306,7 @@ static void check_changed(struct cache *c, int64_t ds, const struct dataset_doc 
                           const struct followed *f)
 {
 	struct asset_detail d;
-	struct err err = {""};
+	struct err err = {0};
 	char why[256] = "";
 	int64_t idnew;
 
@@ -339,7 +339,7 @@ static void test_reimport(struct cache *c, int64_t ds)
 	struct dataset_doc *next = doc_next();
 	struct import_stats st = {0};
 	struct followed f;
-	struct err err = {""};
+	struct err err = {0};
 	int64_t ds2 = 0;
 
 	local_edits(c, ds, &f);
@@ -359,7 +359,7 @@ static void test_reimport_labels(struct cache *c, int64_t ds)
 {
 	struct label_row labels[8];
 	struct asset_detail d;
-	struct err err = {""};
+	struct err err = {0};
 	int64_t id = asset_id_of(c, ds, "img_6.jpg");
 	int n = 0, right = 1;
 	char fp[16];
@@ -381,7 +381,7 @@ static void test_reimport_same(struct cache *c, int64_t ds)
 {
 	struct dataset_doc *out = NULL, *again = NULL;
 	struct import_stats st = {0};
-	struct err err = {""};
+	struct err err = {0};
 	char why[512] = "";
 
 	cache_export_doc(c, ds, &out, &err);
@@ -401,7 +401,7 @@ int main(void)
 {
 	struct dataset_doc *doc = fixture_doc_rich(NASSETS);
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096];
 	int64_t ds = 0;
 

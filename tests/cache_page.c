@@ -216,7 +216,7 @@ static int walk(struct cache *c, const struct asset_query *q, int backward, int 
 {
 	struct asset_row rows[PAGE];
 	struct asset_cursor cur = {0};
-	struct err err = {""};
+	struct err err = {0};
 	int total = 0, n;
 
 	do {
@@ -247,7 +247,7 @@ static int walk(struct cache *c, const struct asset_query *q, int backward, int 
 static int positions_right(struct cache *c, const struct asset_query *q, const int *want, int n)
 {
 	struct asset_row row;
-	struct err err = {""};
+	struct err err = {0};
 	int pos;
 
 	for (int i = 0; i < n; i += (n / 7) + 1) {
@@ -334,7 +334,7 @@ static void test_edges(struct cache *c, int64_t ds)
 	struct asset_query q = {.dataset_id = ds};
 	struct asset_row rows[4], row;
 	struct asset_cursor none = {0};
-	struct err err = {""};
+	struct err err = {0};
 	int n = -1, pos = -1, count = -1;
 
 	ok(cache_assets_page(c, &q, NULL, 0, rows, 0, &n, &err) == 0 && n == 0,
@@ -359,7 +359,7 @@ static void test_long_names(struct cache *c)
 	static const char *const tails[] = {"2.jpg", "1.jpg", "", "1.jpg", "0.jpg"};
 	struct dataset_doc *doc = dataset_doc_new();
 	struct asset_row row;
-	struct err err = {""};
+	struct err err = {0};
 	char name[700];
 	int64_t ds = 0, seen[2][8];
 	int n[2] = {0, 0}, k, right = 1;
@@ -396,7 +396,7 @@ static void test_tags_cut(struct cache *c, int64_t ds)
 {
 	struct asset_query q = {.dataset_id = ds};
 	struct asset_row row;
-	struct err err = {""};
+	struct err err = {0};
 	char tag[CACHE_TAG_MAX + 1];
 
 	for (int i = 0; i < 4; i++) {
@@ -438,7 +438,7 @@ static int64_t find_id_base(struct cache *c, int64_t ds)
 static void phase(struct cache *c, int n, const char *locator, size_t first, size_t end)
 {
 	struct dataset_doc *doc = build_doc(n);
-	struct err err = {""};
+	struct err err = {0};
 	int64_t ds = 0;
 	double t0 = fixture_now();
 
@@ -464,7 +464,7 @@ int main(void)
 	const char *env = getenv("ANNOTTY_PAGE_ASSETS");
 	int n = env != NULL ? atoi(env) : 20000;
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096];
 
 	dir = fixture_tmpdir();

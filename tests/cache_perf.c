@@ -81,7 +81,7 @@ int main(void)
 	struct dataset_doc *doc = build(n), *out = NULL;
 	struct import_stats st = {0};
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096], *dir = fixture_tmpdir();
 	int64_t ds = 0;
 	struct stopwatch t0;

@@ -60,7 +60,7 @@ static void test_new_cache(void)
 	    "shape_asset",    "shape_label",  "label_name",   "outbox_state", "edit_log_dataset",
 	};
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096], mode[32];
 	int missing = 0;
 
@@ -96,7 +96,7 @@ static void test_new_cache(void)
 static void test_newer_refused(void)
 {
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096];
 	sqlite3 *db = NULL;
 
@@ -145,7 +145,7 @@ static void test_migrate_v1(void)
 {
 	struct shape s = {.kind = SHAPE_BOX, .label = 0, .box = {1, 1, 2, 2}};
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096], what[64] = "";
 	int64_t id = 0, touched = 0;
 	sqlite3 *db = NULL;
@@ -265,7 +265,7 @@ static void test_plans(void)
 	struct asset_row rows[10];
 	struct asset_cursor cur = {0};
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096];
 	int64_t ds = 0;
 	int n, bad = 0, count;
@@ -302,7 +302,7 @@ static void test_errors(void)
 {
 	struct dataset_doc *doc = small_doc(20), *big = fixture_doc_rich(3000);
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	char path[4096];
 	sqlite3 *other = NULL;
 	int64_t ds = 0;

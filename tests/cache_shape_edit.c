@@ -231,7 +231,7 @@ static void test_create(struct cache *c, int64_t ds)
 	int64_t a = asset_id(c, ds, 3); /* three shapes in the fixture */
 	int64_t rev = local_rev(c, a), before = outbox_count(c), logs = log_count(c), id = 0, ob;
 	struct shape s = box_make(10.4, 20.6, 30.2, 40.1, 1), got;
-	struct err err = {""};
+	struct err err = {0};
 	cJSON *p, *label;
 
 	ok(cache_shape_create(c, a, &s, &id, &err) == 0 && id > 0, "create a box (%s)", err.msg);
@@ -283,7 +283,7 @@ static void test_create_kinds(struct cache *c, int64_t ds)
 	struct shape poly, line = {.kind = SHAPE_LINE, .label = -1};
 	struct shape pt = {.kind = SHAPE_POINT, .label = 0, .text = "nose"};
 	struct shape cls = {.kind = SHAPE_CLASSIFICATION, .label = 2, .box = {0, 0, 640, 480}};
-	struct err err = {""};
+	struct err err = {0};
 	const cJSON *arr;
 	cJSON *p;
 
@@ -342,7 +342,7 @@ static void test_refusals(struct cache *c, int64_t ds)
 	struct shape bad = box_make(1, 2, 3, 4, 99), nan_box = box_make(0, 0, NAN, 1, 0);
 	struct shape parts = {.kind = SHAPE_POLYGON, .label = -1};
 	int ends[] = {5};
-	struct err err = {""};
+	struct err err = {0};
 
 	ok(cache_shape_create(c, a, &bad, &id, &err) < 0 && strstr(err.msg, "99") && id == 0,
 	   "an unknown label index is refused: %s", err.msg);
@@ -381,7 +381,7 @@ static void test_update(struct cache *c, int64_t ds)
 	int64_t a = asset_id(c, ds, 3), id = shape_by_ext(c, "301"); /* a box with extras */
 	int64_t rev = local_rev(c, a), before, ob;
 	struct shape s, moved;
-	struct err err = {""};
+	struct err err = {0};
 	char *old;
 	cJSON *p;
 
@@ -423,7 +423,7 @@ static void test_update(struct cache *c, int64_t ds)
 static void test_delete(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 3), id = shape_by_ext(c, "302"), n = shape_count(c, a), ob;
-	struct err err = {""};
+	struct err err = {0};
 	cJSON *p;
 
 	ok(cache_shape_delete(c, id, &err) == 0, "delete a polygon (%s)", err.msg);
@@ -447,7 +447,7 @@ static void test_delete(struct cache *c, int64_t ds)
 
 static void step(struct cache *c, int64_t ds, int redo, int64_t *touched, char *what)
 {
-	struct err err = {""};
+	struct err err = {0};
 
 	if ((redo ? cache_redo(c, ds, touched, what, 128, &err)
 	          : cache_undo(c, ds, touched, what, 128, &err)) < 0)
@@ -458,7 +458,7 @@ static void test_undo_create(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 5), id = 0, touched = 0, n = shape_count(c, a);
 	struct shape s = box_make(1, 2, 3, 4, 0);
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 
 	undo_all(c, ds);
@@ -485,7 +485,7 @@ static void test_undo_delete(struct cache *c, int64_t ds)
 	int64_t a = asset_id(c, ds, 6), id = shape_by_ext(c, "602"), touched = 0; /* polygon */
 	int64_t seq = sql_int(c, "SELECT seq FROM shape WHERE id = ?1", id);
 	struct shape before, again;
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 	int at;
 
@@ -512,7 +512,7 @@ static void test_undo_update(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 6), id = shape_by_ext(c, "603"), touched = 0; /* a line */
 	struct shape before, after;
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 
 	undo_all(c, ds);
@@ -544,7 +544,7 @@ static void test_redo_chain(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 8), b = asset_id(c, ds, 9), touched = 0, x = 0, y = 0, ended;
 	struct shape s = box_make(5, 5, 10, 10, 1);
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 
 	undo_all(c, ds);
@@ -580,7 +580,7 @@ static void test_coalesce(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 4), id = shape_by_ext(c, "401"), touched = 0, before, logs;
 	struct shape orig, s;
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 	cJSON *p;
 
@@ -627,7 +627,7 @@ static void test_undo_pushed(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 2), id = 0, touched = 0, ob, comp;
 	struct shape s = box_make(3, 4, 5, 6, 2), moved = box_make(13, 4, 5, 6, 2);
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 	cJSON *p;
 
@@ -682,7 +682,7 @@ static void test_ids_kept(struct cache *c, int64_t ds, int64_t other)
 {
 	int64_t a = asset_id(c, ds, 1), o = asset_id(c, other, 0), x = 0, y = 0, touched = 0;
 	struct shape s = box_make(1, 1, 2, 2, -1);
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 
 	undo_all(c, ds);
@@ -704,7 +704,7 @@ static void test_label_ensure(struct cache *c, int64_t ds)
 	static const char *const bad[] = {"", "  ", "a\x1b[31m", "tab\there", "bad\xff", "del\x7f"};
 	int64_t before, touched = 0;
 	char longest[CACHE_LABEL_MAX + 2], what[128];
-	struct err err = {""};
+	struct err err = {0};
 	int index = -7, refused = 0;
 	cJSON *p;
 
@@ -759,7 +759,7 @@ static void test_label_with_shape(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 2), id = 0, touched = 0, label_id;
 	struct shape s = box_make(1, 1, 5, 5, -1);
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 	int index = -1;
 
@@ -785,7 +785,7 @@ static void test_label_with_shape(struct cache *c, int64_t ds)
 static void test_label_pushed(struct cache *c, int64_t ds)
 {
 	int64_t touched = 0, label_id, was;
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 	cJSON *p;
 	int index = -1;
@@ -825,7 +825,7 @@ static void test_reimport(struct cache *c, int64_t ds, struct dataset_doc *doc)
 {
 	int64_t a = asset_id(c, ds, 1), b = asset_id(c, ds, 2), x = 0, y = 0, touched = 0;
 	struct shape s = box_make(2, 2, 4, 4, -1);
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 	int index = -1;
 
@@ -866,7 +866,7 @@ static void test_ranked(struct cache *c, int64_t ds)
 	struct label_row rows[16], by_count[16];
 	int64_t a = asset_id(c, ds, 2), id = 0, other = shape_by_ext(c, "501");
 	struct shape s = box_make(1, 1, 5, 5, 3), relabel;
-	struct err err = {""};
+	struct err err = {0};
 	int n = 0, m = 0, sorted = 1;
 
 	undo_all(c, ds);
@@ -898,7 +898,7 @@ static void test_export(struct cache *c, int64_t ds)
 	struct shape s = box_make(40, 50, 60, 70, -1), moved;
 	struct dataset_doc *doc = NULL;
 	const struct asset *d;
-	struct err err = {""};
+	struct err err = {0};
 	int index = -1, found_moved = 0, found_gone = 0;
 
 	undo_all(c, ds);
@@ -935,7 +935,7 @@ static void test_export(struct cache *c, int64_t ds)
 static void test_review_redo(struct cache *c, int64_t ds)
 {
 	int64_t a = asset_id(c, ds, 4), touched = 0; /* pending in the fixture */
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 
 	undo_all(c, ds);
@@ -966,7 +966,7 @@ static void test_reopen(struct cache **cp, int64_t ds)
 {
 	int64_t a = asset_id(*cp, ds, 6), id = shape_by_ext(*cp, "601"), touched = 0;
 	struct shape before, after;
-	struct err err = {""};
+	struct err err = {0};
 	char what[128];
 
 	undo_all(*cp, ds);
@@ -989,7 +989,7 @@ int main(void)
 {
 	struct dataset_doc *doc = fixture_doc_rich(10), *other_doc = fixture_doc_rich(3);
 	struct cache *c = NULL;
-	struct err err = {""};
+	struct err err = {0};
 	int64_t ds = 0, other = 0;
 
 	dir = fixture_tmpdir();

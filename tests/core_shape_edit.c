@@ -103,7 +103,7 @@ static void test_handle_names(void)
 static void test_copy(void)
 {
 	struct shape a = holed_square(), b = empty_shape(), c = box_shape(1, 2, 3, 4);
-	struct err err = {{0}};
+	struct err err = {0};
 
 	a.label = 3;
 	a.ext_id = strdup("ann-1");
@@ -210,7 +210,7 @@ static void test_equal(void)
 static void test_move_box(void)
 {
 	struct shape s = box_shape(10, 20, 30, 40), before;
-	struct err err = {{0}};
+	struct err err = {0};
 
 	is_int(shape_move(&s, 5, -5, 100, 80, &err), 0, "a box moves");
 	is_rect(s.box, 15, 15, 30, 40, "by the move");
@@ -265,7 +265,7 @@ static void test_move_points(void)
 	double tri[] = {10, 10, 30, 10, 20, 40};
 	int ends[] = {3};
 	struct shape s = path_shape(SHAPE_POLYGON, tri, 3, ends, 1), empty = empty_shape();
-	struct err err = {{0}};
+	struct err err = {0};
 
 	is_int(shape_move(&s, 2.5, 1, 100, 50, &err), 0, "a polygon moves");
 	is_pt(s.points[2], 22.5, 41, "its vertices move");
@@ -319,7 +319,7 @@ static void test_resize(void)
 	    {HANDLE_BOTTOM_RIGHT, 10, 20, 32, 43}, {HANDLE_BOTTOM, 10, 20, 30, 43},
 	    {HANDLE_BOTTOM_LEFT, 12, 20, 28, 43},  {HANDLE_LEFT, 12, 20, 28, 40},
 	};
-	struct err err = {{0}};
+	struct err err = {0};
 	struct shape s, before;
 
 	for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++) {
@@ -390,7 +390,7 @@ static void test_resize(void)
 static void test_vertex_move(void)
 {
 	struct shape s = square(10, 10, 20, 20), before = empty_shape(), b = box_shape(1, 1, 2, 2);
-	struct err err = {{0}};
+	struct err err = {0};
 
 	is_int(shape_vertex_move(&s, 2, 5, -2, 100, 50, &err), 0, "a vertex moves");
 	is_pt(s.points[2], 25, 18, "by the move");
@@ -428,7 +428,7 @@ static void test_vertex_move(void)
 static void test_vertex_insert(void)
 {
 	struct shape s = square(0, 0, 10, 20), h = holed_square(), before = empty_shape();
-	struct err err = {{0}};
+	struct err err = {0};
 	int at = -1;
 
 	is_int(shape_vertex_insert_after(&s, 1, 100, 100, &at, &err), 0, "a vertex is inserted");
@@ -489,7 +489,7 @@ static void test_vertex_insert(void)
 static void test_vertex_delete(void)
 {
 	struct shape s = square(0, 0, 10, 20), h = holed_square(), before = empty_shape();
-	struct err err = {{0}};
+	struct err err = {0};
 
 	is_int(shape_vertex_delete(&s, 2, &err), 0, "a square's vertex is deleted");
 	is_int(s.npoints, 3, "three are left");
@@ -558,7 +558,7 @@ static void test_builders(void)
 {
 	struct shape s = square(1, 1, 5, 5), before = empty_shape();
 	struct point a = {30, 40}, b = {10, 60}, v[3] = {{-5, 10}, {50, 200}, {20, -1}};
-	struct err err = {{0}};
+	struct err err = {0};
 
 	s.text = strdup("old");
 	is_int(shape_make_box(&s, a, b, 100, 50, &err), 0, "a box from two corners");

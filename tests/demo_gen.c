@@ -121,7 +121,7 @@ static uint64_t hash_dataset(const char *base)
 static void test_generate(void)
 {
 	struct progress_seen seen = {0, 0, 1};
-	struct err err = {{0}};
+	struct err err = {0};
 	char line[128], images[PATH_MAX], *names[128];
 	double t0, took;
 	int rc, n;
@@ -247,7 +247,7 @@ static void test_read_back(void)
 {
 	char json[PATH_MAX];
 	struct dataset_doc *doc = NULL;
-	struct err err = {{0}};
+	struct err err = {0};
 
 	paths_join(json, sizeof json, dir, DEMO_JSON_NAME);
 	if (!ok(coco_read_file(json, NULL, &doc, &err) == 0, "the COCO file reads back (%s)",
@@ -284,7 +284,7 @@ static void test_ensure(void)
 {
 	char json[PATH_MAX], marker[PATH_MAX], expect[PATH_MAX], leftover[PATH_MAX];
 	struct stat before, after;
-	struct err err = {{0}};
+	struct err err = {0};
 	uint64_t first = hash_dataset(dir);
 
 	paths_join(expect, sizeof expect, dir, DEMO_JSON_NAME);
@@ -311,7 +311,7 @@ static void test_ensure(void)
 static void test_foreign_folder(void)
 {
 	char other[PATH_MAX], note[PATH_MAX];
-	struct err err = {{0}};
+	struct err err = {0};
 	FILE *f;
 
 	paths_join(other, sizeof other, root, "mine");

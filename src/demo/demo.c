@@ -103,7 +103,7 @@ out:
 static void *demo_worker(void *arg)
 {
 	struct demo_run *run = arg;
-	struct err err = {{0}};
+	struct err err = {0};
 
 	pthread_mutex_lock(&run->lock);
 	while (!run->failed && run->next < demo_recipe_count) {
