@@ -1,6 +1,6 @@
 # sources of src/api
 libannotty_a_SOURCES += \
-	src/api/backend.h \
+	src/api/backend.h src/api/backend.c src/api/registry.h \
 	src/api/local/backend_local.c \
 	src/api/local/coco.c src/api/local/coco.h \
 	src/api/local/coco_internal.h \

@@ -13,7 +13,7 @@
 struct err;
 struct cache; /* opaque: one SQLite connection */
 
-#define CACHE_SCHEMA_VERSION 2
+#define CACHE_SCHEMA_VERSION 3
 
 /* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
  * on. A database from a newer annotty is refused with a message. The caller owns *out. A

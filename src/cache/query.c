@@ -3,6 +3,7 @@
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "core/err.h"
+#include "core/paths.h"
 #include "core/str.h"
 
 #include <stdlib.h>
@@ -30,14 +31,6 @@ static const char sql_asset_shapes[] =
 static const char sql_asset_tags[] =
     "SELECT g.name FROM asset_tag t JOIN tag g ON g.id = t.tag_id WHERE t.asset_id = ?1"
     " ORDER BY g.name";
-
-/* The last part of a path, for a dataset that does not name itself. */
-static const char *path_base(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
-}
 
 int cache_dataset_get(struct cache *cache, int64_t dataset_id, struct dataset_info *out,
                       struct err *err)

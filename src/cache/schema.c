@@ -325,10 +325,48 @@ static const char *const schema_v2[] = {
     NULL,
 };
 
+/* ---- v3: the sync engine ---- */
+
+/* The outbox learns the life of an entry that reaches a remote source: the source's value when
+ * it answered with a conflict (theirs, as change JSON), when that happened, and what the user
+ * chose (resolution: 'mine' pushes again over theirs, 'theirs' took the source's value; a
+ * refusal is a conflict with refused = 1 and its reason in last_error). The edit log learns
+ * which run of annotty made each edit, so that undo stays with its own process. */
+static const char ddl_v3_outbox[] =
+    "ALTER TABLE outbox ADD COLUMN theirs TEXT;"
+    "ALTER TABLE outbox ADD COLUMN conflict_at INTEGER;"
+    "ALTER TABLE outbox ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN resolution TEXT"
+    " CHECK (resolution IS NULL OR resolution IN ('mine', 'theirs'));"
+    "ALTER TABLE edit_log ADD COLUMN session TEXT;"
+    "CREATE INDEX outbox_conflicts ON outbox(dataset_id, state) WHERE state = 'conflict';";
+
+/* How far a paged pull of a dataset has got: the generation its pages stamp on the assets they
+ * bring, and the backend's cursor of the next page (NULL once the pull finished). */
+static const char ddl_v3_pull[] =
+    "CREATE TABLE pull_state ("
+    " dataset_id INTEGER PRIMARY KEY REFERENCES dataset(id) ON DELETE CASCADE,"
+    " generation INTEGER NOT NULL,"
+    " cursor TEXT,"
+    " pages INTEGER NOT NULL DEFAULT 0,"
+    " total INTEGER,"
+    " started_at INTEGER NOT NULL DEFAULT " NOW ","
+    " finished_at INTEGER);"
+    "CREATE INDEX dataset_ext ON dataset(source_id, ext_id);"
+    "CREATE INDEX annotation_ext ON annotation(ext_id);"
+    "CREATE INDEX shape_ext ON shape(ext_id) WHERE ext_id IS NOT NULL;";
+
+static const char *const schema_v3[] = {
+    ddl_v3_outbox,
+    ddl_v3_pull,
+    NULL,
+};
+
 /* Step i moves a database from user_version i to i + 1. */
 static const char *const *const schema_steps[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 #define NSTEPS ((int)(sizeof schema_steps / sizeof schema_steps[0]))

@@ -204,6 +204,8 @@ void asset_clear(struct asset *asset)
 	free(asset->shapes);
 	free(asset->tags);
 	free(asset->ext_id);
+	free(asset->data_ext_id);
+	free(asset->annotation_ext_id);
 	free(asset->filename);
 	free(asset->path);
 	free(asset->extra_json);

@@ -60,10 +60,12 @@ struct label {
 };
 
 struct asset {
-	char *ext_id;   /* COCO image id, Picsellia asset uuid */
-	char *filename; /* as the source names it */
-	char *path;     /* where the image was found on disk, or NULL */
-	int width;      /* 0 when unknown */
+	char *ext_id;            /* COCO image id, Picsellia asset uuid */
+	char *data_ext_id;       /* the datalake item behind the asset (Picsellia data uuid) */
+	char *annotation_ext_id; /* the source's annotation holding its shapes, when it has one */
+	char *filename;          /* as the source names it */
+	char *path;              /* where the image was found on disk, or NULL */
+	int width;               /* 0 when unknown */
 	int height;
 	enum review_status status;
 	char **tags;

@@ -24,4 +24,7 @@ int paths_join(char *out, size_t outsz, const char *dir, const char *name);
 int paths_is_dir(const char *path);
 int paths_is_file(const char *path);
 
+/* The last part of a path (after its last slash), for a dataset that does not name itself. */
+const char *path_base(const char *path);
+
 #endif

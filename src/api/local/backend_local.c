@@ -1,6 +1,8 @@
-/* The backend for local datasets (COCO JSON files for now), and the calls every backend is
- * used through. */
+/* The backend for local datasets (COCO JSON files for now): one dataset with one version, read
+ * whole as one page, written back by export. */
 #include "api/backend.h"
+#include "api/registry.h"
+#include "core/buf.h"
 #include "api/local/coco.h"
 #include "core/err.h"
 #include "core/model.h"
@@ -38,12 +40,77 @@ static int local_fingerprint(const char *locator, const char *images_dir, char *
 	return 0;
 }
 
-static int local_load(struct backend *b, struct dataset_doc **out, struct err *err)
+/* What a local file keeps beyond the common fields. */
+struct local_priv {
+	char *images_dir; /* --images override, or NULL */
+};
+
+static const char *images_dir_of(const struct backend *b)
 {
+	const struct local_priv *p = b->priv;
+
+	return p != NULL ? p->images_dir : NULL;
+}
+
+static void local_caps(const struct backend *b, struct backend_caps *out)
+{
+	(void)b;
+	out->containers = 1u << CONTAINER_DATASET | 1u << CONTAINER_VERSION;
+	out->changes = 0; /* edits reach a local file through export, not pushes */
+	out->shape_kinds = (1u << SHAPE_KIND_COUNT) - 1;
+	out->review = REVIEW_LOCAL;
+	out->page_max = 0; /* one page: the whole file */
+	out->remote = 0;
+	out->tags = 1;
+}
+
+static int container_add(struct container_list *l, enum container_kind kind, const char *name,
+                         struct err *err)
+{
+	l->items = calloc(1, sizeof *l->items);
+	if (l->items == NULL || (l->items[0].name = strdup(name)) == NULL) {
+		container_list_clear(l);
+		return err_set(err, "out of memory");
+	}
+	l->n = 1;
+	l->items[0].kind = kind;
+	l->items[0].count = -1;
+	return 0;
+}
+
+/* A file is one dataset (named after it) with one version, "local". */
+static int local_list(struct backend *b, enum container_kind kind, const char *parent_ext_id,
+                      struct container_list *out, struct err *err)
+{
+	(void)parent_ext_id;
+	if (kind == CONTAINER_DATASET)
+		return container_add(out, kind, path_base(b->locator), err);
+	if (kind == CONTAINER_VERSION)
+		return container_add(out, kind, "local", err);
+	return 0; /* no datalake, no campaigns */
+}
+
+static int local_pull(struct backend *b, const char *version_ext_id, const char *cursor,
+                      struct backend_page *out, struct err *err)
+{
+	(void)version_ext_id;
+	if (cursor != NULL)
+		return err_setk(err, ERR_USAGE, "a local file is read whole, from its start");
 	/* taken before reading, so that a change made while reading shows next time */
-	if (local_fingerprint(b->locator, b->images_dir, &b->fingerprint, err) < 0)
+	if (local_fingerprint(b->locator, images_dir_of(b), &b->fingerprint, err) < 0 ||
+	    coco_read_file(b->locator, images_dir_of(b), &out->doc, err) < 0)
 		return -1;
-	return coco_read_file(b->locator, b->images_dir, out, err);
+	out->total = out->doc->nassets;
+	return 0;
+}
+
+static int local_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
+                             struct err *err)
+{
+	(void)b;
+	if (ref->path == NULL || ref->path[0] == '\0')
+		return err_setk(err, ERR_NOT_FOUND, "the image was not found on disk");
+	return buf_read_file(out, ref->path, err);
 }
 
 static int local_save(struct backend *b, const struct dataset_doc *doc, const char *out_path,
@@ -55,18 +122,26 @@ static int local_save(struct backend *b, const struct dataset_doc *doc, const ch
 		return -1;
 	/* the source now holds what was written: no need to read it back */
 	if (strcmp(path, b->locator) == 0)
-		return local_fingerprint(b->locator, b->images_dir, &b->fingerprint, err);
+		return local_fingerprint(b->locator, images_dir_of(b), &b->fingerprint, err);
 	return 0;
 }
 
 static void local_close(struct backend *b)
 {
-	(void)b; /* nothing beyond the common fields */
+	struct local_priv *p = b->priv;
+
+	if (p != NULL)
+		free(p->images_dir);
+	free(p);
+	b->priv = NULL;
 }
 
 static const struct backend_ops local_coco_ops = {
     .kind = "coco",
-    .load = local_load,
+    .caps = local_caps,
+    .list = local_list,
+    .pull = local_pull,
+    .fetch_image = local_fetch_image,
     .save = local_save,
     .close = local_close,
 };
@@ -103,24 +178,27 @@ static int local_images_dir(const char *images_dir, char **out, struct err *err)
 	return *out != NULL ? 0 : err_set(err, "out of memory");
 }
 
-int backend_open_local(const char *path, const char *images_dir, struct backend **out,
-                       struct err *err)
+int backend_local_open(const struct backend_locator *loc, struct backend **out, struct err *err)
 {
 	char json[PATH_MAX];
 	struct backend *b = NULL;
+	struct local_priv *p;
 	int rc = -1;
 
 	*out = NULL;
-	if (local_json_path(path, json, sizeof json, err) < 0)
+	if (loc->path == NULL)
+		return err_setk(err, ERR_USAGE, "no dataset path given");
+	if (local_json_path(loc->path, json, sizeof json, err) < 0)
 		goto out;
 	b = calloc(1, sizeof *b);
-	if (b == NULL || (b->locator = strdup(json)) == NULL) {
+	if (b == NULL || (b->locator = strdup(json)) == NULL ||
+	    (b->priv = p = calloc(1, sizeof *p)) == NULL) {
 		err_set(err, "out of memory");
 		goto out;
 	}
 	b->ops = &local_coco_ops;
-	if (local_images_dir(images_dir, &b->images_dir, err) < 0 ||
-	    local_fingerprint(b->locator, b->images_dir, &b->fingerprint, err) < 0)
+	if (local_images_dir(loc->images_dir, &p->images_dir, err) < 0 ||
+	    local_fingerprint(b->locator, p->images_dir, &b->fingerprint, err) < 0)
 		goto out;
 	*out = b;
 	b = NULL;
@@ -128,33 +206,4 @@ int backend_open_local(const char *path, const char *images_dir, struct backend 
 out:
 	backend_close(&b);
 	return rc;
-}
-
-int backend_load(struct backend *b, struct dataset_doc **out, struct err *err)
-{
-	*out = NULL;
-	return b->ops->load(b, out, err);
-}
-
-int backend_save(struct backend *b, const struct dataset_doc *doc, const char *out_path,
-                 struct err *err)
-{
-	if (b->ops->save == NULL)
-		return err_set(err, "a %s source cannot be written", b->ops->kind);
-	return b->ops->save(b, doc, out_path, err);
-}
-
-void backend_close(struct backend **bp)
-{
-	struct backend *b = *bp;
-
-	if (b == NULL)
-		return;
-	if (b->ops != NULL && b->ops->close != NULL)
-		b->ops->close(b);
-	free(b->locator);
-	free(b->images_dir);
-	free(b->fingerprint);
-	free(b);
-	*bp = NULL;
 }

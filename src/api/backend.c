@@ -1,0 +1,202 @@
+/* Opening a source through the table of backends, and the calls every backend is used
+ * through (see backend.h). */
+#include "api/backend.h"
+#include "api/registry.h"
+#include "core/err.h"
+#include "core/model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct backend_factory {
+	const char *kind;
+	int remote; /* opened from a host, else from a path */
+	int (*open)(const struct backend_locator *loc, struct backend **out, struct err *err);
+};
+
+/* Local formats first: a path is tried against each in turn. */
+static const struct backend_factory factories[] = {
+    {.kind = "coco", .remote = 0, .open = backend_local_open},
+};
+
+#define NFACTORIES (sizeof factories / sizeof factories[0])
+
+static const struct backend_factory *factory_find(const char *kind)
+{
+	for (size_t i = 0; i < NFACTORIES; i++)
+		if (strcmp(factories[i].kind, kind) == 0)
+			return &factories[i];
+	return NULL;
+}
+
+int backend_open(const struct backend_locator *loc, struct backend **out, struct err *err)
+{
+	const struct backend_factory *f;
+
+	*out = NULL;
+	if (loc->kind != NULL && strcmp(loc->kind, "auto") != 0) {
+		f = factory_find(loc->kind);
+		if (f == NULL)
+			return err_setk(err, ERR_USAGE, "unknown source kind %s", loc->kind);
+		return f->open(loc, out, err);
+	}
+	if (loc->path == NULL)
+		return err_setk(err, ERR_USAGE, "no source given");
+	/* the first local format that recognises the path (only COCO for now) */
+	for (size_t i = 0; i < NFACTORIES; i++)
+		if (!factories[i].remote)
+			return factories[i].open(loc, out, err);
+	return err_setk(err, ERR_USAGE, "annotty cannot read %s", loc->path);
+}
+
+int backend_open_local(const char *path, const char *images_dir, struct backend **out,
+                       struct err *err)
+{
+	struct backend_locator loc = {.path = path, .images_dir = images_dir};
+
+	return backend_open(&loc, out, err);
+}
+
+void backend_caps_get(const struct backend *b, struct backend_caps *out)
+{
+	memset(out, 0, sizeof *out);
+	b->ops->caps(b, out);
+}
+
+int backend_list(struct backend *b, enum container_kind kind, const char *parent_ext_id,
+                 struct container_list *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (b->ops->list == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source has no containers to list",
+		                b->ops->kind);
+	return b->ops->list(b, kind, parent_ext_id, out, err);
+}
+
+int backend_pull(struct backend *b, const char *version_ext_id, const char *cursor,
+                 struct backend_page *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->total = -1;
+	if (b->ops->pull(b, version_ext_id, cursor, out, err) < 0) {
+		backend_page_clear(out);
+		return -1;
+	}
+	if (out->doc == NULL) {
+		backend_page_clear(out);
+		return err_set(err, "the %s source gave no page", b->ops->kind);
+	}
+	return 0;
+}
+
+int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
+                        struct err *err)
+{
+	if (b->ops->fetch_image == NULL)
+		return err_setk(err, ERR_NOT_FOUND, "a %s source has no image bytes", b->ops->kind);
+	return b->ops->fetch_image(b, ref, out, err);
+}
+
+int backend_current(struct backend *b, const struct change *ch, struct change *theirs,
+                    struct err *err)
+{
+	memset(theirs, 0, sizeof *theirs);
+	theirs->value.label = theirs->base.label = -1;
+	if (b->ops->current == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source cannot tell its current values",
+		                b->ops->kind);
+	return b->ops->current(b, ch, theirs, err);
+}
+
+int backend_push(struct backend *b, const struct change *ch, struct push_answer *ans,
+                 struct err *err)
+{
+	memset(ans, 0, sizeof *ans);
+	if (b->ops->push == NULL)
+		return push_answer_set(ans, PUSH_REFUSED, "a %s source takes no changes",
+		                       b->ops->kind);
+	return b->ops->push(b, ch, ans, err);
+}
+
+int backend_save(struct backend *b, const struct dataset_doc *doc, const char *out_path,
+                 struct err *err)
+{
+	if (b->ops->save == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source cannot be written", b->ops->kind);
+	return b->ops->save(b, doc, out_path, err);
+}
+
+int backend_load(struct backend *b, struct dataset_doc **out, struct err *err)
+{
+	struct backend_page page;
+
+	*out = NULL;
+	if (backend_pull(b, NULL, NULL, &page, err) < 0)
+		return -1;
+	if (page.next_cursor != NULL) {
+		backend_page_clear(&page);
+		return err_setk(err, ERR_USAGE, "a %s source is read in pages, not whole",
+		                b->ops->kind);
+	}
+	*out = page.doc;
+	page.doc = NULL;
+	backend_page_clear(&page);
+	return 0;
+}
+
+void backend_close(struct backend **bp)
+{
+	struct backend *b = *bp;
+
+	if (b == NULL)
+		return;
+	if (b->ops != NULL && b->ops->close != NULL)
+		b->ops->close(b);
+	free(b->locator);
+	free(b->fingerprint);
+	free(b);
+	*bp = NULL;
+}
+
+void container_list_clear(struct container_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		struct container *c = &l->items[i];
+
+		free(c->ext_id);
+		free(c->parent_ext_id);
+		free(c->name);
+		free(c->type);
+		free(c->extra_json);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+void backend_page_clear(struct backend_page *p)
+{
+	dataset_doc_free(&p->doc);
+	free(p->next_cursor);
+	memset(p, 0, sizeof *p);
+	p->total = -1;
+}
+
+void push_answer_clear(struct push_answer *a)
+{
+	free(a->created_ext_id);
+	free(a->theirs_json);
+	memset(a, 0, sizeof *a);
+}
+
+int push_answer_set(struct push_answer *ans, enum push_outcome outcome, const char *fmt, ...)
+{
+	va_list ap;
+
+	ans->outcome = outcome;
+	va_start(ap, fmt);
+	vsnprintf(ans->reason, sizeof ans->reason, fmt, ap);
+	va_end(ap);
+	return 0;
+}
