@@ -48,6 +48,40 @@ int cache_import(struct cache *cache, const char *kind, const char *locator,
                  const char *fingerprint, const struct dataset_doc *doc, int64_t *dataset_id,
                  struct import_stats *stats, struct err *err);
 
+/* ---- Paged pulls from a remote source -------------------------------------------------
+ *
+ * A pull fills one dataset of the cache (a platform's dataset version) page by page, each page
+ * in its own transaction together with the cursor of the next one, so that a pull cut short
+ * (a crash, the network gone) resumes where it stopped and never stores a page twice. Assets
+ * are matched by the source's id; an asset with edits not pushed yet keeps the user's version
+ * (the push meets the source's value and a difference becomes a conflict). Finishing removes
+ * the assets the pull did not see (those with unsent edits stay). */
+
+struct cache_pull_target {
+	const char *kind;             /* the backend's kind */
+	const char *locator;          /* the source: its URL and organization */
+	const char *container_ext_id; /* the version pulled */
+	const char *name;             /* the dataset's name as shown ("cars/v1") */
+	const char *version_name;     /* "v1" */
+};
+
+struct cache_pull_resume {
+	char *cursor; /* the page to ask for next (caller frees); NULL: from the start */
+	int pages;    /* pages already stored; 0 when the pull starts afresh */
+};
+
+/* Starts a pull, or finds the one under way (resume says where it got to). */
+int cache_pull_begin(struct cache *cache, const struct cache_pull_target *t, int64_t *dataset_id,
+                     struct cache_pull_resume *resume, struct err *err);
+/* Stores one page and the cursor after it (NULL after the last page). total may be -1. stats
+ * (may be NULL) is added to. */
+int cache_pull_page(struct cache *cache, int64_t dataset_id, const struct dataset_doc *page,
+                    const char *next_cursor, int64_t total, struct import_stats *stats,
+                    struct err *err);
+/* Ends the pull after its last page. */
+int cache_pull_finish(struct cache *cache, int64_t dataset_id, struct import_stats *stats,
+                      struct err *err);
+
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
 struct dataset_info {

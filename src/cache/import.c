@@ -59,25 +59,25 @@ static const char sql_asset_by_name[] =
     "SELECT id, content_hash FROM asset WHERE version_id = ?1 AND filename = ?2"
     " AND import_gen < ?3 ORDER BY id LIMIT 1";
 static const char sql_asset_insert[] =
-    "INSERT INTO asset (ext_id, path, seq, import_gen, extra_json, filename, width, height,"
-    " status, shape_count, content_hash, base_rev, dataset_id, version_id)"
-    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    "INSERT INTO asset (ext_id, path, seq, import_gen, extra_json, data_ext_id, filename, width,"
+    " height, status, shape_count, content_hash, base_rev, dataset_id, version_id)"
+    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 /* unchanged content: the review status and tags stay as the user left them */
 static const char sql_asset_keep[] =
-    "UPDATE asset SET ext_id = ?2, path = ?3, seq = ?4, import_gen = ?5, extra_json = ?6"
-    " WHERE id = ?1";
+    "UPDATE asset SET ext_id = ?2, path = ?3, seq = ?4, import_gen = ?5, extra_json = ?6,"
+    " data_ext_id = ?7 WHERE id = ?1";
 static const char sql_asset_change[] =
     "UPDATE asset SET ext_id = ?2, path = ?3, seq = ?4, import_gen = ?5, extra_json = ?6,"
-    " filename = ?7, width = ?8, height = ?9, status = ?10, shape_count = ?11,"
-    " content_hash = ?12, base_rev = ?13 WHERE id = ?1";
+    " data_ext_id = ?7, filename = ?8, width = ?9, height = ?10, status = ?11,"
+    " shape_count = ?12, content_hash = ?13, base_rev = ?14 WHERE id = ?1";
 static const char sql_version_has_assets[] =
     "SELECT EXISTS (SELECT 1 FROM asset WHERE version_id = ?1)";
 static const char sql_annotation_insert[] =
-    "INSERT INTO annotation (asset_id, status, base_rev) VALUES (?1, ?2, ?3)";
+    "INSERT INTO annotation (asset_id, status, base_rev, ext_id) VALUES (?1, ?2, ?3, ?4)";
 static const char sql_annotation_upsert[] =
-    "INSERT INTO annotation (asset_id, status, base_rev) VALUES (?1, ?2, ?3)"
+    "INSERT INTO annotation (asset_id, status, base_rev, ext_id) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (asset_id) DO UPDATE SET status = excluded.status,"
-    " base_rev = excluded.base_rev";
+    " base_rev = excluded.base_rev, ext_id = coalesce(excluded.ext_id, ext_id)";
 static const char sql_annotation_id[] = "SELECT id FROM annotation WHERE asset_id = ?1";
 static const char sql_shapes_delete[] = "DELETE FROM shape WHERE asset_id = ?1";
 /* Shapes go in SHAPE_BATCH rows per statement: with a million of them, the cost of running a
@@ -98,6 +98,16 @@ static const char sql_status_log_delete[] = "DELETE FROM edit_log WHERE asset_id
                                             " AND (op = 'annotation.status' OR op LIKE 'shape.%')";
 static const char sql_assets_remove[] =
     "DELETE FROM asset WHERE version_id = ?1 AND import_gen < ?2";
+static const char sql_asset_unsent[] =
+    "SELECT EXISTS (SELECT 1 FROM edit_log e JOIN outbox o ON o.id = e.outbox_id"
+    " WHERE e.asset_id = ?1 AND o.state IN ('pending', 'conflict'))";
+/* a paged pull names its dataset by the source's id of the container */
+static const char sql_dataset_find_ext[] =
+    "SELECT id FROM dataset WHERE source_id = ?1 AND ext_id = ?2";
+static const char sql_dataset_insert_ext[] =
+    "INSERT INTO dataset (source_id, ext_id, name, format) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_version_insert_named[] =
+    "INSERT INTO dataset_version (dataset_id, name, ext_id) VALUES (?1, ?2, ?3)";
 
 enum import_sql {
 	Q_SOURCE_FIND,
@@ -129,6 +139,7 @@ enum import_sql {
 	Q_ASSET_TAG_INSERT,
 	Q_STATUS_LOG_DELETE,
 	Q_ASSETS_REMOVE,
+	Q_ASSET_UNSENT,
 	Q_COUNT
 };
 
@@ -162,6 +173,7 @@ static const char *const import_sql[Q_COUNT] = {
     [Q_ASSET_TAG_INSERT] = sql_asset_tag_insert,
     [Q_STATUS_LOG_DELETE] = sql_status_log_delete,
     [Q_ASSETS_REMOVE] = sql_assets_remove,
+    [Q_ASSET_UNSENT] = sql_asset_unsent,
 };
 
 /* A shape waiting for its batch. */
@@ -187,6 +199,7 @@ struct import {
 	int64_t version_id;
 	int64_t gen;
 	int had_assets;     /* 0: a first import, where no asset can match */
+	int paged;          /* a page of a remote pull: the review state is the source's too */
 	int64_t *label_ids; /* per doc label */
 	struct import_stats stats;
 };
@@ -293,10 +306,15 @@ static uint64_t hash_shape(uint64_t h, const struct dataset_doc *doc, const stru
  * reordering the label list changes no asset. The result is stored in asset.content_hash:
  * changing how it is computed makes every asset look changed (and lose its review) on its
  * next import, so that needs a migration that recomputes the column. */
-static int64_t asset_content_hash(const struct dataset_doc *doc, const struct asset *a)
+static int64_t asset_content_hash(const struct dataset_doc *doc, const struct asset *a,
+                                  int with_status)
 {
 	uint64_t h = hash_str(STR_HASH_SEED, a->filename != NULL ? a->filename : "");
 
+	/* on a platform the review status is the source's as much as the shapes are; a local
+	 * file's hash leaves it out (the review is the user's, kept across imports) */
+	if (with_status)
+		h = hash_u64(h, 0x5eed0000u + (uint64_t)a->status);
 	h = hash_u64(h, (uint64_t)a->width);
 	h = hash_u64(h, (uint64_t)a->height);
 	h = hash_u64(h, (uint64_t)a->nshapes);
@@ -524,7 +542,7 @@ static int asset_lookup(struct import *ix, enum import_sql q, const char *key,
 	return rc == SQLITE_ROW;
 }
 
-/* Binds ?2..?6, the columns every import writes, and with all, ?7..?15 too. */
+/* Binds ?2..?7, the columns every import writes, and with all, ?8..?16 too. */
 static void asset_bind(struct import *ix, sqlite3_stmt *st, const struct asset *a, int seq,
                        const struct asset_match *m, int all)
 {
@@ -534,17 +552,18 @@ static void asset_bind(struct import *ix, sqlite3_stmt *st, const struct asset *
 	sqlite3_bind_int(st, 4, seq);
 	sqlite3_bind_int64(st, 5, ix->gen);
 	bind_static(st, 6, a->extra_json);
+	bind_static(st, 7, a->data_ext_id);
 	if (!all)
 		return;
-	bind_static(st, 7, a->filename != NULL ? a->filename : "");
-	sqlite3_bind_int(st, 8, a->width);
-	sqlite3_bind_int(st, 9, a->height);
-	sqlite3_bind_int(st, 10, (unsigned)a->status < REVIEW_STATUS_COUNT ? (int)a->status : 0);
-	sqlite3_bind_int(st, 11, a->nshapes);
-	sqlite3_bind_int64(st, 12, m->new_hash);
-	sqlite3_bind_int64(st, 13, ix->gen);
-	sqlite3_bind_int64(st, 14, ix->dataset_id);
-	sqlite3_bind_int64(st, 15, ix->version_id);
+	bind_static(st, 8, a->filename != NULL ? a->filename : "");
+	sqlite3_bind_int(st, 9, a->width);
+	sqlite3_bind_int(st, 10, a->height);
+	sqlite3_bind_int(st, 11, (unsigned)a->status < REVIEW_STATUS_COUNT ? (int)a->status : 0);
+	sqlite3_bind_int(st, 12, a->nshapes);
+	sqlite3_bind_int64(st, 13, m->new_hash);
+	sqlite3_bind_int64(st, 14, ix->gen);
+	sqlite3_bind_int64(st, 15, ix->dataset_id);
+	sqlite3_bind_int64(st, 16, ix->version_id);
 }
 
 /* The asset's annotation: a new row for a new asset, else the existing one updated. */
@@ -556,6 +575,7 @@ static int annotation_store(struct import *ix, int64_t asset_id, const struct as
 	sqlite3_bind_int64(st, 1, asset_id);
 	sqlite3_bind_int(st, 2, (unsigned)a->status < REVIEW_STATUS_COUNT ? (int)a->status : 0);
 	sqlite3_bind_int64(st, 3, ix->gen);
+	bind_static(st, 4, a->annotation_ext_id);
 	if (cache_db_run(ix->c, st, ix->err, "storing an annotation") < 0)
 		return -1;
 	if (is_new) {
@@ -703,13 +723,28 @@ static int asset_keep(struct import *ix, const struct asset *a, int seq,
 	return 0;
 }
 
+/* Whether the asset has edits the source has not taken yet: on a paged pull such an asset keeps
+ * the user's version, which meets the source's when it is pushed (a difference becomes a
+ * conflict there) (a failed lookup counts as yes:
+ * keeping the user's work is the safe side). */
+static int asset_has_unsent(struct import *ix, int64_t asset_id)
+{
+	int64_t unsent = 1;
+
+	sqlite3_bind_int64(ix->st[Q_ASSET_UNSENT], 1, asset_id);
+	if (cache_db_lookup(ix->c, ix->st[Q_ASSET_UNSENT], &unsent, ix->err,
+	                    "looking for unsent edits") < 0)
+		return 1;
+	return unsent != 0;
+}
+
 static int import_asset(struct import *ix, int seq)
 {
 	const struct asset *a = &ix->doc->assets[seq];
 	struct asset_match m = {0};
 	int found;
 
-	m.new_hash = asset_content_hash(ix->doc, a);
+	m.new_hash = asset_content_hash(ix->doc, a, ix->paged);
 	found = asset_lookup(ix, Q_ASSET_BY_EXT, a->ext_id, &m);
 	if (found == 0)
 		found = asset_lookup(ix, Q_ASSET_BY_NAME, a->filename ? a->filename : "", &m);
@@ -717,7 +752,7 @@ static int import_asset(struct import *ix, int seq)
 		return -1;
 	if (found == 0)
 		found = asset_insert(ix, a, seq, &m);
-	else if (m.old_hash != m.new_hash)
+	else if (m.old_hash != m.new_hash && !(ix->paged && asset_has_unsent(ix, m.id)))
 		found = asset_replace(ix, a, seq, &m);
 	else
 		found = asset_keep(ix, a, seq, &m);
@@ -809,4 +844,261 @@ int cache_dataset_find(struct cache *cache, const char *locator, int64_t *datase
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* ---- paged pulls ------------------------------------------------------------------------ */
+
+static const char sql_pull_state_get[] =
+    "SELECT generation, cursor, pages, finished_at IS NULL FROM pull_state WHERE dataset_id = ?1";
+static const char sql_pull_state_start[] =
+    "INSERT OR REPLACE INTO pull_state (dataset_id, generation, cursor, pages, total)"
+    " VALUES (?1, (SELECT coalesce(max(a.import_gen), 0) + 1 FROM asset a"
+    "  JOIN dataset_version v ON v.id = a.version_id WHERE v.dataset_id = ?1), NULL, 0, NULL)";
+static const char sql_pull_state_step[] =
+    "UPDATE pull_state SET cursor = ?2, pages = pages + 1, total = ?3 WHERE dataset_id = ?1";
+static const char sql_pull_state_done[] =
+    "UPDATE pull_state SET cursor = NULL, finished_at = " NOW " WHERE dataset_id = ?1";
+static const char sql_pull_version[] =
+    "SELECT id FROM dataset_version WHERE dataset_id = ?1 ORDER BY id LIMIT 1";
+
+struct pull_state {
+	int64_t generation;
+	char *cursor;
+	int pages;
+	int running;
+};
+
+/* The source and the dataset a pull fills, created on its first pull. */
+static int pull_target_rows(struct import *ix, const struct cache_pull_target *t)
+{
+	sqlite3_stmt *st = NULL;
+	int found, rc = -1;
+
+	if (import_source(ix, t->kind, t->locator, NULL) < 0 ||
+	    cache_db_prepare(ix->c, sql_dataset_find_ext, &st, ix->err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ix->source_id);
+	bind_static(st, 2, t->container_ext_id);
+	found = cache_db_lookup(ix->c, st, &ix->dataset_id, ix->err, "looking up the dataset");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (found < 0)
+		goto out;
+	if (found == 0) {
+		if (cache_db_prepare(ix->c, sql_dataset_insert_ext, &st, ix->err) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, ix->source_id);
+		bind_static(st, 2, t->container_ext_id);
+		bind_static(st, 3, t->name != NULL ? t->name : "");
+		bind_static(st, 4, t->kind);
+		if (cache_db_run(ix->c, st, ix->err, "recording the dataset") < 0)
+			goto out;
+		ix->dataset_id = sqlite3_last_insert_rowid(ix->c->db);
+		sqlite3_finalize(st);
+		if (cache_db_prepare(ix->c, sql_version_insert_named, &st, ix->err) < 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, ix->dataset_id);
+		bind_static(st, 2, t->version_name != NULL ? t->version_name : "local");
+		bind_static(st, 3, t->container_ext_id);
+		if (cache_db_run(ix->c, st, ix->err, "recording the dataset version") < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* 1 with *ps filled when the dataset has pull progress, 0 when none, -1 on failure. */
+static int pull_state_read(struct cache *c, int64_t dataset_id, struct pull_state *ps,
+                           struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1, oom = 0;
+
+	memset(ps, 0, sizeof *ps);
+	if (cache_db_prepare(c, sql_pull_state_get, &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, dataset_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		ps->generation = sqlite3_column_int64(st, 0);
+		ps->cursor = cache_db_text_dup(st, 1, &oom);
+		ps->pages = sqlite3_column_int(st, 2);
+		ps->running = sqlite3_column_int(st, 3);
+		rc = oom ? err_set(err, "out of memory") : 1;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		cache_db_fail(c, err, "reading how far the pull got");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int dataset_run(struct cache *c, const char *sql, int64_t dataset_id, struct err *err,
+                       const char *doing)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (cache_db_prepare(c, sql, &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, dataset_id);
+	rc = cache_db_run(c, st, err, doing);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int pull_begin_in(struct import *ix, const struct cache_pull_target *t,
+                         struct cache_pull_resume *resume)
+{
+	struct pull_state ps;
+	int has = 0;
+
+	if (import_prepare(ix) < 0 || pull_target_rows(ix, t) < 0)
+		return -1;
+	has = pull_state_read(ix->c, ix->dataset_id, &ps, ix->err);
+	if (has < 0)
+		return -1;
+	if (has && ps.running) {
+		resume->cursor = ps.cursor; /* handed on */
+		resume->pages = ps.pages;
+		return 0;
+	}
+	free(ps.cursor);
+	return dataset_run(ix->c, sql_pull_state_start, ix->dataset_id, ix->err,
+	                   "starting the pull");
+}
+
+int cache_pull_begin(struct cache *cache, const struct cache_pull_target *t, int64_t *dataset_id,
+                     struct cache_pull_resume *resume, struct err *err)
+{
+	struct import ix = {.c = cache, .err = err};
+	int rc;
+
+	memset(resume, 0, sizeof *resume);
+	if (t->kind == NULL || t->locator == NULL || t->container_ext_id == NULL)
+		return err_setk(err, ERR_USAGE, "pulling: no source or container given");
+	if (cache_db_begin(cache, err) < 0)
+		return -1;
+	rc = pull_begin_in(&ix, t, resume);
+	import_finish(&ix);
+	rc = cache_db_end(cache, rc, err);
+	if (rc < 0) {
+		free(resume->cursor);
+		memset(resume, 0, sizeof *resume);
+		return err_wrap(err, "pulling %s", t->name != NULL ? t->name : t->container_ext_id);
+	}
+	*dataset_id = ix.dataset_id;
+	return 0;
+}
+
+/* The import of one page into a dataset whose pull is under way. */
+static int pull_page_in(struct import *ix, const char *next_cursor, int64_t total)
+{
+	struct pull_state ps;
+	sqlite3_stmt *st = NULL;
+	int64_t exists = 0;
+	int rc = -1;
+
+	if (pull_state_read(ix->c, ix->dataset_id, &ps, ix->err) != 1 || !ps.running) {
+		free(ps.cursor);
+		return err_set(ix->err, "no pull of this dataset is under way");
+	}
+	free(ps.cursor);
+	ix->gen = ps.generation;
+	if (import_prepare(ix) < 0 || cache_db_prepare(ix->c, sql_pull_version, &st, ix->err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ix->dataset_id);
+	if (cache_db_lookup(ix->c, st, &ix->version_id, ix->err, "finding the version") != 1)
+		goto out;
+	sqlite3_bind_int64(ix->st[Q_VERSION_HAS_ASSETS], 1, ix->version_id);
+	if (cache_db_lookup(ix->c, ix->st[Q_VERSION_HAS_ASSETS], &exists, ix->err,
+	                    "reading the dataset version") < 0 ||
+	    (ix->had_assets = exists != 0, import_labels(ix) < 0))
+		goto out;
+	for (int i = 0; i < ix->doc->nassets; i++)
+		if (import_asset(ix, i) < 0)
+			goto out;
+	if (shapes_flush(ix) < 0)
+		goto out;
+	sqlite3_finalize(st);
+	if (cache_db_prepare(ix->c, sql_pull_state_step, &st, ix->err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ix->dataset_id);
+	bind_static(st, 2, next_cursor);
+	if (total >= 0)
+		sqlite3_bind_int64(st, 3, total);
+	rc = cache_db_run(ix->c, st, ix->err, "recording the pull's progress");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_pull_page(struct cache *cache, int64_t dataset_id, const struct dataset_doc *page,
+                    const char *next_cursor, int64_t total, struct import_stats *stats,
+                    struct err *err)
+{
+	struct import ix = {
+	    .c = cache, .doc = page, .err = err, .dataset_id = dataset_id, .paged = 1};
+	int rc;
+
+	if (cache_db_begin(cache, err) < 0)
+		return -1;
+	rc = pull_page_in(&ix, next_cursor, total);
+	import_finish(&ix);
+	rc = cache_db_end(cache, rc, err);
+	if (rc < 0)
+		return err_wrap(err, "storing a page");
+	if (stats != NULL) {
+		stats->assets_added += ix.stats.assets_added;
+		stats->assets_updated += ix.stats.assets_updated;
+		stats->assets_unchanged += ix.stats.assets_unchanged;
+		stats->shapes += ix.stats.shapes;
+		stats->labels = ix.stats.labels;
+	}
+	return 0;
+}
+
+static int pull_finish_in(struct import *ix)
+{
+	struct pull_state ps;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (pull_state_read(ix->c, ix->dataset_id, &ps, ix->err) != 1 || !ps.running) {
+		free(ps.cursor);
+		return err_set(ix->err, "no pull of this dataset is under way");
+	}
+	free(ps.cursor);
+	ix->gen = ps.generation;
+	if (import_prepare(ix) < 0 || cache_db_prepare(ix->c, sql_pull_version, &st, ix->err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, ix->dataset_id);
+	if (cache_db_lookup(ix->c, st, &ix->version_id, ix->err, "finding the version") != 1 ||
+	    import_remove_gone(ix) < 0)
+		goto out;
+	rc = dataset_run(ix->c, sql_pull_state_done, ix->dataset_id, ix->err, "ending the pull");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_pull_finish(struct cache *cache, int64_t dataset_id, struct import_stats *stats,
+                      struct err *err)
+{
+	struct import ix = {.c = cache, .err = err, .dataset_id = dataset_id};
+	int rc;
+
+	if (cache_db_begin(cache, err) < 0)
+		return -1;
+	rc = pull_finish_in(&ix);
+	import_finish(&ix);
+	rc = cache_db_end(cache, rc, err);
+	if (rc < 0)
+		return err_wrap(err, "ending the pull");
+	if (stats != NULL)
+		stats->assets_removed += ix.stats.assets_removed;
+	return 0;
 }

@@ -148,8 +148,10 @@ void cache_shape_row_clear(struct shape_row *r);
 char *cache_shape_value(const struct shape_row *r);
 /* Reads such a value back into r: shape, seq, rev, label id and name (the rest stays 0). */
 int cache_shape_value_parse(const char *json, struct shape_row *r, struct err *err);
-/* The outbox payload of op ("shape.create", "shape.update", "shape.delete") for the row. */
-char *cache_shape_payload(const struct shape_row *r, const char *op);
+/* The outbox payload of op ("shape.create", "shape.update", "shape.delete") for the row as it
+ * is now (as it was, for a delete), with before as its base (NULL for a create). */
+char *cache_shape_payload(const struct shape_row *now, const struct shape_row *before,
+                          const char *op);
 /* Checks a shape from the caller before it is stored: known kind, finite coordinates, parts
  * inside the points. */
 int cache_shape_check(const struct shape *s, struct err *err);

@@ -2,6 +2,7 @@
  * picker's order, and taking a creation back or doing it again for undo and redo. */
 #include "cache/cache.h"
 #include "cache/internal.h"
+#include "core/change.h"
 #include "core/err.h"
 #include "core/str.h"
 
@@ -158,17 +159,19 @@ static int label_queue(struct cache *c, const struct label_rec *l, const char *o
 	    .entity_id = l->id,
 	    .op = op,
 	};
-	cJSON *o = cJSON_CreateObject();
+	struct change ch = {0};
 	char *payload = NULL;
 	int rc = -1;
 
-	if (o != NULL && add_text(o, "dataset", l->dataset_ext_id) == 0 &&
-	    add_text(o, "version", l->version_ext_id) == 0 &&
-	    cJSON_AddNumberToObject(o, "label_id", (double)l->id) != NULL &&
-	    (l->ext_id == NULL || cJSON_AddStringToObject(o, "label", l->ext_id) != NULL) &&
-	    cJSON_AddStringToObject(o, "name", l->name) != NULL)
-		payload = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
+	/* the label goes to the version: the platform's container of labels */
+	if (change_kind_parse(op, &ch.kind) == 0) {
+		ch.dataset = (struct change_ref){
+		    .local = l->dataset_id,
+		    .ext = l->version_ext_id != NULL ? l->version_ext_id : l->dataset_ext_id};
+		ch.label = (struct change_ref){.local = l->id, .ext = l->ext_id};
+		ch.label_name = l->name;
+		payload = change_to_json(&ch); /* ch borrows l's strings */
+	}
 	if (payload == NULL)
 		return err_set(err, "queueing a label: out of memory");
 	e.payload = payload;

@@ -2,6 +2,7 @@
  * undo walks back through. Entries are written inside the edit's own transaction. */
 #include "cache/cache.h"
 #include "cache/internal.h"
+#include "core/change.h"
 #include "core/err.h"
 
 #include <cjson/cJSON.h>
@@ -118,24 +119,29 @@ static int idem_key_make(char *out, size_t outsz, struct err *err)
 	return 0;
 }
 
+/* The change as the outbox keeps it (core/change.h): the asset and its annotation by their ids
+ * here and on the source, the status with the one it replaced, or the tag. */
 static char *payload_make(const struct cache_change *ch, const struct op_kind *k,
                           const struct edit_target *t)
 {
 	const char *value = ch->new_value != NULL ? ch->new_value : ch->old_value;
-	cJSON *o = cJSON_CreateObject();
-	char *text = NULL;
+	struct change c = {0};
 
-	if (o == NULL)
+	if (change_kind_parse(ch->op, &c.kind) < 0)
 		return NULL;
-	if ((t->asset_ext_id != NULL ? cJSON_AddStringToObject(o, "asset", t->asset_ext_id)
-	                             : cJSON_AddNullToObject(o, "asset")) != NULL &&
-	    cJSON_AddNumberToObject(o, "asset_id", (double)ch->asset_id) != NULL &&
-	    (!k->on_annotation || t->annotation_ext_id == NULL ||
-	     cJSON_AddStringToObject(o, "annotation", t->annotation_ext_id) != NULL) &&
-	    cJSON_AddStringToObject(o, k->value_key, value != NULL ? value : "") != NULL)
-		text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return text;
+	c.dataset.local = ch->dataset_id;
+	c.asset = (struct change_ref){.local = ch->asset_id, .ext = t->asset_ext_id};
+	if (k->on_annotation) {
+		c.annotation =
+		    (struct change_ref){.local = t->annotation_id, .ext = t->annotation_ext_id};
+		if (review_status_parse(value != NULL ? value : "", &c.status) < 0)
+			return NULL;
+		if (ch->old_value != NULL && review_status_parse(ch->old_value, &c.base_status) < 0)
+			c.base_status = REVIEW_PENDING;
+	} else {
+		c.tag = (char *)value; /* borrowed: c is not cleared */
+	}
+	return change_to_json(&c);
 }
 
 int cache_outbox_insert(struct cache *c, const struct cache_entry *e, int64_t *outbox_id,
@@ -179,7 +185,7 @@ int cache_outbox_append(struct cache *c, const struct cache_change *ch, int64_t 
 		goto out;
 	payload = payload_make(ch, k, &t);
 	if (payload == NULL) {
-		err_set(err, "queueing a change: out of memory");
+		err_set(err, "queueing a change: out of memory or a damaged value");
 		goto out;
 	}
 	entry.dataset_id = ch->dataset_id;

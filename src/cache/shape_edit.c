@@ -215,9 +215,10 @@ out:
 	return rc;
 }
 
-/* Appends the outbox entry of op for the row as it is (as it was, for a delete). */
-static int shape_queue(struct cache *c, const struct shape_row *r, const char *op,
-                       int64_t *outbox_id, struct err *err)
+/* Appends the outbox entry of op for the row as it is (as it was, for a delete), made against
+ * before (NULL for a create). */
+static int shape_queue(struct cache *c, const struct shape_row *r, const struct shape_row *before,
+                       const char *op, int64_t *outbox_id, struct err *err)
 {
 	struct cache_entry e = {
 	    .dataset_id = r->dataset_id,
@@ -226,7 +227,7 @@ static int shape_queue(struct cache *c, const struct shape_row *r, const char *o
 	    .op = op,
 	    .base_rev = r->base_rev,
 	};
-	char *payload = cache_shape_payload(r, op);
+	char *payload = cache_shape_payload(r, before, op);
 	int rc;
 
 	if (payload == NULL)
@@ -294,7 +295,7 @@ int cache_shape_create(struct cache *cache, int64_t asset_id, const struct shape
 	    row_insert(cache, 0, &r, &id, err) < 0 || asset_touch(cache, asset_id, err) < 0)
 		goto out;
 	if (cache_shape_row_load(cache, id, &now, err) != 1 || row_value(&now, &value, err) < 0 ||
-	    shape_queue(cache, &now, ch.op, &outbox_id, err) < 0)
+	    shape_queue(cache, &now, NULL, ch.op, &outbox_id, err) < 0)
 		goto out;
 	ch.new_value = value;
 	ch.shape_id = id;
@@ -338,22 +339,53 @@ out:
 	return rc;
 }
 
+static int logged_old_value(struct cache *c, int64_t log_id, char **out, struct err *err)
+{
+	static const char sql[] = "SELECT old_value FROM edit_log WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	int rc = -1, oom = 0;
+
+	*out = NULL;
+	if (cache_db_prepare(c, sql, &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, log_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = cache_db_text_dup(st, 0, &oom);
+		rc = oom ? err_set(err, "out of memory") : 0;
+	} else {
+		cache_db_fail(c, err, "reading the edit being merged");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Folds the update into the edit it follows: the logged old value stays the one from before
  * the first nudge, the new value and the pending payload become the latest. */
 static int update_merge(struct cache *c, int64_t log_id, int64_t outbox_id,
                         const struct shape_row *now, const char *value, struct err *err)
 {
-	char *payload = cache_shape_payload(now, "shape.update");
+	struct shape_row first = {0};
+	char *payload = NULL, *old = NULL;
 	int rc = -1;
 
-	if (payload == NULL)
-		return err_set(err, "queueing a shape edit: out of memory");
+	/* the base stays the shape as it was before the first nudge: the logged old value */
+	if (logged_old_value(c, log_id, &old, err) < 0 ||
+	    cache_shape_value_parse(old, &first, err) < 0)
+		goto out;
+	payload = cache_shape_payload(now, &first, "shape.update");
+	if (payload == NULL) {
+		err_set(err, "queueing a shape edit: out of memory");
+		goto out;
+	}
 	if (run_text(c, sql_log_merge, log_id, value, now->label_id, err,
 	             "recording the change for undo") == 0 &&
 	    run_text(c, sql_outbox_merge, outbox_id, payload, 0, err,
 	             "queueing the change in the outbox") == 0)
 		rc = 0;
+out:
 	free(payload);
+	free(old);
+	cache_shape_row_clear(&first);
 	return rc;
 }
 
@@ -386,7 +418,7 @@ static int update_apply(struct cache *c, const struct shape_row *cur, const stru
 		rc = update_merge(c, log_id, outbox_id, &now, value, err);
 		goto out;
 	}
-	if (shape_queue(c, &now, ch.op, &outbox_id, err) < 0)
+	if (shape_queue(c, &now, cur, ch.op, &outbox_id, err) < 0)
 		goto out;
 	ch.old_value = old;
 	ch.new_value = value;
@@ -434,7 +466,7 @@ int cache_shape_delete(struct cache *cache, int64_t shape_id, struct err *err)
 	ch.dataset_id = cur.dataset_id;
 	ch.asset_id = cur.asset_id;
 	if (row_value(&cur, &old, err) < 0 ||
-	    shape_queue(cache, &cur, ch.op, &outbox_id, err) < 0 ||
+	    shape_queue(cache, &cur, &cur, ch.op, &outbox_id, err) < 0 ||
 	    run3(cache, sql_shape_delete, shape_id, 0, NULL, NULL, err, "deleting the shape") < 0 ||
 	    asset_touch(cache, cur.asset_id, err) < 0)
 		goto out;
@@ -490,7 +522,7 @@ int cache_shape_transition(struct cache *c, int64_t dataset_id, int64_t asset_id
 	}
 	if (to == NULL) {
 		if (row_value(&cur, snapshot, err) < 0 ||
-		    (queue && shape_queue(c, &cur, "shape.delete", outbox_id, err) < 0) ||
+		    (queue && shape_queue(c, &cur, &cur, "shape.delete", outbox_id, err) < 0) ||
 		    run3(c, sql_shape_delete, shape_id, 0, NULL, NULL, err, "deleting the shape") <
 		        0)
 			goto out;
@@ -502,7 +534,8 @@ int cache_shape_transition(struct cache *c, int64_t dataset_id, int64_t asset_id
 		goto out;
 	if (to != NULL && queue &&
 	    (cache_shape_row_load(c, shape_id, &now, err) != 1 ||
-	     shape_queue(c, &now, found ? "shape.update" : "shape.create", outbox_id, err) < 0))
+	     shape_queue(c, &now, found ? &cur : NULL, found ? "shape.update" : "shape.create",
+	                 outbox_id, err) < 0))
 		goto out;
 	rc = 0;
 out:

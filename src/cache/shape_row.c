@@ -3,6 +3,7 @@
  * and redo put back exactly, and the outbox payload a push sends. */
 #include "cache/cache.h"
 #include "cache/internal.h"
+#include "core/change.h"
 #include "core/err.h"
 #include "core/str.h"
 
@@ -33,17 +34,6 @@ enum {
 	COL_ASSET_EXT,
 	COL_ANNOTATION_EXT,
 	COL_BASE_REV,
-};
-
-/* The route names of the platform (its shape JSON and URLs), per shape kind. A mask has none:
- * it is only known locally, by its box. */
-static const char *const route_kinds[SHAPE_KIND_COUNT] = {
-    [SHAPE_BOX] = "rectangle",
-    [SHAPE_POLYGON] = "polygon",
-    [SHAPE_LINE] = "line",
-    [SHAPE_POINT] = "point",
-    [SHAPE_CLASSIFICATION] = "classification",
-    [SHAPE_MASK] = "mask",
 };
 
 static int row_fill(sqlite3_stmt *st, struct shape_row *r, struct err *err)
@@ -277,167 +267,41 @@ out:
 
 /* ---- the outbox payload ----------------------------------------------------------------
  *
- * What a push to Picsellia needs (spec 7.2, 7.4), addressed by ext ids, with the local rows
- * the replay writes results back to:
- *   all:    asset (ext id or null), asset_id, annotation (ext id, when known), shape_id,
- *           kind (the route: rectangle, polygon, line, point, classification; mask has none)
- *   update, delete: shape (the platform's shape id, when it has one)
- *   create, update: label ({id: ext id or null, name} or null), text (or null), and the
- *           geometry in whole pixels: x, y, w, h (rectangle, mask); polygon or line
- *           [[x, y], ...] of the first part, plus parts [[[x, y], ...], ...] when there are
- *           more; point [x, y] and order (from the source's extra fields, else 0).
- * A create carries no shape id: the platform makes a new one. */
+ * The change as the user meant it (core/change.h): the shape's geometry in image pixels at
+ * full precision, its label by name and ids, and the shape as it was before (the base a push
+ * compares with the source's value). Each backend maps it to its own requests; the ids on
+ * the source are looked up again when it is pushed, since an earlier create in the outbox may
+ * only then have given the shape or its label one. */
 
-/* The platform takes whole pixels. */
-static double pixel(double d)
+static struct change_ref ref_of(int64_t local, char *ext)
 {
-	return isfinite(d) ? (double)llround(d) : 0.0;
+	return (struct change_ref){.local = local, .ext = ext};
 }
 
-static cJSON *pixel_pair(struct point p)
+char *cache_shape_payload(const struct shape_row *now, const struct shape_row *before,
+                          const char *op)
 {
-	double xy[2] = {pixel(p.x), pixel(p.y)};
+	struct change ch = {0};
 
-	return cJSON_CreateDoubleArray(xy, 2);
-}
-
-/* Vertices from..to as [[x, y], ...]. */
-static cJSON *pixel_path(const struct shape *s, int from, int to)
-{
-	cJSON *path = cJSON_CreateArray();
-
-	for (int i = from; path != NULL && i < to; i++) {
-		cJSON *pair = pixel_pair(s->points[i]);
-
-		if (pair == NULL || !cJSON_AddItemToArray(path, pair)) {
-			cJSON_Delete(path);
-			return NULL;
-		}
-	}
-	return path;
-}
-
-/* A rectangle by its rounded edges, so that the far edge does not drift by a pixel. */
-static int payload_box(cJSON *o, const struct rect *b)
-{
-	double x0 = pixel(b->x), y0 = pixel(b->y);
-	double x1 = pixel(b->x + b->w), y1 = pixel(b->y + b->h);
-
-	return cJSON_AddNumberToObject(o, "x", x0) != NULL &&
-	               cJSON_AddNumberToObject(o, "y", y0) != NULL &&
-	               cJSON_AddNumberToObject(o, "w", x1 - x0) != NULL &&
-	               cJSON_AddNumberToObject(o, "h", y1 - y0) != NULL
-	           ? 0
-	           : -1;
-}
-
-/* A polygon or line: its first part under the route's key (the platform's shapes have one),
- * and every part under "parts" when there are more. */
-static int payload_path(cJSON *o, const struct shape *s, const char *key)
-{
-	int first_end = s->nparts > 0 ? s->part_ends[0] : s->npoints;
-	cJSON *parts, *first = pixel_path(s, 0, first_end);
-
-	if (first == NULL || !cJSON_AddItemToObject(o, key, first)) {
-		cJSON_Delete(first);
-		return -1;
-	}
-	if (s->nparts <= 1)
-		return 0;
-	parts = cJSON_AddArrayToObject(o, "parts");
-	for (int i = 0; parts != NULL && i < s->nparts; i++) {
-		cJSON *path = pixel_path(s, i > 0 ? s->part_ends[i - 1] : 0, s->part_ends[i]);
-
-		if (path == NULL || !cJSON_AddItemToArray(parts, path)) {
-			cJSON_Delete(path);
-			return -1;
-		}
-	}
-	return parts != NULL ? 0 : -1;
-}
-
-/* A keypoint's index, kept from the source in the shape's extra fields ("order"), else 0. */
-static int point_order(const struct shape *s)
-{
-	cJSON *extra = s->extra_json != NULL ? cJSON_Parse(s->extra_json) : NULL;
-	const cJSON *order = cJSON_GetObjectItemCaseSensitive(extra, "order");
-	int n = cJSON_IsNumber(order) ? order->valueint : 0;
-
-	cJSON_Delete(extra);
-	return n;
-}
-
-static int payload_point(cJSON *o, const struct shape *s)
-{
-	struct point p = s->npoints > 0 ? s->points[0] : (struct point){s->box.x, s->box.y};
-	cJSON *pair = pixel_pair(p);
-
-	if (pair == NULL || !cJSON_AddItemToObject(o, "point", pair)) {
-		cJSON_Delete(pair);
-		return -1;
-	}
-	return cJSON_AddNumberToObject(o, "order", point_order(s)) != NULL ? 0 : -1;
-}
-
-static int payload_geometry(cJSON *o, const struct shape *s)
-{
-	switch (s->kind) {
-	case SHAPE_POLYGON:
-		return payload_path(o, s, "polygon");
-	case SHAPE_LINE:
-		return payload_path(o, s, "line");
-	case SHAPE_POINT:
-		return payload_point(o, s);
-	case SHAPE_CLASSIFICATION:
-		return 0;
-	default:
-		return payload_box(o, &s->box);
-	}
-}
-
-static int payload_label(cJSON *o, const struct shape_row *r)
-{
-	cJSON *label;
-
-	if (r->label_id == 0)
-		return cJSON_AddNullToObject(o, "label") != NULL ? 0 : -1;
-	label = cJSON_AddObjectToObject(o, "label");
-	if (label == NULL || add_text(label, "id", r->label_ext_id) < 0 ||
-	    add_text(label, "name", r->label_name) < 0)
-		return -1;
-	return 0;
-}
-
-/* What addresses the shape on the platform: its asset and annotation, its id there once it
- * has one (a create makes a new one), and the local row the replay writes that id back to. */
-static int payload_head(cJSON *o, const struct shape_row *r, int create)
-{
-	if (add_text(o, "asset", r->asset_ext_id) < 0 ||
-	    cJSON_AddNumberToObject(o, "asset_id", (double)r->asset_id) == NULL ||
-	    (r->annotation_ext_id != NULL &&
-	     cJSON_AddStringToObject(o, "annotation", r->annotation_ext_id) == NULL) ||
-	    cJSON_AddNumberToObject(o, "shape_id", (double)r->id) == NULL ||
-	    (!create && r->s.ext_id != NULL &&
-	     cJSON_AddStringToObject(o, "shape", r->s.ext_id) == NULL) ||
-	    cJSON_AddStringToObject(o, "kind", route_kinds[r->s.kind]) == NULL)
-		return -1;
-	return 0;
-}
-
-char *cache_shape_payload(const struct shape_row *r, const char *op)
-{
-	int create = strcmp(op, "shape.create") == 0, del = strcmp(op, "shape.delete") == 0;
-	cJSON *o = cJSON_CreateObject();
-	char *text = NULL;
-
-	if (o == NULL)
+	if (change_kind_parse(op, &ch.kind) < 0)
 		return NULL;
-	if (payload_head(o, r, create) == 0 &&
-	    (del || (payload_label(o, r) == 0 && payload_geometry(o, &r->s) == 0 &&
-	             add_text(o, "text", r->s.text) == 0)))
-		text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return text;
+	ch.dataset = ref_of(now->dataset_id, NULL);
+	ch.asset = ref_of(now->asset_id, now->asset_ext_id);
+	ch.annotation = ref_of(now->annotation_id, now->annotation_ext_id);
+	ch.shape = ref_of(now->id, ch.kind == CHANGE_SHAPE_CREATE ? NULL : now->s.ext_id);
+	ch.label = ref_of(now->label_id, now->label_ext_id);
+	ch.label_name = now->label_name;
+	if (ch.kind != CHANGE_SHAPE_DELETE) {
+		ch.has_value = 1;
+		ch.value = now->s;
+	}
+	if (before != NULL) {
+		ch.has_base = 1;
+		ch.base = before->s;
+		ch.base_label_name = before->label_name;
+	}
+	/* ch borrows every pointer from the rows: nothing to clear */
+	return change_to_json(&ch);
 }
 
 /* ---- checks ---------------------------------------------------------------------------- */

@@ -88,10 +88,9 @@ static int add_ref(cJSON *o, const char *key, const struct change_ref *r)
 {
 	char local_key[48];
 
-	if (r->local == 0 && r->ext == NULL)
-		return 0;
 	snprintf(local_key, sizeof local_key, "%s_id", key);
-	if (add_text(o, key, r->ext) < 0)
+	/* no id on the source yet (a shape created offline): the key is left out */
+	if (r->ext != NULL && add_text(o, key, r->ext) < 0)
 		return -1;
 	return r->local != 0 ? add_item(o, local_key, cJSON_CreateNumber((double)r->local)) : 0;
 }
