@@ -30,3 +30,9 @@ check_PROGRAMS += tests/cache_perf.t
 tests_cache_perf_t_SOURCES = tests/cache_perf.c $(CACHE_TEST_SOURCES)
 tests_cache_perf_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_perf.t
+
+check_PROGRAMS += tests/cache_sync.t
+tests_cache_sync_t_SOURCES = tests/cache_sync.c tests/backend_script.c tests/backend_script.h \
+	$(CACHE_TEST_SOURCES)
+tests_cache_sync_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_sync.t

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/change.h"
 #include "core/model.h"
 
 struct err;
@@ -276,6 +277,71 @@ int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, st
 /* Marks every pending entry of the dataset as pushed: for a local source, once the dataset
  * has been exported with them. *count (may be NULL) is how many were marked. */
 int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count, struct err *err);
+/* The same for the pending entries up to id upto, and the newest pending id (0 for none):
+ * an export marks what it wrote and not what was queued while it wrote. */
+int cache_outbox_mark_pushed_upto(struct cache *cache, int64_t dataset_id, int64_t upto, int *count,
+                                  struct err *err);
+int cache_outbox_last_pending(struct cache *cache, int64_t dataset_id, int64_t *id,
+                              struct err *err);
+
+/* ---- The outbox and conflicts: what the sync engine pushes ------------------------------
+ *
+ * An entry is pending until the source confirms it (ack), is put off to a later time (retry),
+ * or meets a conflict: the source changed the same object (a 409 or 423, or its current value
+ * differs from the base the edit was made against) or refused it for good. A conflict is kept
+ * with both versions until the user chooses: keep mine (pushed again over theirs) or take
+ * theirs (the cache takes the source's value, and the edit can no longer be undone). Nothing
+ * leaves the outbox any other way. */
+
+struct outbox_entry {
+	int64_t id;
+	char idem_key[40]; /* the source applies an entry with the same key once */
+	int64_t base_rev;
+	int attempts;
+	int force;            /* the user chose to keep theirs over the source's value */
+	int64_t due_at;       /* Unix seconds before which it is not to be tried (0: now) */
+	struct change change; /* with the source's ids looked up now (owned) */
+};
+
+/* The oldest pending entry of the dataset (later entries on an object in conflict wait behind
+ * it): 1 with *out filled (cache_outbox_entry_clear), 0 when there is none, -1 on failure. An
+ * entry that is not due yet is returned too: the caller waits for due_at, keeping the order. */
+int cache_outbox_next(struct cache *c, int64_t dataset_id, struct outbox_entry *out,
+                      struct err *err);
+void cache_outbox_entry_clear(struct outbox_entry *e);
+/* The source has the change. created_ext_id (may be NULL) is the id it gave a created shape or
+ * label; annotation_ext_id (may be NULL) the annotation it made to hold a shape. */
+int cache_outbox_ack(struct cache *c, const struct outbox_entry *e, const char *created_ext_id,
+                     const char *annotation_ext_id, struct err *err);
+/* Not now: try again at `at` (Unix seconds); why is kept for the status line. */
+int cache_outbox_retry(struct cache *c, int64_t id, int64_t at, const char *why, struct err *err);
+/* The entry meets the source's value theirs_json (change JSON; NULL when the object is gone
+ * there), or with refused set, a refusal for good; why says what the source answered. */
+int cache_outbox_conflict(struct cache *c, int64_t id, const char *theirs_json, int refused,
+                          const char *why, struct err *err);
+
+struct conflict_row {
+	int64_t id; /* the outbox entry's */
+	int64_t dataset_id;
+	int64_t asset_id; /* 0 for a label */
+	char filename[512];
+	char op[32];
+	char *mine;   /* change JSON */
+	char *theirs; /* change JSON, NULL when the object is gone on the source */
+	int refused;
+	char reason[256];
+};
+
+/* The conflicts of a dataset (0: of every dataset), oldest first, at most max. The caller
+ * clears the rows (cache_conflict_rows_clear). */
+int cache_conflicts_list(struct cache *c, int64_t dataset_id, struct conflict_row *rows, int max,
+                         int *n, struct err *err);
+void cache_conflict_row_clear(struct conflict_row *r);
+void cache_conflict_rows_clear(struct conflict_row *rows, int n);
+
+enum conflict_choice { CONFLICT_KEEP_MINE = 0, CONFLICT_TAKE_THEIRS };
+int cache_conflict_resolve(struct cache *c, int64_t id, enum conflict_choice choice,
+                           struct err *err);
 
 /* ---- Export ----------------------------------------------------------------------------- */
 

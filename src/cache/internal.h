@@ -23,6 +23,9 @@ _Static_assert(SHAPE_BOX == 0 && SHAPE_POLYGON == 1 && SHAPE_LINE == 2 && SHAPE_
 
 #define CACHE_BUSY_TIMEOUT_MS 5000
 
+/* Now, in the Unix seconds the tables keep, inside SQL. */
+#define CACHE_NOW "(CAST(strftime('%s', 'now') AS INTEGER))"
+
 struct cache {
 	sqlite3 *db;
 };

@@ -29,7 +29,9 @@ static const char sql_outbox_pending[] =
     "SELECT count(*) FROM outbox WHERE dataset_id = ?1 AND state = 'pending'";
 static const char sql_outbox_mark_pushed[] =
     "UPDATE outbox SET state = 'pushed', pushed_at = CAST(strftime('%s', 'now') AS INTEGER)"
-    " WHERE dataset_id = ?1 AND state = 'pending'";
+    " WHERE dataset_id = ?1 AND state = 'pending' AND id <= ?2";
+static const char sql_outbox_last[] =
+    "SELECT coalesce(max(id), 0) FROM outbox WHERE dataset_id = ?1 AND state = 'pending'";
 
 /* How each operation is addressed: the object it changes, and the payload key of its value. */
 struct op_kind {
@@ -270,14 +272,38 @@ int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, st
 	                         "counting pending changes");
 }
 
-int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count, struct err *err)
+int cache_outbox_last_pending(struct cache *cache, int64_t dataset_id, int64_t *id, struct err *err)
 {
 	int n = 0;
 
-	if (dataset_statement(cache, sql_outbox_mark_pushed, dataset_id, &n, err,
-	                      "marking changes as saved") < 0)
+	if (dataset_statement(cache, sql_outbox_last, dataset_id, &n, err, "reading the outbox") <
+	    0)
 		return -1;
-	if (count != NULL)
-		*count = n;
+	*id = n;
 	return 0;
+}
+
+int cache_outbox_mark_pushed_upto(struct cache *cache, int64_t dataset_id, int64_t upto, int *count,
+                                  struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (cache_db_prepare(cache, sql_outbox_mark_pushed, &st, err) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, dataset_id);
+	sqlite3_bind_int64(st, 2, upto);
+	if (cache_db_run(cache, st, err, "marking changes as saved") < 0)
+		goto out;
+	if (count != NULL)
+		*count = sqlite3_changes(cache->db);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count, struct err *err)
+{
+	return cache_outbox_mark_pushed_upto(cache, dataset_id, INT64_MAX, count, err);
 }

@@ -1,11 +1,17 @@
-/* Pull from a backend into the cache (see sync.h). */
+/* The sync engine (see sync.h): pulls into the cache through the backend interface, pushes the
+ * outbox back through it, and writes local sources. */
 #include "cache/sync.h"
 #include "api/backend.h"
 #include "cache/cache.h"
+#include "core/change.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "core/str.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int cache_is_current(struct cache *cache, const struct backend *b, int64_t *dataset_id,
                             struct err *err)
@@ -44,6 +50,255 @@ int sync_pull(struct cache *cache, struct backend *b, struct pull_result *res,
 		goto out;
 	res->imported = 1;
 	rc = 0;
+out:
+	dataset_doc_free(&doc);
+	return rc;
+}
+
+/* ---- paged pulls -------------------------------------------------------------------------- */
+
+static int cancelled(const struct sync_hooks *h)
+{
+	return h != NULL && h->cancel != NULL && atomic_load(h->cancel);
+}
+
+static void page_warnings(const struct sync_hooks *h, const struct dataset_doc *doc,
+                          struct pull_result *res)
+{
+	for (int i = 0; i < doc->nwarnings; i++)
+		if (h != NULL && h->warn != NULL)
+			h->warn(doc->warnings[i], h->ctx);
+	res->warnings += doc->nwarnings;
+}
+
+static void progress(const struct sync_hooks *h, const char *what, int64_t done, int64_t total)
+{
+	if (h != NULL && h->progress != NULL)
+		h->progress(what, done, total, h->ctx);
+}
+
+int sync_pull_container(struct cache *cache, struct backend *b, const struct cache_pull_target *t,
+                        const struct sync_hooks *hooks, struct pull_result *res,
+                        struct import_stats *stats, struct err *err)
+{
+	struct cache_pull_resume resume = {0};
+	struct backend_page page = {0};
+	int64_t assets = 0;
+	char *cursor = NULL;
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	res->total = -1;
+	if (cache_pull_begin(cache, t, &res->dataset_id, &resume, err) < 0)
+		return -1;
+	cursor = resume.cursor;
+	res->resumed = resume.pages > 0;
+	for (;;) {
+		if (cancelled(hooks)) {
+			err_setk(err, ERR_RETRY,
+			         "the pull was stopped; it resumes where it stopped");
+			goto out;
+		}
+		if (backend_pull(b, t->container_ext_id, cursor, &page, err) < 0)
+			goto out;
+		page_warnings(hooks, page.doc, res);
+		if (cache_pull_page(cache, res->dataset_id, page.doc, page.next_cursor, page.total,
+		                    stats, err) < 0)
+			goto out;
+		res->pages++;
+		res->total = page.total;
+		assets += page.doc->nassets;
+		progress(hooks, "assets", assets, page.total);
+		free(cursor);
+		cursor = page.next_cursor;
+		page.next_cursor = NULL;
+		backend_page_clear(&page);
+		if (cursor == NULL)
+			break;
+	}
+	if (cache_pull_finish(cache, res->dataset_id, stats, err) < 0)
+		goto out;
+	res->imported = 1;
+	rc = 0;
+out:
+	backend_page_clear(&page);
+	free(cursor);
+	return rc;
+}
+
+/* ---- pushes ------------------------------------------------------------------------------- */
+
+int sync_backoff_seconds(int attempt, int retry_after)
+{
+	int wait = 1;
+
+	for (int i = 0; i < attempt && wait < 300; i++)
+		wait *= 2;
+	if (wait > 300)
+		wait = 300;
+	/* up to a quarter more, so that many clients cut off together do not come back together */
+	wait += rand() % (wait / 4 + 1);
+	return retry_after > wait ? retry_after : wait;
+}
+
+/* Whether the source's value still is the one the change was made against. */
+static int base_holds(const struct change *mine, const struct change *theirs)
+{
+	switch (mine->kind) {
+	case CHANGE_STATUS:
+		return theirs->status == mine->base_status || theirs->status == mine->status;
+	case CHANGE_SHAPE_UPDATE:
+	case CHANGE_SHAPE_DELETE:
+		if (!mine->has_base || !theirs->has_value)
+			return 1;
+		return change_shape_equal(&mine->base, &theirs->value) &&
+		       ((mine->base_label_name == NULL && theirs->label_name == NULL) ||
+		        (mine->base_label_name != NULL && theirs->label_name != NULL &&
+		         strcmp(mine->base_label_name, theirs->label_name) == 0));
+	default:
+		return 1;
+	}
+}
+
+static int needs_check(const struct backend *b, const struct outbox_entry *e)
+{
+	enum change_kind k = e->change.kind;
+
+	return !e->force && b->ops->current != NULL &&
+	       (k == CHANGE_STATUS || k == CHANGE_SHAPE_UPDATE || k == CHANGE_SHAPE_DELETE);
+}
+
+/* Compares the source's current value with the entry's base: 0 when the push may go on, 1 when
+ * the entry was recorded as a conflict (or the object is gone there), -1 on failure (with
+ * err's kind telling whether the source or the cache failed). */
+static int check_current(struct cache *cache, struct backend *b, const struct outbox_entry *e,
+                         struct err *err)
+{
+	struct change theirs;
+	char *json = NULL;
+	int found, rc = -1;
+
+	found = backend_current(b, &e->change, &theirs, err);
+	if (found < 0)
+		return -1;
+	if (found == 1) {
+		rc = cache_outbox_conflict(cache, e->id, NULL, 0, "it is gone on the source", err);
+		change_clear(&theirs);
+		return rc < 0 ? -1 : 1;
+	}
+	if (base_holds(&e->change, &theirs)) {
+		change_clear(&theirs);
+		return 0;
+	}
+	json = change_to_json(&theirs);
+	rc = cache_outbox_conflict(cache, e->id, json, 0, "changed on the source since", err);
+	free(json);
+	change_clear(&theirs);
+	return rc < 0 ? -1 : 1;
+}
+
+/* Puts the entry off after a failure of the source (kept in res for the caller). */
+static int put_off(struct cache *cache, const struct outbox_entry *e, int retry_after,
+                   const char *why, struct push_result *res, struct err *err)
+{
+	int64_t at = (int64_t)time(NULL) + sync_backoff_seconds(e->attempts, retry_after);
+
+	str_copy(res->last_error, why, sizeof res->last_error);
+	res->waiting++;
+	res->retry_at = at;
+	return cache_outbox_retry(cache, e->id, at, why, err);
+}
+
+/* 1 when the push loop goes on, 0 when it stops (the entry has to wait), -1 on failure. */
+static int push_one(struct cache *cache, struct backend *b, struct outbox_entry *e,
+                    struct push_result *res, struct err *err)
+{
+	struct push_answer ans;
+	struct err src = {0};
+	int rc;
+
+	if (needs_check(b, e)) {
+		rc = check_current(cache, b, e, &src);
+		if (rc == 1)
+			res->conflicts++;
+		if (rc != 0)
+			return rc > 0 ? 1
+			              : (put_off(cache, e, src.retry_after, src.msg, res, err) < 0
+			                     ? -1
+			                     : 0);
+	}
+	if (backend_push(b, &e->change, &ans, &src) < 0) /* the source could not tell */
+		return put_off(cache, e, src.retry_after, src.msg, res, err) < 0 ? -1 : 0;
+	switch (ans.outcome) {
+	case PUSH_DONE:
+		rc = cache_outbox_ack(cache, e, ans.created_ext_id, NULL, err) < 0 ? -1 : 1;
+		res->pushed += rc > 0;
+		break;
+	case PUSH_CONFLICT:
+	case PUSH_REFUSED:
+		rc = cache_outbox_conflict(cache, e->id, ans.theirs_json,
+		                           ans.outcome == PUSH_REFUSED, ans.reason, err) < 0
+		         ? -1
+		         : 1;
+		res->conflicts += rc > 0;
+		break;
+	default:
+		rc = put_off(cache, e, ans.retry_after, ans.reason, res, err) < 0 ? -1 : 0;
+		break;
+	}
+	push_answer_clear(&ans);
+	return rc;
+}
+
+int sync_push(struct cache *cache, struct backend *b, int64_t dataset_id,
+              const struct sync_hooks *hooks, struct push_result *res, struct err *err)
+{
+	struct outbox_entry e;
+	int found, go = 1, rc = 0;
+
+	memset(res, 0, sizeof *res);
+	while (go > 0 && !cancelled(hooks)) {
+		found = cache_outbox_next(cache, dataset_id, &e, err);
+		if (found <= 0)
+			return found;
+		if (e.due_at > (int64_t)time(NULL)) { /* the oldest waits, and the rest behind it */
+			res->waiting++;
+			res->retry_at = e.due_at;
+			cache_outbox_entry_clear(&e);
+			break;
+		}
+		go = push_one(cache, b, &e, res, err);
+		cache_outbox_entry_clear(&e);
+		progress(hooks, "edits", res->pushed + res->conflicts, -1);
+		if (go < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, const char *out_path,
+                int *written, struct err *err)
+{
+	struct backend_caps caps;
+	struct dataset_doc *doc = NULL;
+	int64_t last = 0;
+	int rc = -1;
+
+	if (written != NULL)
+		*written = 0;
+	backend_caps_get(b, &caps);
+	if (caps.remote)
+		return err_setk(err, ERR_USAGE, "edits reach a %s source by sync, not export",
+		                b->ops->kind);
+	/* what is pending now is what the file will hold */
+	if (cache_outbox_last_pending(cache, dataset_id, &last, err) < 0 ||
+	    cache_export_doc(cache, dataset_id, &doc, err) < 0 ||
+	    backend_save(b, doc, out_path, err) < 0)
+		goto out;
+	/* the edits are written out: a local source's pending count is "not exported yet" */
+	rc = cache_outbox_mark_pushed_upto(cache, dataset_id, last, written, err);
 out:
 	dataset_doc_free(&doc);
 	return rc;
