@@ -270,3 +270,25 @@ int cache_schema_version(struct cache *c)
 		return -1;
 	return version;
 }
+
+int cache_db_do(struct cache *c, const char *sql, const struct db_arg *args, int nargs,
+                int64_t *out, struct err *err, const char *doing)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, params;
+
+	if (cache_db_prepare(c, sql, &st, err) < 0)
+		return -1;
+	params = sqlite3_bind_parameter_count(st);
+	for (int i = 0; i < nargs && i < params; i++) {
+		if (args[i].type == DB_ARG_INT)
+			sqlite3_bind_int64(st, i + 1, args[i].i);
+		else if (args[i].type == DB_ARG_TEXT)
+			cache_db_bind_text(st, i + 1, args[i].s);
+		else
+			sqlite3_bind_null(st, i + 1);
+	}
+	rc = cache_db_lookup(c, st, out, err, doing);
+	sqlite3_finalize(st);
+	return rc;
+}

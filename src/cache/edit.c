@@ -23,20 +23,9 @@ static const char sql_asset_tag_delete[] =
 static int run_bound(struct cache *c, const char *sql, int64_t id, int64_t num, const char *text,
                      struct err *err, const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	struct db_arg second = text != NULL ? DB_TEXT(text) : DB_INT(num);
 
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if (text != NULL)
-		cache_db_bind_text(st, 2, text);
-	else
-		sqlite3_bind_int64(st, 2, num);
-	rc = cache_db_run(c, st, err, doing);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, NULL, err, doing, DB_INT(id), second) < 0 ? -1 : 0;
 }
 
 int cache_status_apply(struct cache *c, int64_t asset_id, enum review_status status,

@@ -939,15 +939,7 @@ static int pull_state_read(struct cache *c, int64_t dataset_id, struct pull_stat
 static int dataset_run(struct cache *c, const char *sql, int64_t dataset_id, struct err *err,
                        const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, dataset_id);
-	rc = cache_db_run(c, st, err, doing);
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, NULL, err, doing, DB_INT(dataset_id)) < 0 ? -1 : 0;
 }
 
 static int pull_begin_in(struct import *ix, const struct cache_pull_target *t,

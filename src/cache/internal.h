@@ -55,6 +55,29 @@ char *cache_db_text_dup(sqlite3_stmt *st, int col, int *oom);
 /* Fills d's keypoints and skeleton links from its shapes' COCO extras and their labels'
  * skeletons (keypoints.c); d's shapes and shape ids are loaded. */
 int cache_detail_keypoints(struct cache *c, struct asset_detail *d, struct err *err);
+/* One value to bind to a statement's parameter. */
+enum db_arg_type { DB_ARG_NULL = 0, DB_ARG_INT, DB_ARG_TEXT };
+struct db_arg {
+	enum db_arg_type type;
+	int64_t i;
+	const char *s;
+};
+#define DB_INT(v)  ((struct db_arg){.type = DB_ARG_INT, .i = (int64_t)(v)})
+#define DB_TEXT(v) ((struct db_arg){.type = DB_ARG_TEXT, .s = (v)}) /* NULL binds NULL */
+#define DB_ID(v)   ((struct db_arg){.type = (v) != 0 ? DB_ARG_INT : DB_ARG_NULL, .i = (int64_t)(v)})
+
+/* The prepare-bind-run pattern in one place: prepares sql, binds args to ?1, ?2, ... (those past
+ * the statement's parameters are ignored, so one call shape serves statements of one to n
+ * parameters), steps it once and finalizes it. 1 with *out (may be NULL) set from column 0 when
+ * it returned a row, 0 when it returned none (sqlite3_changes tells what a write did), -1 on
+ * failure with err saying what was being done. */
+int cache_db_do(struct cache *c, const char *sql, const struct db_arg *args, int nargs,
+                int64_t *out, struct err *err, const char *doing);
+#define CACHE_DB_DO(c, sql, out, err, doing, ...)                                                  \
+	cache_db_do((c), (sql), (const struct db_arg[]){__VA_ARGS__},                              \
+	            (int)(sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg)),   \
+	            (out), (err), (doing))
+
 /* Binds text, or NULL for a NULL pointer. */
 int cache_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 int cache_db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);

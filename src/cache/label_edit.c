@@ -209,20 +209,7 @@ out:
 static int run_ints(struct cache *c, const char *sql, int64_t a, int64_t b, int64_t d, int64_t *out,
                     struct err *err, const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, b);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_int64(st, 3, d);
-	rc = cache_db_lookup(c, st, out, err, doing);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, out, err, doing, DB_INT(a), DB_INT(b), DB_INT(d));
 }
 
 /* 1 with the label's id and position when the dataset has a label of that name. */

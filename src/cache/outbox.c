@@ -286,21 +286,12 @@ int cache_outbox_last_pending(struct cache *cache, int64_t dataset_id, int64_t *
 int cache_outbox_mark_pushed_upto(struct cache *cache, int64_t dataset_id, int64_t upto, int *count,
                                   struct err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (cache_db_prepare(cache, sql_outbox_mark_pushed, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, dataset_id);
-	sqlite3_bind_int64(st, 2, upto);
-	if (cache_db_run(cache, st, err, "marking changes as saved") < 0)
-		goto out;
+	if (CACHE_DB_DO(cache, sql_outbox_mark_pushed, NULL, err, "marking changes as saved",
+	                DB_INT(dataset_id), DB_INT(upto)) < 0)
+		return -1;
 	if (count != NULL)
 		*count = sqlite3_changes(cache->db);
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
 int cache_outbox_mark_pushed(struct cache *cache, int64_t dataset_id, int *count, struct err *err)

@@ -145,16 +145,7 @@ void cache_outbox_entry_clear(struct outbox_entry *e)
 static int run_id_text(struct cache *c, const char *sql, int64_t id, const char *text,
                        struct err *err, const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	cache_db_bind_text(st, 2, text);
-	rc = cache_db_run(c, st, err, doing);
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, NULL, err, doing, DB_INT(id), DB_TEXT(text)) < 0 ? -1 : 0;
 }
 
 /* The row that a create made on the source, named by the id the source gave it. */
@@ -196,34 +187,19 @@ int cache_outbox_ack(struct cache *c, const struct outbox_entry *e, const char *
 
 int cache_outbox_retry(struct cache *c, int64_t id, int64_t at, const char *why, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (cache_db_prepare(c, sql_retry, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
-	cache_db_bind_text(st, 3, why);
-	rc = cache_db_run(c, st, err, "scheduling a retry");
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql_retry, NULL, err, "scheduling a retry", DB_INT(id), DB_INT(at),
+	                   DB_TEXT(why)) < 0
+	           ? -1
+	           : 0;
 }
 
 int cache_outbox_conflict(struct cache *c, int64_t id, const char *theirs_json, int refused,
                           const char *why, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (cache_db_prepare(c, sql_conflict, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	cache_db_bind_text(st, 2, theirs_json);
-	sqlite3_bind_int(st, 3, refused != 0);
-	cache_db_bind_text(st, 4, why);
-	rc = cache_db_run(c, st, err, "recording a conflict");
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql_conflict, NULL, err, "recording a conflict", DB_INT(id),
+	                   DB_TEXT(theirs_json), DB_INT(refused != 0), DB_TEXT(why)) < 0
+	           ? -1
+	           : 0;
 }
 
 static char *text_dup(sqlite3_stmt *st, int col, int *oom)

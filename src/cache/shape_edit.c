@@ -53,42 +53,14 @@ static const char sql_outbox_merge[] = "UPDATE outbox SET payload = ?2 WHERE id 
 static int run3(struct cache *c, const char *sql, int64_t a, int64_t b, const char *text,
                 int64_t *out, struct err *err, const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, b);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		cache_db_bind_text(st, 3, text);
-	rc = cache_db_lookup(c, st, out, err, doing);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, out, err, doing, DB_INT(a), DB_INT(b), DB_TEXT(text));
 }
 
 static int run_text(struct cache *c, const char *sql, int64_t id, const char *text, int64_t num,
                     struct err *err, const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	cache_db_bind_text(st, 2, text);
-	if (sqlite3_bind_parameter_count(st) >= 3) {
-		if (num != 0)
-			sqlite3_bind_int64(st, 3, num);
-		else
-			sqlite3_bind_null(st, 3);
-	}
-	rc = cache_db_run(c, st, err, doing);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, NULL, err, doing, DB_INT(id), DB_TEXT(text), DB_ID(num)) < 0 ? -1
+	                                                                                        : 0;
 }
 
 static int asset_dataset(struct cache *c, int64_t asset_id, int64_t *dataset_id, struct err *err)

@@ -151,17 +151,9 @@ static void detach_describe(const struct edit_entry *e, char *what, size_t whats
 
 static int run_text(struct cache *c, const char *sql, int64_t id, const char *text, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	cache_db_bind_text(st, 2, text);
-	rc = cache_db_run(c, st, err, "recording the undo");
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return CACHE_DB_DO(c, sql, NULL, err, "recording the undo", DB_INT(id), DB_TEXT(text)) < 0
+	           ? -1
+	           : 0;
 }
 
 static int shape_apply(struct cache *c, struct edit_entry *e, int forward, int queue,
@@ -281,20 +273,8 @@ out:
 static int run_ids(struct cache *c, const char *sql, int64_t a, int64_t b, int64_t d,
                    struct err *err, const char *doing)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (cache_db_prepare(c, sql, &st, err) < 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, a);
-	if (b != 0)
-		sqlite3_bind_int64(st, 2, b); /* else NULL: no entry */
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_int64(st, 3, d);
-	rc = cache_db_run(c, st, err, doing);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	/* b of 0 binds NULL: no entry */
+	return CACHE_DB_DO(c, sql, NULL, err, doing, DB_INT(a), DB_ID(b), DB_INT(d)) < 0 ? -1 : 0;
 }
 
 /* Whether an entry in that state has not reached the source (a conflicting one never
