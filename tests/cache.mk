@@ -36,3 +36,8 @@ tests_cache_sync_t_SOURCES = tests/cache_sync.c tests/backend_script.c tests/bac
 	$(CACHE_TEST_SOURCES)
 tests_cache_sync_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_sync.t
+
+check_PROGRAMS += tests/cache_runs.t
+tests_cache_runs_t_SOURCES = tests/cache_runs.c $(CACHE_TEST_SOURCES)
+tests_cache_runs_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_runs.t

@@ -272,6 +272,22 @@ int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char 
 int cache_redo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
                size_t whatsz, struct err *err);
 
+/* What the next undo (or with redo set, redo) would do, without doing it: its asset (0 for
+ * none), its description, and whether the edit was made by an earlier run of annotty (the UI
+ * asks before it jumps to another asset or reaches back into an earlier run). Undo and redo
+ * never take an edit of another annotty still working on the same cache: those are its own. */
+struct undo_step {
+	int64_t asset_id;
+	char what[128];
+	int earlier_run;
+};
+int cache_undo_peek(struct cache *cache, int64_t dataset_id, int redo, struct undo_step *step,
+                    struct err *err);
+
+/* A number that changes when another connection (another annotty, the sync worker) has
+ * committed to the cache since this one last looked: the UI reloads what it shows then. */
+int cache_data_version(struct cache *cache, int64_t *version, struct err *err);
+
 /* Entries of the dataset's outbox not yet pushed (local sources: not yet exported). */
 int cache_outbox_pending(struct cache *cache, int64_t dataset_id, int *count, struct err *err);
 /* Marks every pending entry of the dataset as pushed: for a local source, once the dataset

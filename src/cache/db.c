@@ -257,6 +257,7 @@ void cache_close(struct cache **cp)
 
 	if (c == NULL)
 		return;
+	cache_run_end(c);
 	sqlite3_close_v2(c->db);
 	free(c);
 	*cp = NULL;

@@ -28,6 +28,7 @@ _Static_assert(SHAPE_BOX == 0 && SHAPE_POLYGON == 1 && SHAPE_LINE == 2 && SHAPE_
 
 struct cache {
 	sqlite3 *db;
+	char run_id[17]; /* this process's run (run.c), "" until its first edit */
 };
 
 /* ---- db.c ---- */
@@ -82,6 +83,17 @@ int cache_db_do(struct cache *c, const char *sql, const struct db_arg *args, int
 int cache_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 int cache_db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);
 int cache_db_bind_named_int64(sqlite3_stmt *st, const char *name, int64_t v);
+
+/* ---- run.c ---- */
+
+/* This process's run id, registered on first use; NULL on failure. */
+const char *cache_run_id(struct cache *c, struct err *err);
+/* Records that this run is over (at close). */
+void cache_run_end(struct cache *c);
+/* Whose an edit-log row of that run is: this run's, a process's still working beside us, or
+ * an earlier run's (ended, or its process gone); -1 on failure. */
+enum { RUN_MINE = 0, RUN_BESIDE, RUN_EARLIER };
+int cache_run_owner(struct cache *c, const char *run, struct err *err);
 
 /* ---- schema.c ---- */
 

@@ -11,6 +11,7 @@ libannotty_a_SOURCES += \
 	src/cache/edit.c \
 	src/cache/outbox.c \
 	src/cache/outbox_sync.c \
+	src/cache/run.c \
 	src/cache/undo.c \
 	src/cache/shape_row.c \
 	src/cache/shape_edit.c \

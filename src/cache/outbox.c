@@ -22,9 +22,12 @@ static const char sql_outbox_insert[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_edit_log_insert[] =
     "INSERT INTO edit_log (dataset_id, asset_id, op, old_value, new_value, outbox_id, shape_id,"
-    " label_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " label_id, session) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+/* the chain of this run (and of runs before runs were recorded): another process's redo chain
+ * is its own */
 static const char sql_redo_chain_end[] =
-    "UPDATE edit_log SET undone = 2 WHERE dataset_id = ?1 AND undone = 1";
+    "UPDATE edit_log SET undone = 2 WHERE dataset_id = ?1 AND undone = 1"
+    " AND (session IS NULL OR session = ?2)";
 static const char sql_outbox_pending[] =
     "SELECT count(*) FROM outbox WHERE dataset_id = ?1 AND state = 'pending'";
 static const char sql_outbox_mark_pushed[] =
@@ -215,13 +218,15 @@ static void bind_id(sqlite3_stmt *st, int idx, int64_t id)
 int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_t outbox_id,
                           struct err *err)
 {
+	const char *run = cache_run_id(c, err);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
 	/* an editor's rule: once something new is done, what was undone cannot come back */
-	if (cache_db_prepare(c, sql_redo_chain_end, &st, err) < 0)
+	if (run == NULL || cache_db_prepare(c, sql_redo_chain_end, &st, err) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, ch->dataset_id);
+	cache_db_bind_text(st, 2, run);
 	if (cache_db_run(c, st, err, "ending the redo chain") < 0)
 		goto out;
 	sqlite3_finalize(st);
@@ -236,6 +241,7 @@ int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_
 	bind_id(st, 6, outbox_id);
 	bind_id(st, 7, ch->shape_id);
 	bind_id(st, 8, ch->label_id);
+	cache_db_bind_text(st, 9, run);
 	rc = cache_db_run(c, st, err, "recording the change for undo");
 out:
 	sqlite3_finalize(st);

@@ -339,6 +339,12 @@ static const char ddl_v3_outbox[] =
     "ALTER TABLE outbox ADD COLUMN resolution TEXT"
     " CHECK (resolution IS NULL OR resolution IN ('mine', 'theirs'));"
     "ALTER TABLE edit_log ADD COLUMN session TEXT;"
+    "CREATE TABLE run ("
+    " id TEXT PRIMARY KEY,"
+    " pid INTEGER,"
+    " host TEXT,"
+    " started_at INTEGER NOT NULL DEFAULT " NOW ","
+    " ended_at INTEGER);"
     "CREATE INDEX outbox_conflicts ON outbox(dataset_id, state) WHERE state = 'conflict';";
 
 /* How far a paged pull of a dataset has got: the generation its pages stamp on the assets they

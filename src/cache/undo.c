@@ -18,14 +18,16 @@
 
 /* The ends of the log, each one step down the edit_log_dataset index: the newest applied edit
  * and the oldest one on the redo chain. */
-#define SQL_EDIT_PICK(undone, order)                                                               \
+#define SQL_EDIT_PICK(undone, order, past)                                                         \
 	"SELECT e.id, e.asset_id, e.op, e.old_value, e.new_value, e.outbox_id,"                    \
 	" coalesce(o.state, 'gone'), e.undo_outbox_id, coalesce(u.state, 'gone'), e.shape_id,"     \
-	" e.label_id FROM edit_log e LEFT JOIN outbox o ON o.id = e.outbox_id"                     \
+	" e.label_id, e.session FROM edit_log e LEFT JOIN outbox o ON o.id = e.outbox_id"          \
 	" LEFT JOIN outbox u ON u.id = e.undo_outbox_id WHERE e.dataset_id = ?1"                   \
-	" AND e.undone = " undone " ORDER BY e.id " order " LIMIT 1"
-static const char sql_edit_newest[] = SQL_EDIT_PICK("0", "DESC");
-static const char sql_edit_oldest_undone[] = SQL_EDIT_PICK("1", "ASC");
+	" AND e.undone = " undone " AND e.id " past " ?2 ORDER BY e.id " order " LIMIT 1"
+static const char sql_edit_newest[] = SQL_EDIT_PICK("0", "DESC", "<");
+static const char sql_edit_oldest_undone[] = SQL_EDIT_PICK("1", "ASC", ">");
+/* how far the walk past the edits of processes working beside this one may go */
+#define EDIT_SKIP_MAX 10000
 static const char sql_outbox_delete[] = "DELETE FROM outbox WHERE id = ?1";
 static const char sql_edit_mark_undone[] =
     "UPDATE edit_log SET undone = ?3, undone_at = CAST(strftime('%s', 'now') AS INTEGER),"
@@ -50,6 +52,7 @@ struct edit_entry {
 	char state[16];      /* of its outbox entry: pending, pushed, conflict, or gone */
 	char undo_state[16]; /* of the entry that compensated its undo, or gone */
 	int kept;            /* undo left it in place (a label in use): it is undone for good */
+	int owner;           /* RUN_MINE or RUN_EARLIER: whose edit it is */
 };
 
 struct edit_kind {
@@ -242,10 +245,9 @@ static int entry_read(sqlite3_stmt *st, struct edit_entry *e)
 	return 0;
 }
 
-/* The newest applied edit (undone 0) or the oldest on the redo chain (undone 1): 1 with *e
- * filled (the caller clears it), 0 when there is none, -1 on failure. */
-static int edit_pick(struct cache *c, int64_t dataset_id, int undone, struct edit_entry *e,
-                     struct err *err)
+/* One row of the log past `from` (exclusive) in the walk's direction: 1, 0 for none, -1. */
+static int edit_at(struct cache *c, int64_t dataset_id, int undone, int64_t from,
+                   struct edit_entry *e, char *run, size_t runsz, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
@@ -253,8 +255,9 @@ static int edit_pick(struct cache *c, int64_t dataset_id, int undone, struct edi
 	memset(e, 0, sizeof *e);
 	e->dataset_id = dataset_id;
 	if (cache_db_prepare(c, undone ? sql_edit_oldest_undone : sql_edit_newest, &st, err) < 0)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(st, 1, dataset_id);
+	sqlite3_bind_int64(st, 2, from);
 	step = sqlite3_step(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		cache_db_fail(c, err, "reading the edit log");
@@ -265,9 +268,40 @@ static int edit_pick(struct cache *c, int64_t dataset_id, int undone, struct edi
 		entry_clear(e);
 		rc = err_set(err, "reading the edit log: out of memory");
 	}
+	if (rc == 1)
+		str_copy(run, cache_db_text(st, 11), runsz);
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* The newest applied edit (undone 0) or the oldest on the redo chain (undone 1): 1 with *e
+ * filled (the caller clears it), 0 when there is none, -1 on failure. */
+static int edit_pick(struct cache *c, int64_t dataset_id, int undone, struct edit_entry *e,
+                     struct err *err)
+{
+	/* past the edits of a process working beside this one: they are its to undo */
+	int64_t from = undone ? 0 : INT64_MAX;
+	char run[64];
+
+	for (int i = 0; i < EDIT_SKIP_MAX; i++) {
+		int found = edit_at(c, dataset_id, undone, from, e, run, sizeof run, err), owner;
+
+		if (found <= 0)
+			return found;
+		owner = cache_run_owner(c, run, err);
+		if (owner < 0) {
+			entry_clear(e);
+			return -1;
+		}
+		if (owner != RUN_BESIDE) {
+			e->owner = owner;
+			return 1;
+		}
+		from = e->id;
+		entry_clear(e);
+	}
+	return 0;
 }
 
 static int run_ids(struct cache *c, const char *sql, int64_t a, int64_t b, int64_t d,
@@ -322,7 +356,7 @@ static int redo_step(struct cache *c, struct edit_entry *e, const struct edit_ki
 /* One step in either direction: the edit at the end of the log, with the label creations
  * that belong to it. *asset_id and what describe the step. */
 static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id, char *what,
-                size_t whatsz, struct err *err)
+                size_t whatsz, int *earlier, struct err *err)
 {
 	const struct edit_kind *k;
 	struct edit_entry e;
@@ -351,6 +385,7 @@ static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id
 		if (!e.kept) {
 			if (!took || !label) {
 				*asset_id = e.asset_id;
+				*earlier = e.owner == RUN_EARLIER;
 				if (what != NULL && whatsz > 0)
 					k->describe(&e, what, whatsz);
 			}
@@ -360,35 +395,52 @@ static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id
 	}
 }
 
-static int walk_tx(struct cache *cache, int64_t dataset_id, int redo, int64_t *asset_id, char *what,
-                   size_t whatsz, struct err *err)
+/* One step, committed, or with peek set only looked at (rolled back). */
+static int walk_tx(struct cache *cache, int64_t dataset_id, int redo, int peek,
+                   struct undo_step *step, struct err *err)
 {
 	int64_t touched = 0;
-	int rc;
+	int rc, earlier = 0;
 
-	*asset_id = 0;
-	if (what != NULL && whatsz > 0)
-		what[0] = '\0';
+	memset(step, 0, sizeof *step);
 	if (cache_db_begin(cache, err) < 0)
 		return -1;
-	rc = walk(cache, dataset_id, redo, &touched, what, whatsz, err);
-	if (cache_db_end(cache, rc < 0 ? -1 : 0, err) < 0) {
-		if (what != NULL && whatsz > 0)
-			what[0] = '\0';
+	rc = walk(cache, dataset_id, redo, &touched, step->what, sizeof step->what, &earlier, err);
+	if (cache_db_end(cache, rc < 0 || peek ? -1 : 0, err) < 0 && !(peek && rc >= 0)) {
+		step->what[0] = '\0';
 		return -1;
 	}
-	*asset_id = touched;
+	step->asset_id = touched;
+	step->earlier_run = earlier;
 	return 0;
+}
+
+static int walk_out(struct cache *cache, int64_t dataset_id, int redo, int64_t *asset_id,
+                    char *what, size_t whatsz, struct err *err)
+{
+	struct undo_step step;
+	int rc = walk_tx(cache, dataset_id, redo, 0, &step, err);
+
+	*asset_id = rc == 0 ? step.asset_id : 0;
+	if (what != NULL && whatsz > 0)
+		str_copy(what, rc == 0 ? step.what : "", whatsz);
+	return rc;
 }
 
 int cache_undo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
                size_t whatsz, struct err *err)
 {
-	return walk_tx(cache, dataset_id, 0, asset_id, what, whatsz, err);
+	return walk_out(cache, dataset_id, 0, asset_id, what, whatsz, err);
 }
 
 int cache_redo(struct cache *cache, int64_t dataset_id, int64_t *asset_id, char *what,
                size_t whatsz, struct err *err)
 {
-	return walk_tx(cache, dataset_id, 1, asset_id, what, whatsz, err);
+	return walk_out(cache, dataset_id, 1, asset_id, what, whatsz, err);
+}
+
+int cache_undo_peek(struct cache *cache, int64_t dataset_id, int redo, struct undo_step *step,
+                    struct err *err)
+{
+	return walk_tx(cache, dataset_id, redo, 1, step, err);
 }
