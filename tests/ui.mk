@@ -22,3 +22,7 @@ check_PROGRAMS += tests/ui_term.t
 tests_ui_term_t_SOURCES = tests/ui_term.c
 tests_ui_term_t_LDADD = $(TEST_LDADD)
 TESTS += tests/ui_term.t
+check_PROGRAMS += tests/ui_screen.t
+tests_ui_screen_t_SOURCES = tests/ui_screen.c
+tests_ui_screen_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_screen.t

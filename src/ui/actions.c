@@ -15,9 +15,9 @@
 
 unsigned actions_context(const struct app *app)
 {
-	if (app->screen != SCREEN_ASSET || app->edit.mode == EDIT_NONE)
+	if (app->screen != SCREEN_ASSET || edit_state_of(app)->mode == EDIT_NONE)
 		return app->screen;
-	return app->edit.mode == EDIT_CREATE ? SCREEN_CREATE : SCREEN_EDIT;
+	return edit_state_of(app)->mode == EDIT_CREATE ? SCREEN_CREATE : SCREEN_EDIT;
 }
 
 /* The key that found the action being run (0 for a ':' command): one row binds the digits. */
@@ -168,10 +168,9 @@ static int act_open(struct app *app, const char *arg)
 {
 	const struct asset_row *row = list_current(app);
 
-	if (row == NULL || viewer_open(app, row->id) < 0)
+	if (row == NULL)
 		return UI_REDRAW;
-	app->screen = SCREEN_ASSET;
-	return UI_REDRAW | UI_FRAME;
+	return screen_push(app, SCREEN_INDEX_ASSET, &row->id);
 }
 
 static int step_asset(struct app *app, int delta)
@@ -234,7 +233,8 @@ static int act_zoom_out(struct app *app, const char *arg)
 /* In an edit mode a 0 after a count digit is part of the count (10l), as in vi. */
 static int act_zoom_fit(struct app *app, const char *arg)
 {
-	if (app->edit.mode != EDIT_NONE && app->edit.taken_count > 0 && arg == NULL)
+	if (edit_state_of(app)->mode != EDIT_NONE && edit_state_of(app)->taken_count > 0 &&
+	    arg == NULL)
 		return edit_count_digit(app, 0);
 	return zoom_to(app, 1);
 }
@@ -316,17 +316,11 @@ static int act_overlays(struct app *app, const char *arg)
 	return UI_REDRAW | UI_FRAME;
 }
 
+/* q: back to the screen below; from the first screen, quit. */
 static int act_back(struct app *app, const char *arg)
 {
 	edit_reset(app);
-	if (app->screen == SCREEN_ASSET) {
-		int64_t id = app->asset.id;
-		viewer_close(app);
-		app->screen = SCREEN_LIST;
-		list_reanchor(app, id);
-		return UI_REDRAW;
-	}
-	return UI_QUIT;
+	return screen_pop(app);
 }
 
 static int act_quit(struct app *app, const char *arg)
@@ -336,7 +330,7 @@ static int act_quit(struct app *app, const char *arg)
 
 static int act_cancel(struct app *app, const char *arg)
 {
-	if (app->screen == SCREEN_ASSET && app->edit.mode != EDIT_NONE)
+	if (app->screen == SCREEN_ASSET && edit_state_of(app)->mode != EDIT_NONE)
 		return edit_leave(app);
 	if (app->screen == SCREEN_ASSET && app->selected_shape >= 0)
 		return edit_select(app, -1);
@@ -351,10 +345,7 @@ static int act_cancel(struct app *app, const char *arg)
 
 static int act_help(struct app *app, const char *arg)
 {
-	app->help_return = app->screen;
-	app->screen = SCREEN_HELP;
-	app->help_scroll = 0;
-	return UI_REDRAW;
+	return screen_push(app, SCREEN_INDEX_HELP, NULL);
 }
 
 static int act_command(struct app *app, const char *arg)
@@ -1099,18 +1090,18 @@ int actions_dispatch(struct app *app, const struct action *a, const char *arg)
 	int change;
 
 	/* a count is for the action that follows it; a run of nudges ends at any other action */
-	app->edit.taken_count = app->edit.count;
-	app->edit.count = 0;
-	app->edit.keep_chain = 0;
+	edit_state_of(app)->taken_count = edit_state_of(app)->count;
+	edit_state_of(app)->count = 0;
+	edit_state_of(app)->keep_chain = 0;
 	if (why != NULL) {
 		app_error(app, "%s: %s", a->name, why);
 		change = UI_REDRAW;
 	} else {
 		change = a->run(app, arg);
 	}
-	if (!app->edit.keep_chain)
-		app->edit.chain = 0;
-	app->edit.taken_count = 0;
+	if (!edit_state_of(app)->keep_chain)
+		edit_state_of(app)->chain = 0;
+	edit_state_of(app)->taken_count = 0;
 	pressed_key = 0;
 	return change;
 }
@@ -1141,8 +1132,8 @@ int actions_run_command(struct app *app, const char *line)
 	}
 	if (!(a->screens & actions_context(app))) {
 		app_error(app, "%s does not apply %s", name,
-		          app->edit.mode != EDIT_NONE ? "in this mode (Esc leaves it)"
-		                                      : "on this screen");
+		          edit_state_of(app)->mode != EDIT_NONE ? "in this mode (Esc leaves it)"
+		                                                : "on this screen");
 		return UI_REDRAW;
 	}
 	pressed_key = 0;

@@ -8,15 +8,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "render/render.h"
+#include "ui/screen.h"
 #include "ui/term.h"
 
 #define LIST_MAX_ROWS 512 /* taller terminals show this many rows at most */
 #define MSG_MAX       512
-
-enum ui_screen { SCREEN_LIST = 1, SCREEN_ASSET = 2, SCREEN_HELP = 4 };
-/* Where an action's keys work on the asset screen besides SCREEN_ASSET (action table bits,
- * never app->screen): in an edit mode, and while a new shape is being drawn. */
-enum { SCREEN_EDIT = 8, SCREEN_CREATE = 16 };
 
 /* What a handler changed; the loop redraws once per iteration accordingly. */
 enum ui_change {
@@ -151,11 +147,11 @@ struct app {
 	enum graphics_mode graphics;
 	int low_bandwidth; /* smaller frames for slow links (--low-bandwidth, :lowband) */
 
-	enum ui_screen screen;
-	enum ui_screen help_return; /* screen to go back to from help */
-	int help_scroll;
-	long last_press_ms; /* the last mouse press on the list, for a double click */
-	int last_press_row;
+	struct screen_stack screens; /* ui/screen.h; each screen's own state is there */
+	enum ui_screen screen;       /* the bit of the screen on top (kept by ui/screen.c) */
+	/* The shared views: the list's window over the assets (the list screen shows it, the
+	 * asset screen steps through it, the frames prefetch along it), and the open asset with
+	 * how it is shown (the asset screen edits it, the frames draw it). */
 	struct list_view list;
 	struct asset_detail asset; /* valid on SCREEN_ASSET */
 	int asset_loaded;
@@ -165,8 +161,6 @@ struct app {
 	double center_x;    /* source pixels; 0 means the middle */
 	double center_y;
 	int pending_edits;
-	struct edit_state edit;
-	struct picker picker;
 
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
@@ -188,14 +182,15 @@ int list_move(struct app *app, int delta);
 int list_go_bottom(struct app *app);
 int list_set_filter(struct app *app, const char *text);
 const struct asset_row *list_current(const struct app *app);
-void list_draw(struct app *app);
-int list_row_at(const struct app *app, int screen_row); /* index into rows, or -1 */
 
-/* viewer.c */
+/* viewer.c: the asset screen. Its own state holds the edit modes and the label picker. */
+struct asset_screen_state {
+	struct edit_state edit;
+	struct picker picker;
+};
+struct edit_state *edit_state_of(const struct app *app); /* owned by the asset screen */
+struct picker *picker_of(const struct app *app);         /* the same */
 int viewer_open(struct app *app, int64_t asset_id);
-void viewer_close(struct app *app);
-void viewer_draw(struct app *app);
-int viewer_shape_at(const struct app *app, int screen_row, int screen_col);
 void viewer_pane(const struct app *app, int *top, int *left, int *rows, int *cols);
 
 /* edit.c: the edit modes (see enum edit_mode); every edit is one cache call, after which the
@@ -283,11 +278,10 @@ void frame_forget(struct app *app);
 void frame_trace_key(struct app *app, int key, uint64_t t0);
 uint64_t frame_clock_us(void);
 
-/* chrome.c: title, status bar, message line, help screen */
+/* chrome.c: title, status bar, message line */
 void chrome_draw_title(struct app *app, const char *crumb);
 void chrome_draw_status(struct app *app);
 void chrome_draw_bottom(struct app *app);
-void help_draw(struct app *app);
 void colors_init(void);
 int color_pair_for_label(int label_index);
 int color_pair_for_status(enum review_status st);

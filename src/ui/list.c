@@ -1,4 +1,6 @@
-/* The asset list: a window of rows read page by page from the cache, and its drawing. */
+/* The asset list: a window of rows read page by page from the cache (shared with the asset
+ * screen and the frames), and the list screen that shows it. */
+#include "ui/actions.h"
 #include "ui/app.h"
 #include "core/str.h"
 
@@ -170,7 +172,7 @@ int list_set_filter(struct app *app, const char *text)
 	return list_reload_top(app);
 }
 
-int list_row_at(const struct app *app, int screen_row)
+static int list_row_at(const struct app *app, int screen_row)
 {
 	int i = screen_row - LIST_TOP;
 
@@ -253,7 +255,7 @@ static void draw_row(struct app *app, int y, const struct asset_row *r, int sele
 		attroff(COLOR_PAIR(PAIR_SELECTED));
 }
 
-void list_draw(struct app *app)
+static void list_draw(struct app *app, void *self)
 {
 	struct list_columns c = list_layout(app->cols);
 	struct list_view *l = &app->list;
@@ -277,3 +279,66 @@ void list_draw(struct app *app)
 	chrome_draw_status(app);
 	chrome_draw_bottom(app);
 }
+
+/* ---- The list screen ------------------------------------------------------------------------ */
+
+/* The list screen's own state: the last mouse press, for a double click. */
+struct list_screen_state {
+	long last_press_ms;
+	int last_press_row;
+};
+
+#define DOUBLE_CLICK_MS 400
+
+/* A press on the list: the row is selected; a second press on it soon after (or a double
+ * click curses read as one) opens it. */
+static int list_press(struct app *app, struct list_screen_state *st, int row, int dbl)
+{
+	long t = (long)(frame_clock_us() / 1000);
+	int i = list_row_at(app, row), twice;
+
+	if (i < 0)
+		return UI_NONE;
+	twice = dbl || (i == app->list.sel && st->last_press_row == row &&
+	                t - st->last_press_ms <= DOUBLE_CLICK_MS);
+	app->list.sel = i;
+	st->last_press_row = twice ? -1 : row;
+	st->last_press_ms = t;
+	return twice ? actions_dispatch(app, actions_find("open"), NULL) : UI_REDRAW;
+}
+
+static int list_mouse(struct app *app, void *self, const struct screen_mouse *m)
+{
+	switch (m->kind) {
+	case MOUSE_WHEEL_UP:
+	case MOUSE_WHEEL_DOWN:
+		list_move(app, m->kind == MOUSE_WHEEL_UP ? -3 : 3);
+		return UI_REDRAW;
+	case MOUSE_PRESS:
+	case MOUSE_DOUBLE:
+		return list_press(app, self, m->row, m->kind == MOUSE_DOUBLE);
+	default:
+		return UI_NONE;
+	}
+}
+
+/* The window is as tall as the rows between the column header and the status bar. */
+static void list_resize(struct app *app, void *self)
+{
+	int64_t keep = list_current(app) ? list_current(app)->id : 0;
+
+	app->list.page = app->rows - 4; /* title, header, status bar, message line */
+	if (app->list.page < 1)
+		app->list.page = 1;
+	if (app->list.page > LIST_MAX_ROWS)
+		app->list.page = LIST_MAX_ROWS;
+	list_reanchor(app, keep);
+}
+
+const struct screen_ops screen_list = {
+    .name = "list",
+    .state_size = sizeof(struct list_screen_state),
+    .draw = list_draw,
+    .mouse = list_mouse,
+    .resize = list_resize,
+};

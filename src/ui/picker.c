@@ -90,7 +90,7 @@ static void picker_free(struct picker *p)
 
 static void picker_refilter(struct app *app)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 
 	p->nmatch = picker_filter(p->rows, p->nrows, app->prompt.text, p->match, &p->create);
 	p->sel = p->nmatch > 0 || !p->create ? 0 : p->nmatch;
@@ -98,7 +98,7 @@ static void picker_refilter(struct app *app)
 
 int picker_open(struct app *app, enum picker_purpose purpose, const char *title)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	struct err err;
 
 	picker_free(p);
@@ -124,7 +124,7 @@ int picker_open(struct app *app, enum picker_purpose purpose, const char *title)
 
 void picker_close(struct app *app)
 {
-	picker_free(&app->picker);
+	picker_free(picker_of(app));
 	prompt_close(app);
 }
 
@@ -140,7 +140,7 @@ static void picker_move(struct picker *p, int delta)
 
 static int picker_submit(struct app *app)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	char name[CACHE_LABEL_MAX + 1];
 
 	if (p->sel < p->nmatch)
@@ -158,7 +158,7 @@ static int picker_submit(struct app *app)
 
 int picker_key(struct app *app, int key)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 
 	switch (key) {
 	case 27:
@@ -202,7 +202,7 @@ static int digit_of(struct app *app, int index)
 
 static void picker_line(struct app *app, int y, int x, int w, int entry)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	char text[CACHE_LABEL_MAX + 64], count[32];
 	int selected = entry == p->sel;
 
@@ -234,7 +234,7 @@ static void picker_line(struct app *app, int y, int x, int w, int entry)
 
 void picker_draw(struct app *app, int x, int w)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	int top = 3, bottom = app->rows - 3, vis = bottom - top, total, first;
 
 	attron(A_BOLD);
