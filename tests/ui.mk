@@ -26,3 +26,7 @@ check_PROGRAMS += tests/ui_screen.t
 tests_ui_screen_t_SOURCES = tests/ui_screen.c
 tests_ui_screen_t_LDADD = $(TEST_LDADD)
 TESTS += tests/ui_screen.t
+check_PROGRAMS += tests/ui_actions.t
+tests_ui_actions_t_SOURCES = tests/ui_actions.c
+tests_ui_actions_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_actions.t

@@ -183,7 +183,7 @@ static int handle_key(struct app *app, int key)
 		return UI_NONE;
 	if (a->key[0] != 27)
 		app->message[0] = '\0';
-	return actions_dispatch(app, a, NULL);
+	return actions_dispatch_key(app, a, key);
 }
 
 /* Motion while a button is held (xterm's mode 1002), which curses does not ask for itself;
@@ -329,6 +329,8 @@ int app_run(struct app *app)
 	app->tty_fd = STDOUT_FILENO;
 	wake_fd = term_signals_install(STDOUT_FILENO);
 	app->list.query.dataset_id = app->dataset_id;
+	/* a local dataset: writable and there, with no tasks */
+	app->source = (struct source_state){.read_only = 0, .online = 1, .in_task = 0};
 	app->selected_shape = -1;
 	app->overlays = 1;
 	app->zoom = 1;

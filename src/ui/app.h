@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "render/render.h"
+#include "ui/actions.h"
 #include "ui/screen.h"
 #include "ui/term.h"
 
@@ -41,7 +42,7 @@ struct prompt {
 	char text[256];
 	int cursor; /* byte offset */
 	int kind;   /* what submitting does: enum prompt_kind */
-	char completions[64][128];
+	struct action_cand completions[64];
 	int ncompletions;
 	int complete_index; /* next candidate to cycle to; -1 when none offered yet */
 	char complete_stem[256];
@@ -71,12 +72,10 @@ enum edit_mode {
 
 struct edit_state {
 	enum edit_mode mode;
-	int handle;      /* EDIT_RESIZE: enum box_handle */
-	int vertex;      /* EDIT_VERTEX: index into the shape's points */
-	int count;       /* digits typed before a key (5l), 0 when none */
-	int taken_count; /* the count the running action may use */
-	int64_t chain;   /* shape row the last nudge moved: the next nudge of it coalesces */
-	int keep_chain;  /* set by a running action that continues the chain */
+	int handle;     /* EDIT_RESIZE: enum box_handle */
+	int vertex;     /* EDIT_VERTEX: index into the shape's points */
+	int64_t chain;  /* shape row the last nudge moved: the next nudge of it coalesces */
+	int keep_chain; /* set by a running action that continues the chain */
 	/* EDIT_CREATE */
 	enum shape_kind kind;
 	struct point cursor; /* the crosshair, source pixels */
@@ -138,6 +137,15 @@ struct frame_cache {
 	uint64_t trace_t0; /* when the key was read, microseconds (CLOCK_MONOTONIC) */
 };
 
+/* What the source allows now; the action table's dispatcher refuses what it does not (WRITES,
+ * NEEDS_ONLINE, NEEDS_TASK). A local dataset is writable and online, with no tasks; the
+ * screens of a remote platform set it as they learn it. */
+struct source_state {
+	int read_only; /* edits are refused */
+	int online;    /* the source can be reached */
+	int in_task;   /* working on an assignment (a campaign's task) */
+};
+
 struct app {
 	struct cache *cache;
 	int64_t dataset_id;
@@ -161,6 +169,8 @@ struct app {
 	double center_x;    /* source pixels; 0 means the middle */
 	double center_y;
 	int pending_edits;
+	struct source_state source;
+	int count; /* digits typed before a key (5l), 0 when none: the next action's count */
 
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
@@ -199,8 +209,10 @@ int edit_enter(struct app *app);
 int edit_set_mode(struct app *app, enum edit_mode mode);
 int edit_leave(struct app *app);  /* back to EDIT_NONE, dropping a shape being drawn */
 void edit_reset(struct app *app); /* the same, silently, when the asset goes away */
+/* Moves by steps key presses' worth (a count and a Shift jump multiplied in). */
 int edit_nudge(struct app *app, int dx, int dy, int steps);
-int edit_count_digit(struct app *app, int digit);
+/* A count digit after the count typed so far (count): the next action's count. */
+int edit_count_digit(struct app *app, int count, int digit);
 int edit_step_item(struct app *app, int delta); /* Tab: next shape, handle or vertex */
 int edit_vertex_insert(struct app *app);
 int edit_vertex_delete(struct app *app);

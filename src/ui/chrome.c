@@ -112,19 +112,55 @@ void chrome_draw_title(struct app *app, const char *crumb)
 static const char *const sort_labels[SORT_COUNT] = {"filename", "status", "shapes", "size"};
 static const char *const filter_labels[] = {"", "", "file:", "label:", "tag:", "status:"};
 
-/* The candidates Tab cycles through, the next one first marked. */
+/* The candidate Tab put in the prompt last, or NULL. */
+static const struct action_cand *completion_shown(const struct prompt *p)
+{
+	if (!p->active || p->ncompletions == 0 || p->complete_index < 0)
+		return NULL;
+	return &p->completions[(p->complete_index + p->ncompletions - 1) % p->ncompletions];
+}
+
+/* Whether the status bar lists the candidates: more than one, or one that cannot run. */
+static int completions_listed(const struct prompt *p)
+{
+	const struct action_cand *c = completion_shown(p);
+
+	return p->active && (p->ncompletions > 1 || (c != NULL && c->why != NULL));
+}
+
+/* The candidates Tab cycles through; after them, why the one in the prompt cannot run. */
 static void completions_text(const struct prompt *p, char *out, size_t outsz)
 {
+	const struct action_cand *shown = completion_shown(p);
 	size_t at = 0;
 
 	out[0] = '\0';
 	for (int i = 0; i < p->ncompletions && at + 4 < outsz; i++) {
-		int n = snprintf(out + at, outsz - at, " %s%s", p->completions[i],
+		int n = snprintf(out + at, outsz - at, " %s%s", p->completions[i].text,
 		                 i + 1 < p->ncompletions ? " " : "");
 		if (n < 0)
 			break;
 		at += (size_t)n < outsz - at ? (size_t)n : outsz - at - 1;
 	}
+	if (shown != NULL && shown->why != NULL && at + 8 < outsz)
+		snprintf(out + at, outsz - at, "   (%s: %s)", shown->text, shown->why);
+}
+
+/* The candidates that cannot run now, greyed over the list completions_text wrote. */
+static void completions_grey(const struct prompt *p, int y, int width)
+{
+	int x = 0;
+
+	attron(A_DIM);
+	for (int i = 0; i < p->ncompletions; i++) {
+		int w = str_width(p->completions[i].text);
+		if (x + 1 + w > width)
+			break;
+		if (p->completions[i].why != NULL)
+			ui_put(y, x + 1, w, p->completions[i].text, 0);
+		x += 1 + w + 1;
+	}
+	attroff(A_DIM);
 }
 
 void chrome_draw_status(struct app *app)
@@ -158,14 +194,16 @@ void chrome_draw_status(struct app *app)
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
 		         q->descending ? " \xe2\x86\x93" : "", filter, pending);
-	if (app->prompt.active && app->prompt.ncompletions > 1)
+	if (completions_listed(&app->prompt))
 		completions_text(&app->prompt, text, sizeof text);
 	attron(COLOR_PAIR(PAIR_STATUSBAR));
 	mvhline(y, 0, ' ', app->cols);
 	ui_put(y, 0, app->cols - 18, text, 0);
 	ui_put(y, app->cols - 17, 17, "  ? help  q back ", 0);
+	if (completions_listed(&app->prompt))
+		completions_grey(&app->prompt, y, app->cols - 18);
 	attroff(COLOR_PAIR(PAIR_STATUSBAR));
-	if (mode[0] != '\0' && !(app->prompt.active && app->prompt.ncompletions > 1)) {
+	if (mode[0] != '\0' && !completions_listed(&app->prompt)) {
 		attron(COLOR_PAIR(PAIR_SELECTED)); /* the mode stands out */
 		ui_put(y, 0, app->cols - 18, mode, 0);
 		attroff(COLOR_PAIR(PAIR_SELECTED));

@@ -213,7 +213,7 @@ void edit_reset(struct app *app)
 {
 	drop_new_shape(edit_state_of(app));
 	edit_state_of(app)->mode = EDIT_NONE;
-	edit_state_of(app)->count = 0;
+	app->count = 0;
 	edit_state_of(app)->chain = 0;
 }
 
@@ -278,11 +278,11 @@ int edit_leave(struct app *app)
 	return UI_REDRAW | UI_FRAME;
 }
 
-int edit_count_digit(struct app *app, int digit)
+int edit_count_digit(struct app *app, int count, int digit)
 {
-	int n = edit_state_of(app)->taken_count * 10 + digit;
+	int n = count * 10 + digit;
 
-	edit_state_of(app)->count = n > COUNT_MAX ? COUNT_MAX : n;
+	app->count = n > COUNT_MAX ? COUNT_MAX : n;
 	edit_state_of(app)->keep_chain = 1; /* 5l continues a run of nudges like l does */
 	return UI_REDRAW;
 }
@@ -391,8 +391,7 @@ static int move_cursor(struct app *app, double dx, double dy)
 
 int edit_nudge(struct app *app, int dx, int dy, int steps)
 {
-	int n = (edit_state_of(app)->taken_count > 0 ? edit_state_of(app)->taken_count : 1) * steps;
-	double d = (double)n * app_step(app);
+	double d = (double)steps * app_step(app);
 
 	if (edit_state_of(app)->mode == EDIT_CREATE)
 		return move_cursor(app, dx * d, dy * d);
@@ -965,8 +964,8 @@ void edit_status(const struct app *app, char *out, size_t outsz)
 	const struct shape *s = edit_selected(app);
 	char count[32] = "";
 
-	if (e->count > 0)
-		snprintf(count, sizeof count, "  %d", e->count);
+	if (app->count > 0)
+		snprintf(count, sizeof count, "  %d", app->count);
 	switch (e->mode) {
 	case EDIT_MOVE:
 		snprintf(out, outsz, "EDIT move%s", count);
