@@ -84,13 +84,50 @@ static int act_reset(struct app *app, const struct action_call *c)
 	return run_review(app, REVIEW_PENDING, 0);
 }
 
+/* Whether the asset has the tag (compared as the cache stores it: trimmed). 1, 0, or -1 with
+ * the error shown. The open asset is known; a list row's tags may be cut, so it is read. */
+static int asset_has_tag(struct app *app, int64_t id, const char *tag)
+{
+	struct asset_detail d;
+	struct err err;
+	char want[CACHE_TAG_MAX + 1];
+	size_t n;
+	int found = 0;
+
+	while (*tag == ' ' || *tag == '\t')
+		tag++;
+	str_copy(want, tag, sizeof want);
+	for (n = strlen(want); n > 0 && (want[n - 1] == ' ' || want[n - 1] == '\t'); n--)
+		want[n - 1] = '\0';
+	if (app->screen == SCREEN_ASSET && app->asset_loaded && app->asset.id == id) {
+		for (int i = 0; i < app->asset.ntags; i++)
+			found |= strcmp(app->asset.tags[i], want) == 0;
+		return found;
+	}
+	if (cache_asset_get(app->cache, id, &d, &err) < 0) {
+		app_error(app, "%s", err.msg);
+		return -1;
+	}
+	for (int i = 0; i < d.ntags; i++)
+		found |= strcmp(d.tags[i], want) == 0;
+	cache_asset_detail_free(&d);
+	return found;
+}
+
 static int tag_edit(struct app *app, const char *tag, int add)
 {
 	struct err err;
 	int64_t id = current_asset_id(app);
-	int rc = add ? cache_tag_add(app->cache, id, tag, &err)
-	             : cache_tag_remove(app->cache, id, tag, &err);
+	int has = asset_has_tag(app, id, tag), rc;
 
+	if (has < 0)
+		return UI_REDRAW;
+	if (has == add) { /* the cache would change nothing: say so rather than claim an edit */
+		app_message(app, add ? "already tagged %s" : "no tag %s on this asset", tag);
+		return UI_REDRAW;
+	}
+	rc = add ? cache_tag_add(app->cache, id, tag, &err)
+	         : cache_tag_remove(app->cache, id, tag, &err);
 	if (rc < 0) {
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
@@ -352,11 +389,14 @@ static int act_command(struct app *app, const struct action_call *c)
 
 static int act_filter(struct app *app, const struct action_call *c)
 {
+	char now[sizeof app->list.query.filter_text + 16];
+
 	if (c->arg != NULL) {
 		list_set_filter(app, c->arg);
 		return UI_REDRAW;
 	}
-	prompt_open(app, PROMPT_FILTER, "/", app->list.query.filter_text);
+	list_filter_text(app, now, sizeof now); /* the field too: Esc puts back all of it */
+	prompt_open(app, PROMPT_FILTER, "/", now);
 	return UI_REDRAW;
 }
 

@@ -38,7 +38,7 @@ struct list_view {
 /* The line editor used by ':', '/', and the tag prompts. */
 struct prompt {
 	int active;
-	char label[32];
+	char label[CACHE_LABEL_MAX + 64]; /* may name a label: drawn sanitised */
 	char text[256];
 	int cursor; /* byte offset */
 	int kind;   /* what submitting does: enum prompt_kind */
@@ -113,8 +113,10 @@ struct picker {
 	int nrows;
 	int *match; /* indexes into rows that pass the filter, best first; owned */
 	int nmatch;
-	int create; /* a last entry offers to create a label named as typed */
-	int sel;    /* in match, or nmatch for the create entry */
+	int create;  /* a last entry offers to create a label named as typed */
+	int sel;     /* in match, or nmatch for the create entry */
+	int confirm; /* Enter on the create entry asked first: y creates, any other key goes back */
+	char typed[256]; /* the prompt's text while it asks */
 };
 
 /* The asset screen's frames (frame.c): built by the render worker thread, kept in an LRU of
@@ -191,6 +193,8 @@ int list_reanchor(struct app *app, int64_t asset_id);
 int list_move(struct app *app, int delta);
 int list_go_bottom(struct app *app);
 int list_set_filter(struct app *app, const char *text);
+/* The filter as it applies, in the form list_set_filter reads ("tag:night"); "" for none. */
+void list_filter_text(const struct app *app, char *out, size_t outsz);
 const struct asset_row *list_current(const struct app *app);
 
 /* viewer.c: the asset screen. Its own state holds the edit modes and the label picker. */

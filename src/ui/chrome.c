@@ -110,7 +110,6 @@ void chrome_draw_title(struct app *app, const char *crumb)
 }
 
 static const char *const sort_labels[SORT_COUNT] = {"filename", "status", "shapes", "size"};
-static const char *const filter_labels[] = {"", "", "file:", "label:", "tag:", "status:"};
 
 /* The candidate Tab put in the prompt last, or NULL. */
 static const struct action_cand *completion_shown(const struct prompt *p)
@@ -169,9 +168,11 @@ void chrome_draw_status(struct app *app)
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
-	if (q->filter != FILTER_NONE)
-		snprintf(filter, sizeof filter, "  filter %s%s (%d)", filter_labels[q->filter],
-		         q->filter_text, app->list.total);
+	if (q->filter != FILTER_NONE) {
+		char now[sizeof q->filter_text + 16];
+		list_filter_text(app, now, sizeof now);
+		snprintf(filter, sizeof filter, "  filter %s (%d)", now, app->list.total);
+	}
 	if (app->pending_edits > 0)
 		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d edit%s not %s yet",
 		         app->pending_edits, app->pending_edits == 1 ? "" : "s",

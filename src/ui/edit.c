@@ -854,26 +854,58 @@ int edit_set_text(struct app *app, const char *text)
 
 /* ---- Undo and redo -------------------------------------------------------------------------- */
 
+/* The row ids of the open asset's shapes (owned by the caller; NULL with *n 0 when none,
+ * NULL with *n -1 when out of memory). */
+static int64_t *shape_ids_copy(const struct app *app, int *n)
+{
+	int64_t *ids;
+
+	*n = 0;
+	if (!app->asset_loaded || app->asset.nshapes == 0)
+		return NULL;
+	ids = malloc((size_t)app->asset.nshapes * sizeof *ids);
+	*n = ids != NULL ? app->asset.nshapes : -1;
+	if (ids != NULL)
+		memcpy(ids, app->asset.shape_ids, (size_t)app->asset.nshapes * sizeof *ids);
+	return ids;
+}
+
+/* A shape of the open asset that is not among ids (one an undo brought back), or 0 (also
+ * when the ids are not known: n < 0). */
+static int64_t shape_new_since(const struct app *app, const int64_t *ids, int n)
+{
+	for (int i = 0; n >= 0 && i < app->asset.nshapes; i++) {
+		int seen = 0;
+		for (int k = 0; k < n && !seen; k++)
+			seen = ids[k] == app->asset.shape_ids[i];
+		if (!seen)
+			return app->asset.shape_ids[i];
+	}
+	return 0;
+}
+
 int edit_history(struct app *app, int redo)
 {
 	char what[128] = "";
 	int64_t asset_id = 0, keep = selected_id(app);
 	struct err err;
-	int rc = redo ? cache_redo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err)
-	              : cache_undo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err);
+	int n = 0, rc, change = UI_REDRAW;
+	int64_t *before = shape_ids_copy(app, &n), back;
 
+	rc = redo ? cache_redo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err)
+	          : cache_undo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err);
 	if (rc < 0) {
 		app_error(app, "%s", err.msg);
-		return UI_REDRAW;
+		goto out;
 	}
 	if (asset_id == 0 && what[0] == '\0') {
 		app_message(app, redo ? "nothing to redo" : "nothing to undo");
-		return UI_REDRAW;
+		goto out;
 	}
 	app_reload_pending(app);
 	if (asset_id == 0) { /* a label creation alone: no asset to show */
 		app_message(app, "%s %s", redo ? "redid" : "undid", what);
-		return UI_REDRAW;
+		goto out;
 	}
 	list_reanchor(app, asset_id);
 	if (app->screen == SCREEN_ASSET) {
@@ -882,10 +914,16 @@ int edit_history(struct app *app, int redo)
 			viewer_open(app, asset_id);
 		} else {
 			reload(app, asset_id, keep);
+			/* a shape the step brought back (an undone delete) is selected */
+			if ((back = shape_new_since(app, before, n)) != 0)
+				reload(app, asset_id, back);
 		}
 	}
 	app_message(app, "%s %s", redo ? "redid" : "undid", what);
-	return EDITED;
+	change = EDITED;
+out:
+	free(before);
+	return change;
 }
 
 /* ---- What the frame and the status bar show ------------------------------------------------- */

@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { LIST_TOP = 2 }; /* title and column header above the rows */
@@ -112,12 +113,31 @@ int list_move(struct app *app, int delta)
 	return moved;
 }
 
-/* Rebuilds the window so that asset_id is selected, keeping its screen row when possible. */
+/* Puts row at window row `use` of the window, with the rows that precede and follow it. */
+static void list_place(struct list_view *l, const struct asset_row *row, int pos,
+                       const struct asset_row *above, int nabove, const struct asset_row *below,
+                       int nbelow, int keep)
+{
+	int use = nbelow >= l->page - 1 - keep ? keep : l->page - 1 - nbelow;
+
+	use = use > nabove ? nabove : use;
+	memcpy(l->rows, above + (nabove - use), (size_t)use * sizeof *row);
+	l->rows[use] = *row;
+	nbelow = nbelow < l->page - 1 - use ? nbelow : l->page - 1 - use;
+	memcpy(&l->rows[use + 1], below, (size_t)nbelow * sizeof *row);
+	l->nrows = use + 1 + nbelow;
+	l->sel = use;
+	l->first_pos = pos - use;
+}
+
+/* Rebuilds the window so that asset_id is selected, keeping its screen row when possible;
+ * near either end of the list the window takes more rows from the other side, so that it
+ * always shows as many rows as there are (up to its height). */
 int list_reanchor(struct app *app, int64_t asset_id)
 {
 	struct list_view *l = &app->list;
-	struct asset_row row, above[LIST_MAX_ROWS];
-	int keep = l->sel, nabove = 0, nbelow = 0, pos = 0;
+	struct asset_row row, *near = NULL;
+	int keep = l->sel, nabove = 0, nbelow = 0, pos = 0, rc = -1, side = l->page - 1;
 	struct err err;
 
 	list_count(app);
@@ -126,17 +146,23 @@ int list_reanchor(struct app *app, int64_t asset_id)
 		return list_reload_top(app); /* gone from this filter: start from the top */
 	if (keep >= l->page)
 		keep = l->page - 1;
-	if (keep > 0 && list_fetch(app, &row.cursor, 1, above, keep, &nabove) < 0)
+	/* up to a window's height each way (above: in list order, the nearest last) */
+	near = side > 0 ? calloc((size_t)side * 2, sizeof *near) : NULL;
+	if (side > 0 && near == NULL) {
+		app_error(app, "out of memory");
 		return -1;
-	memcpy(l->rows, above, (size_t)nabove * sizeof row);
-	l->rows[nabove] = row;
-	if (list_fetch(app, &row.cursor, 0, &l->rows[nabove + 1], l->page - nabove - 1, &nbelow) <
-	    0)
-		return -1;
-	l->nrows = nabove + 1 + nbelow;
-	l->sel = nabove;
-	l->first_pos = pos - nabove;
-	return 0;
+	}
+	if (side > 0 && (list_fetch(app, &row.cursor, 1, near, side, &nabove) < 0 ||
+	                 list_fetch(app, &row.cursor, 0, near + side, side, &nbelow) < 0))
+		goto out;
+	if (near == NULL) /* a window of one row: nothing beside it */
+		list_place(l, &row, pos, &row, 0, &row, 0, 0);
+	else
+		list_place(l, &row, pos, near, nabove, near + side, nbelow, keep);
+	rc = 0;
+out:
+	free(near);
+	return rc;
 }
 
 const struct asset_row *list_current(const struct app *app)
@@ -146,26 +172,40 @@ const struct asset_row *list_current(const struct app *app)
 	return l->nrows > 0 && l->sel < l->nrows ? &l->rows[l->sel] : NULL;
 }
 
+/* The prefixes of the fields a filter can name; the first of a field is how it is shown. */
+static const struct {
+	const char *prefix;
+	enum asset_filter_field field;
+} filter_fields[] = {
+    {"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},       {"status:", FILTER_STATUS},
+    {"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
+};
+
+void list_filter_text(const struct app *app, char *out, size_t outsz)
+{
+	const struct asset_query *q = &app->list.query;
+	const char *prefix = "";
+
+	for (size_t i = sizeof filter_fields / sizeof filter_fields[0]; i-- > 0;)
+		if (filter_fields[i].field == q->filter)
+			prefix = filter_fields[i].prefix;
+	snprintf(out, outsz, "%s%s", q->filter == FILTER_NONE ? "" : prefix,
+	         q->filter == FILTER_NONE ? "" : q->filter_text);
+}
+
 /* "label:car", "tag:night", "status:accepted", "file:x", or plain text (any field). */
 int list_set_filter(struct app *app, const char *text)
 {
-	static const struct {
-		const char *prefix;
-		enum asset_filter_field field;
-	} fields[] = {
-	    {"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},       {"status:", FILTER_STATUS},
-	    {"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
-	};
 	struct asset_query *q = &app->list.query;
 
 	while (*text == ' ')
 		text++;
 	q->filter = text[0] ? FILTER_ANY : FILTER_NONE;
 	str_copy(q->filter_text, text, sizeof q->filter_text);
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		size_t n = strlen(fields[i].prefix);
-		if (strncmp(text, fields[i].prefix, n) == 0) {
-			q->filter = fields[i].field;
+	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
+		size_t n = strlen(filter_fields[i].prefix);
+		if (strncmp(text, filter_fields[i].prefix, n) == 0) {
+			q->filter = filter_fields[i].field;
 			str_copy(q->filter_text, text + n, sizeof q->filter_text);
 		}
 	}

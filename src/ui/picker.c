@@ -102,6 +102,7 @@ int picker_open(struct app *app, enum picker_purpose purpose, const char *title)
 	struct err err;
 
 	picker_free(p);
+	p->confirm = 0;
 	p->purpose = purpose;
 	str_copy(p->title, title, sizeof p->title);
 	p->rows = calloc(PICKER_MAX, sizeof *p->rows);
@@ -138,7 +139,37 @@ static void picker_move(struct picker *p, int delta)
 	p->sel = p->sel < 0 ? 0 : p->sel > last ? last : p->sel;
 }
 
-static int picker_submit(struct app *app)
+/* A typo must not make a label: the create entry asks first, in the prompt line. */
+static void picker_ask_create(struct app *app, const char *name)
+{
+	struct picker *p = picker_of(app);
+	char clean[CACHE_LABEL_MAX * 4 + 1];
+
+	str_sanitize(name, clean, sizeof clean);
+	p->confirm = 1;
+	str_copy(p->typed, app->prompt.text, sizeof p->typed);
+	app->prompt.text[0] = '\0';
+	app->prompt.cursor = 0;
+	snprintf(app->prompt.label, sizeof app->prompt.label, "create label \"%.*s\"? y/n ",
+	         CACHE_LABEL_MAX, clean);
+}
+
+/* The answer to picker_ask_create: y goes on; anything else is back to the typed name. */
+static int picker_answer(struct app *app, int key)
+{
+	struct picker *p = picker_of(app);
+
+	p->confirm = 0;
+	str_copy(app->prompt.label, "label: ", sizeof app->prompt.label);
+	str_copy(app->prompt.text, p->typed, sizeof app->prompt.text);
+	app->prompt.cursor = (int)strlen(app->prompt.text);
+	if (key == 'y' || key == 'Y')
+		return 1;
+	app_message(app, "no label created");
+	return 0;
+}
+
+static int picker_submit(struct app *app, int confirmed)
 {
 	struct picker *p = picker_of(app);
 	char name[CACHE_LABEL_MAX + 1];
@@ -151,6 +182,10 @@ static int picker_submit(struct app *app)
 		app_error(app, "no label matches; type a new name to create one");
 		return UI_REDRAW;
 	}
+	if (p->sel >= p->nmatch && !confirmed) {
+		picker_ask_create(app, name);
+		return UI_REDRAW;
+	}
 	picker_close(app);
 	app->message[0] = '\0';
 	return edit_label_chosen(app, name);
@@ -160,14 +195,17 @@ int picker_key(struct app *app, int key)
 {
 	struct picker *p = picker_of(app);
 
+	if (p->confirm && key != 27)
+		return picker_answer(app, key) ? picker_submit(app, 1) : UI_REDRAW;
 	switch (key) {
 	case 27:
+		p->confirm = 0;
 		picker_close(app);
 		edit_label_cancelled(app);
 		return UI_REDRAW | UI_FRAME;
 	case '\n':
 	case KEY_ENTER:
-		return picker_submit(app);
+		return picker_submit(app, 0);
 	case KEY_DOWN:
 	case CTRL('n'):
 	case '\t':

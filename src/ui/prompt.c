@@ -196,7 +196,7 @@ void prompt_draw(struct app *app)
 
 	move(y, 0);
 	clrtoeol();
-	mvaddstr(y, 0, p->label);
+	ui_put(y, 0, app->cols - 1, p->label, 0);
 	ui_put(y, lw, app->cols - lw - 1, p->text, 0);
 	str_copy(before, p->text, sizeof before);
 	before[p->cursor] = '\0';
