@@ -1,6 +1,6 @@
 # tests of the command line and the TUI (shell scripts driving the real binary)
-TESTS += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh
-EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh
+TESTS += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh
+EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh
 # annotty in a real xterm under Xvfb, checked on screenshots
 TESTS += tests/xterm_real.sh
 EXTRA_DIST += tests/xterm_real.sh tests/xterm_pixels.py
@@ -22,3 +22,11 @@ check_PROGRAMS += tests/ui_term.t
 tests_ui_term_t_SOURCES = tests/ui_term.c
 tests_ui_term_t_LDADD = $(TEST_LDADD)
 TESTS += tests/ui_term.t
+check_PROGRAMS += tests/ui_screen.t
+tests_ui_screen_t_SOURCES = tests/ui_screen.c
+tests_ui_screen_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_screen.t
+check_PROGRAMS += tests/ui_actions.t
+tests_ui_actions_t_SOURCES = tests/ui_actions.c
+tests_ui_actions_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_actions.t

@@ -15,13 +15,10 @@
 
 unsigned actions_context(const struct app *app)
 {
-	if (app->screen != SCREEN_ASSET || app->edit.mode == EDIT_NONE)
+	if (app->screen != SCREEN_ASSET || edit_state_of(app)->mode == EDIT_NONE)
 		return app->screen;
-	return app->edit.mode == EDIT_CREATE ? SCREEN_CREATE : SCREEN_EDIT;
+	return edit_state_of(app)->mode == EDIT_CREATE ? SCREEN_CREATE : SCREEN_EDIT;
 }
-
-/* The key that found the action being run (0 for a ':' command): one row binds the digits. */
-static int pressed_key;
 
 /* The asset the user is looking at: the open one, or the selected list row. */
 static int64_t current_asset_id(const struct app *app)
@@ -70,30 +67,67 @@ static int run_review(struct app *app, enum review_status status, int advance)
 }
 
 /* Accepting after a fix: the edit mode ends, the review is recorded, the next asset opens. */
-static int act_accept(struct app *app, const char *arg)
+static int act_accept(struct app *app, const struct action_call *c)
 {
 	edit_reset(app);
 	return run_review(app, REVIEW_ACCEPTED, 1);
 }
 
-static int act_reject(struct app *app, const char *arg)
+static int act_reject(struct app *app, const struct action_call *c)
 {
 	edit_reset(app);
 	return run_review(app, REVIEW_REJECTED, 1);
 }
 
-static int act_reset(struct app *app, const char *arg)
+static int act_reset(struct app *app, const struct action_call *c)
 {
 	return run_review(app, REVIEW_PENDING, 0);
+}
+
+/* Whether the asset has the tag (compared as the cache stores it: trimmed). 1, 0, or -1 with
+ * the error shown. The open asset is known; a list row's tags may be cut, so it is read. */
+static int asset_has_tag(struct app *app, int64_t id, const char *tag)
+{
+	struct asset_detail d;
+	struct err err;
+	char want[CACHE_TAG_MAX + 1];
+	size_t n;
+	int found = 0;
+
+	while (*tag == ' ' || *tag == '\t')
+		tag++;
+	str_copy(want, tag, sizeof want);
+	for (n = strlen(want); n > 0 && (want[n - 1] == ' ' || want[n - 1] == '\t'); n--)
+		want[n - 1] = '\0';
+	if (app->screen == SCREEN_ASSET && app->asset_loaded && app->asset.id == id) {
+		for (int i = 0; i < app->asset.ntags; i++)
+			found |= strcmp(app->asset.tags[i], want) == 0;
+		return found;
+	}
+	if (cache_asset_get(app->cache, id, &d, &err) < 0) {
+		app_error(app, "%s", err.msg);
+		return -1;
+	}
+	for (int i = 0; i < d.ntags; i++)
+		found |= strcmp(d.tags[i], want) == 0;
+	cache_asset_detail_free(&d);
+	return found;
 }
 
 static int tag_edit(struct app *app, const char *tag, int add)
 {
 	struct err err;
 	int64_t id = current_asset_id(app);
-	int rc = add ? cache_tag_add(app->cache, id, tag, &err)
-	             : cache_tag_remove(app->cache, id, tag, &err);
+	int has = asset_has_tag(app, id, tag), rc;
 
+	if (has < 0)
+		return UI_REDRAW;
+	if (has == add) { /* the cache would change nothing: say so rather than claim an edit */
+		app_message(app, add ? "already tagged %s" : "no tag %s on this asset", tag);
+		return UI_REDRAW;
+	}
+	rc = add ? cache_tag_add(app->cache, id, tag, &err)
+	         : cache_tag_remove(app->cache, id, tag, &err);
 	if (rc < 0) {
 		app_error(app, "%s", err.msg);
 		return UI_REDRAW;
@@ -102,76 +136,75 @@ static int tag_edit(struct app *app, const char *tag, int add)
 	return refresh_after_edit(app, id);
 }
 
-static int act_tag(struct app *app, const char *arg)
+static int act_tag(struct app *app, const struct action_call *c)
 {
-	if (arg != NULL && arg[0] != '\0')
-		return tag_edit(app, arg, 1);
+	if (c->arg != NULL && c->arg[0] != '\0')
+		return tag_edit(app, c->arg, 1);
 	prompt_open(app, PROMPT_TAG_ADD, "tag: ", "");
 	return UI_REDRAW;
 }
 
-static int act_untag(struct app *app, const char *arg)
+static int act_untag(struct app *app, const struct action_call *c)
 {
-	if (arg != NULL && arg[0] != '\0')
-		return tag_edit(app, arg, 0);
+	if (c->arg != NULL && c->arg[0] != '\0')
+		return tag_edit(app, c->arg, 0);
 	prompt_open(app, PROMPT_TAG_REMOVE, "remove tag: ", "");
 	return UI_REDRAW;
 }
 
-static int act_undo(struct app *app, const char *arg)
+static int act_undo(struct app *app, const struct action_call *c)
 {
 	return edit_history(app, 0);
 }
 
-static int act_redo(struct app *app, const char *arg)
+static int act_redo(struct app *app, const struct action_call *c)
 {
 	return edit_history(app, 1);
 }
 
-static int act_down(struct app *app, const char *arg)
+static int act_down(struct app *app, const struct action_call *c)
 {
 	list_move(app, 1);
 	return UI_REDRAW;
 }
 
-static int act_up(struct app *app, const char *arg)
+static int act_up(struct app *app, const struct action_call *c)
 {
 	list_move(app, -1);
 	return UI_REDRAW;
 }
 
-static int act_page_down(struct app *app, const char *arg)
+static int act_page_down(struct app *app, const struct action_call *c)
 {
 	list_move(app, app->list.page > 1 ? app->list.page - 1 : 1);
 	return UI_REDRAW;
 }
 
-static int act_page_up(struct app *app, const char *arg)
+static int act_page_up(struct app *app, const struct action_call *c)
 {
 	list_move(app, -(app->list.page > 1 ? app->list.page - 1 : 1));
 	return UI_REDRAW;
 }
 
-static int act_top(struct app *app, const char *arg)
+static int act_top(struct app *app, const struct action_call *c)
 {
 	list_reload_top(app);
 	return UI_REDRAW;
 }
 
-static int act_bottom(struct app *app, const char *arg)
+static int act_bottom(struct app *app, const struct action_call *c)
 {
 	list_go_bottom(app);
 	return UI_REDRAW;
 }
 
-static int act_open(struct app *app, const char *arg)
+static int act_open(struct app *app, const struct action_call *c)
 {
 	const struct asset_row *row = list_current(app);
 
-	if (row == NULL || viewer_open(app, row->id) < 0)
+	if (row == NULL)
 		return UI_REDRAW;
-	app->screen = SCREEN_ASSET;
-	return UI_REDRAW | UI_FRAME;
+	return screen_push(app, SCREEN_INDEX_ASSET, &row->id);
 }
 
 static int step_asset(struct app *app, int delta)
@@ -184,12 +217,12 @@ static int step_asset(struct app *app, int delta)
 	return UI_REDRAW | UI_FRAME;
 }
 
-static int act_next(struct app *app, const char *arg)
+static int act_next(struct app *app, const struct action_call *c)
 {
 	return step_asset(app, 1);
 }
 
-static int act_prev(struct app *app, const char *arg)
+static int act_prev(struct app *app, const struct action_call *c)
 {
 	return step_asset(app, -1);
 }
@@ -221,26 +254,26 @@ static int zoom_to(struct app *app, double zoom)
 	return UI_REDRAW | UI_FRAME;
 }
 
-static int act_zoom_in(struct app *app, const char *arg)
+static int act_zoom_in(struct app *app, const struct action_call *c)
 {
 	return zoom_to(app, app->zoom * 1.5);
 }
 
-static int act_zoom_out(struct app *app, const char *arg)
+static int act_zoom_out(struct app *app, const struct action_call *c)
 {
 	return zoom_to(app, app->zoom / 1.5);
 }
 
 /* In an edit mode a 0 after a count digit is part of the count (10l), as in vi. */
-static int act_zoom_fit(struct app *app, const char *arg)
+static int act_zoom_fit(struct app *app, const struct action_call *c)
 {
-	if (app->edit.mode != EDIT_NONE && app->edit.taken_count > 0 && arg == NULL)
-		return edit_count_digit(app, 0);
+	if (edit_state_of(app)->mode != EDIT_NONE && c->count > 0 && c->arg == NULL)
+		return edit_count_digit(app, c->count, 0);
 	return zoom_to(app, 1);
 }
 
 /* Zooms so that the selected shape fills about two thirds of the view. */
-static int act_zoom_shape(struct app *app, const char *arg)
+static int act_zoom_shape(struct app *app, const struct action_call *c)
 {
 	const struct rect *b = &app->asset.shapes[app->selected_shape].box;
 	/* a point has no size: show it with some context around it */
@@ -268,25 +301,25 @@ static int pan(struct app *app, int dx, int dy)
 	return UI_REDRAW | UI_FRAME;
 }
 
-static int act_pan_left(struct app *app, const char *arg)
+static int act_pan_left(struct app *app, const struct action_call *c)
 {
 	return pan(app, -1, 0);
 }
 
 /* With nothing to pan (the whole image shown), l relabels the selected shape, as L does. */
-static int act_pan_right(struct app *app, const char *arg)
+static int act_pan_right(struct app *app, const struct action_call *c)
 {
 	if (app->zoom <= 1 && app->selected_shape >= 0)
 		return edit_relabel(app, NULL);
 	return pan(app, 1, 0);
 }
 
-static int act_pan_up(struct app *app, const char *arg)
+static int act_pan_up(struct app *app, const struct action_call *c)
 {
 	return pan(app, 0, -1);
 }
 
-static int act_pan_down(struct app *app, const char *arg)
+static int act_pan_down(struct app *app, const struct action_call *c)
 {
 	return pan(app, 0, 1);
 }
@@ -299,44 +332,38 @@ static int cycle_shape(struct app *app, int delta)
 	                                                : (app->selected_shape + delta + n) % n);
 }
 
-static int act_next_shape(struct app *app, const char *arg)
+static int act_next_shape(struct app *app, const struct action_call *c)
 {
 	return cycle_shape(app, 1);
 }
 
-static int act_prev_shape(struct app *app, const char *arg)
+static int act_prev_shape(struct app *app, const struct action_call *c)
 {
 	return cycle_shape(app, -1);
 }
 
-static int act_overlays(struct app *app, const char *arg)
+static int act_overlays(struct app *app, const struct action_call *c)
 {
 	app->overlays = !app->overlays;
 	app_message(app, app->overlays ? "overlays shown" : "overlays hidden");
 	return UI_REDRAW | UI_FRAME;
 }
 
-static int act_back(struct app *app, const char *arg)
+/* q: back to the screen below; from the first screen, quit. */
+static int act_back(struct app *app, const struct action_call *c)
 {
 	edit_reset(app);
-	if (app->screen == SCREEN_ASSET) {
-		int64_t id = app->asset.id;
-		viewer_close(app);
-		app->screen = SCREEN_LIST;
-		list_reanchor(app, id);
-		return UI_REDRAW;
-	}
-	return UI_QUIT;
+	return screen_pop(app);
 }
 
-static int act_quit(struct app *app, const char *arg)
+static int act_quit(struct app *app, const struct action_call *c)
 {
 	return UI_QUIT;
 }
 
-static int act_cancel(struct app *app, const char *arg)
+static int act_cancel(struct app *app, const struct action_call *c)
 {
-	if (app->screen == SCREEN_ASSET && app->edit.mode != EDIT_NONE)
+	if (app->screen == SCREEN_ASSET && edit_state_of(app)->mode != EDIT_NONE)
 		return edit_leave(app);
 	if (app->screen == SCREEN_ASSET && app->selected_shape >= 0)
 		return edit_select(app, -1);
@@ -349,40 +376,40 @@ static int act_cancel(struct app *app, const char *arg)
 	return UI_REDRAW;
 }
 
-static int act_help(struct app *app, const char *arg)
+static int act_help(struct app *app, const struct action_call *c)
 {
-	app->help_return = app->screen;
-	app->screen = SCREEN_HELP;
-	app->help_scroll = 0;
-	return UI_REDRAW;
+	return screen_push(app, SCREEN_INDEX_HELP, NULL);
 }
 
-static int act_command(struct app *app, const char *arg)
+static int act_command(struct app *app, const struct action_call *c)
 {
 	prompt_open(app, PROMPT_COMMAND, ":", "");
 	return UI_REDRAW;
 }
 
-static int act_filter(struct app *app, const char *arg)
+static int act_filter(struct app *app, const struct action_call *c)
 {
-	if (arg != NULL) {
-		list_set_filter(app, arg);
+	char now[sizeof app->list.query.filter_text + 16];
+
+	if (c->arg != NULL) {
+		list_set_filter(app, c->arg);
 		return UI_REDRAW;
 	}
-	prompt_open(app, PROMPT_FILTER, "/", app->list.query.filter_text);
+	list_filter_text(app, now, sizeof now); /* the field too: Esc puts back all of it */
+	prompt_open(app, PROMPT_FILTER, "/", now);
 	return UI_REDRAW;
 }
 
 static const char *const sort_names[SORT_COUNT] = {"filename", "status", "shapes", "size"};
 
-static int act_sort(struct app *app, const char *arg)
+static int act_sort(struct app *app, const struct action_call *c)
 {
 	struct asset_query *q = &app->list.query;
 	int64_t id = list_current(app) ? list_current(app)->id : 0;
 
-	if (arg != NULL && arg[0] != '\0') {
+	if (c->arg != NULL && c->arg[0] != '\0') {
 		int i = 0;
-		while (i < SORT_COUNT && strcmp(arg, sort_names[i]) != 0)
+		while (i < SORT_COUNT && strcmp(c->arg, sort_names[i]) != 0)
 			i++;
 		if (i == SORT_COUNT) {
 			app_error(app, "unknown sort key; use filename, status, shapes or size");
@@ -398,7 +425,7 @@ static int act_sort(struct app *app, const char *arg)
 	return UI_REDRAW;
 }
 
-static int act_reverse(struct app *app, const char *arg)
+static int act_reverse(struct app *app, const struct action_call *c)
 {
 	int64_t id = list_current(app) ? list_current(app)->id : 0;
 
@@ -409,20 +436,20 @@ static int act_reverse(struct app *app, const char *arg)
 	return UI_REDRAW;
 }
 
-static int act_redraw(struct app *app, const char *arg)
+static int act_redraw(struct app *app, const struct action_call *c)
 {
 	clearok(curscr, TRUE);
 	frame_forget(app);
 	return UI_REDRAW | UI_FRAME;
 }
 
-static int act_lowband(struct app *app, const char *arg)
+static int act_lowband(struct app *app, const struct action_call *c)
 {
-	if (arg == NULL || arg[0] == '\0')
+	if (c->arg == NULL || c->arg[0] == '\0')
 		app->low_bandwidth = !app->low_bandwidth;
-	else if (strcmp(arg, "on") == 0)
+	else if (strcmp(c->arg, "on") == 0)
 		app->low_bandwidth = 1;
-	else if (strcmp(arg, "off") == 0)
+	else if (strcmp(c->arg, "off") == 0)
 		app->low_bandwidth = 0;
 	else {
 		app_error(app, "lowband takes on or off (or nothing, to switch)");
@@ -434,11 +461,11 @@ static int act_lowband(struct app *app, const char *arg)
 	return UI_REDRAW | UI_FRAME;
 }
 
-static int act_graphics(struct app *app, const char *arg)
+static int act_graphics(struct app *app, const struct action_call *c)
 {
 	enum graphics_mode mode;
 
-	if (arg == NULL || graphics_mode_parse(arg, &mode) < 0) {
+	if (c->arg == NULL || graphics_mode_parse(c->arg, &mode) < 0) {
 		app_error(app,
 		          "graphics takes sixel, kitty, kitty-tmux, iterm2, blocks, none or auto");
 		return UI_REDRAW;
@@ -451,153 +478,161 @@ static int act_graphics(struct app *app, const char *arg)
 
 /* ---- Editing shapes (edit.c does the work) ----------------------------------------------- */
 
-static int act_edit(struct app *app, const char *arg)
+static int act_edit(struct app *app, const struct action_call *c)
 {
 	return edit_enter(app);
 }
 
-static int act_edit_move(struct app *app, const char *arg)
+static int act_edit_move(struct app *app, const struct action_call *c)
 {
 	return edit_set_mode(app, EDIT_MOVE);
 }
 
-static int act_edit_resize(struct app *app, const char *arg)
+static int act_edit_resize(struct app *app, const struct action_call *c)
 {
 	return edit_set_mode(app, EDIT_RESIZE);
 }
 
-static int act_edit_vertex(struct app *app, const char *arg)
+static int act_edit_vertex(struct app *app, const struct action_call *c)
 {
 	return edit_set_mode(app, EDIT_VERTEX);
 }
 
-static int act_nudge_left(struct app *app, const char *arg)
+/* A count typed before a move makes it that many moves. */
+static int times(const struct action_call *c)
 {
-	return edit_nudge(app, -1, 0, 1);
+	return c->count > 0 ? c->count : 1;
 }
 
-static int act_nudge_right(struct app *app, const char *arg)
+static int act_nudge_left(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, 1, 0, 1);
+	return edit_nudge(app, -1, 0, times(c));
 }
 
-static int act_nudge_up(struct app *app, const char *arg)
+static int act_nudge_right(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, 0, -1, 1);
+	return edit_nudge(app, 1, 0, times(c));
 }
 
-static int act_nudge_down(struct app *app, const char *arg)
+static int act_nudge_up(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, 0, 1, 1);
+	return edit_nudge(app, 0, -1, times(c));
 }
 
-static int act_jump_left(struct app *app, const char *arg)
+static int act_nudge_down(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, -1, 0, EDIT_JUMP);
+	return edit_nudge(app, 0, 1, times(c));
 }
 
-static int act_jump_right(struct app *app, const char *arg)
+static int act_jump_left(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, 1, 0, EDIT_JUMP);
+	return edit_nudge(app, -1, 0, times(c) * EDIT_JUMP);
 }
 
-static int act_jump_up(struct app *app, const char *arg)
+static int act_jump_right(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, 0, -1, EDIT_JUMP);
+	return edit_nudge(app, 1, 0, times(c) * EDIT_JUMP);
 }
 
-static int act_jump_down(struct app *app, const char *arg)
+static int act_jump_up(struct app *app, const struct action_call *c)
 {
-	return edit_nudge(app, 0, 1, EDIT_JUMP);
+	return edit_nudge(app, 0, -1, times(c) * EDIT_JUMP);
+}
+
+static int act_jump_down(struct app *app, const struct action_call *c)
+{
+	return edit_nudge(app, 0, 1, times(c) * EDIT_JUMP);
 }
 
 /* A digit key's value, or a ':' command's argument. */
-static int digit_of(const char *arg)
+static int digit_of(const struct action_call *c)
 {
+	const char *arg = c->arg;
+
 	if (arg != NULL)
 		return arg[0] >= '0' && arg[0] <= '9' && arg[1] == '\0' ? arg[0] - '0' : -1;
-	return pressed_key >= '0' && pressed_key <= '9' ? pressed_key - '0' : -1;
+	return c->key >= '0' && c->key <= '9' ? c->key - '0' : -1;
 }
 
-static int act_count(struct app *app, const char *arg)
+static int act_count(struct app *app, const struct action_call *c)
 {
-	int d = digit_of(arg);
+	int d = digit_of(c);
 
 	if (d < 0) {
 		app_error(app, "count takes a digit");
 		return UI_REDRAW;
 	}
-	return edit_count_digit(app, d);
+	return edit_count_digit(app, c->count, d);
 }
 
-static int act_edit_next(struct app *app, const char *arg)
+static int act_edit_next(struct app *app, const struct action_call *c)
 {
 	return edit_step_item(app, 1);
 }
 
-static int act_edit_prev(struct app *app, const char *arg)
+static int act_edit_prev(struct app *app, const struct action_call *c)
 {
 	return edit_step_item(app, -1);
 }
 
-static int act_vertex_insert(struct app *app, const char *arg)
+static int act_vertex_insert(struct app *app, const struct action_call *c)
 {
 	return edit_vertex_insert(app);
 }
 
-static int act_vertex_delete(struct app *app, const char *arg)
+static int act_vertex_delete(struct app *app, const struct action_call *c)
 {
 	return edit_vertex_delete(app);
 }
 
-static int act_place(struct app *app, const char *arg)
+static int act_place(struct app *app, const struct action_call *c)
 {
 	return edit_place(app);
 }
 
-static int act_finish(struct app *app, const char *arg)
+static int act_finish(struct app *app, const struct action_call *c)
 {
 	return edit_finish(app);
 }
 
-static int act_unplace(struct app *app, const char *arg)
+static int act_unplace(struct app *app, const struct action_call *c)
 {
 	return edit_unplace(app);
 }
 
-static int act_new_box(struct app *app, const char *arg)
+static int act_new_box(struct app *app, const struct action_call *c)
 {
 	return edit_create(app, SHAPE_BOX);
 }
 
-static int act_new_polygon(struct app *app, const char *arg)
+static int act_new_polygon(struct app *app, const struct action_call *c)
 {
 	return edit_create(app, SHAPE_POLYGON);
 }
 
-static int act_new_line(struct app *app, const char *arg)
+static int act_new_line(struct app *app, const struct action_call *c)
 {
 	return edit_create(app, SHAPE_LINE);
 }
 
-static int act_new_point(struct app *app, const char *arg)
+static int act_new_point(struct app *app, const struct action_call *c)
 {
 	return edit_create(app, SHAPE_POINT);
 }
 
-static int act_new_class(struct app *app, const char *arg)
+static int act_new_class(struct app *app, const struct action_call *c)
 {
 	return edit_create(app, SHAPE_CLASSIFICATION);
 }
 
-static int act_label(struct app *app, const char *arg)
+static int act_label(struct app *app, const struct action_call *c)
 {
-	return edit_relabel(app, arg);
+	return edit_relabel(app, c->arg);
 }
 
-static int act_quick_label(struct app *app, const char *arg)
+static int act_quick_label(struct app *app, const struct action_call *c)
 {
-	int d = digit_of(arg);
+	int d = digit_of(c);
 
 	if (d < 1) {
 		app_error(app, "quick-label takes a digit from 1 to 9");
@@ -606,438 +641,583 @@ static int act_quick_label(struct app *app, const char *arg)
 	return edit_quick_label(app, d);
 }
 
-static int act_delete_shape(struct app *app, const char *arg)
+static int act_delete_shape(struct app *app, const struct action_call *c)
 {
 	return edit_delete_shape(app);
 }
 
-static int act_duplicate(struct app *app, const char *arg)
+static int act_duplicate(struct app *app, const struct action_call *c)
 {
 	return edit_duplicate(app);
 }
 
-static int act_text(struct app *app, const char *arg)
+static int act_text(struct app *app, const struct action_call *c)
 {
 	const char *now = app->asset.shapes[app->selected_shape].text;
 
-	if (arg != NULL)
-		return edit_set_text(app, arg);
+	if (c->arg != NULL)
+		return edit_set_text(app, c->arg);
 	prompt_open(app, PROMPT_TEXT, "text: ", now ? now : "");
 	return UI_REDRAW;
 }
 
+/* ---- Completion ------------------------------------------------------------------------------ */
+
+static int add_candidate(struct action_cand *out, int max, int n, const char *cand,
+                         const char *prefix)
+{
+	if (n < max && strncmp(cand, prefix, strlen(prefix)) == 0) {
+		str_copy(out[n].text, cand, sizeof out[n].text);
+		out[n++].why = NULL;
+	}
+	return n;
+}
+
+static int add_words(struct action_cand *out, int max, const char *const *words, int nwords,
+                     const char *prefix)
+{
+	int n = 0;
+
+	for (int i = 0; i < nwords; i++)
+		n = add_candidate(out, max, n, words[i], prefix);
+	return n;
+}
+
+static int complete_sort(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	return add_words(out, max, sort_names, SORT_COUNT, prefix);
+}
+
+static int complete_graphics(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	static const char *const modes[] = {"sixel",  "kitty", "kitty-tmux", "iterm2",
+	                                    "blocks", "none",  "auto"};
+
+	return add_words(out, max, modes, 7, prefix);
+}
+
+static int complete_switch(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	static const char *const switches[] = {"on", "off"};
+
+	return add_words(out, max, switches, 2, prefix);
+}
+
+static int complete_filter(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	static const char *const fields[] = {"label:", "tag:", "status:", "file:"};
+
+	return add_words(out, max, fields, 4, prefix);
+}
+
+/* Every tag of the dataset. */
+static int complete_tags(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	char tags[64][128];
+	int n = 0, ntags = 0;
+
+	if (cache_tags_list(app->cache, app->dataset_id, tags, 64, &ntags, NULL) == 0)
+		for (int i = 0; i < ntags; i++)
+			n = add_candidate(out, max, n, tags[i], prefix);
+	return n;
+}
+
+/* The tags of the current asset: the open one's, or the list row's ("a, b, c"). */
+static int complete_asset_tags(struct app *app, const char *prefix, struct action_cand *out,
+                               int max)
+{
+	const struct asset_row *row = list_current(app);
+	const char *list = row ? row->tags : "";
+	int n = 0;
+
+	if (app->screen == SCREEN_ASSET) {
+		for (int i = 0; i < app->asset.ntags; i++)
+			n = add_candidate(out, max, n, app->asset.tags[i], prefix);
+		return n;
+	}
+	while (*list && n < max) {
+		size_t len = strcspn(list, ",");
+		char tag[128];
+		size_t k = len < sizeof tag - 1 ? len : sizeof tag - 1;
+		memcpy(tag, list, k);
+		tag[k] = '\0';
+		n = add_candidate(out, max, n, tag, prefix);
+		list += len;
+		while (*list == ',' || *list == ' ')
+			list++;
+	}
+	return n;
+}
+
+static int complete_labels(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	struct label_row *rows = calloc(256, sizeof *rows);
+	struct err err;
+	int nrows = 0, n = 0;
+
+	if (rows != NULL &&
+	    cache_labels_ranked(app->cache, app->dataset_id, rows, 256, &nrows, &err) == 0)
+		for (int i = 0; i < nrows; i++)
+			n = add_candidate(out, max, n, rows[i].name, prefix);
+	free(rows);
+	return n;
+}
+
 static const struct action action_table[] = {
-    {"help", "?", {'?', KEY_F(1)}, ANYWHERE, 0, NULL, "show this help", act_help},
-    {"command", ":", {':'}, ANYWHERE, 0, NULL, "enter a command", act_command},
-    {"quit", "q", {'q'}, ANYWHERE, 0, NULL, "go back; quit from the asset list", act_back},
-    {"exit", "Q", {'Q'}, ANYWHERE, 0, NULL, "quit annotty", act_quit},
-    {"cancel",
-     "Esc",
-     {27},
-     ANYWHERE,
-     0,
-     NULL,
-     "leave the edit mode, or clear the selection or the filter",
-     act_cancel},
-    {"redraw", "C-l", {CTRL('l')}, ANYWHERE, 0, NULL, "redraw the screen", act_redraw},
-    {"down", "j Down", {'j', KEY_DOWN}, SCREEN_LIST, 0, NULL, "next row", act_down},
-    {"up", "k Up", {'k', KEY_UP}, SCREEN_LIST, 0, NULL, "previous row", act_up},
-    {"page-down",
-     "C-f PgDn",
-     {CTRL('f'), KEY_NPAGE, ' '},
-     SCREEN_LIST,
-     0,
-     NULL,
-     "next page",
-     act_page_down},
-    {"page-up",
-     "C-b PgUp",
-     {CTRL('b'), KEY_PPAGE},
-     SCREEN_LIST,
-     0,
-     NULL,
-     "previous page",
-     act_page_up},
-    {"top", "g Home", {'g', KEY_HOME}, SCREEN_LIST, 0, NULL, "first row", act_top},
-    {"bottom", "G End", {'G', KEY_END}, SCREEN_LIST, 0, NULL, "last row", act_bottom},
-    {"open",
-     "Enter l",
-     {'\n', KEY_ENTER, 'l', KEY_RIGHT},
-     SCREEN_LIST,
-     NEEDS_ASSET,
-     NULL,
-     "open the asset",
-     act_open},
-    {"filter",
-     "/",
-     {'/'},
-     SCREEN_LIST,
-     TAKES_ARG,
-     "text",
-     "filter by filename, or label:X tag:X status:X file:X",
-     act_filter},
-    {"sort",
-     "s",
-     {'s'},
-     SCREEN_LIST,
-     TAKES_ARG,
-     "key",
-     "sort by the next key (or: filename, status, shapes, size)",
-     act_sort},
-    {"reverse", "S", {'S'}, SCREEN_LIST, 0, NULL, "reverse the sort order", act_reverse},
-    {"next", "n", {'n'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "next asset", act_next},
-    {"prev", "p", {'p'}, SCREEN_ASSET, NEEDS_ASSET, NULL, "previous asset", act_prev},
-    {"next-shape",
-     "Tab",
-     {'\t'},
-     SCREEN_ASSET,
-     NEEDS_SHAPES,
-     NULL,
-     "select the next shape",
-     act_next_shape},
-    {"prev-shape",
-     "S-Tab",
-     {KEY_BTAB},
-     SCREEN_ASSET,
-     NEEDS_SHAPES,
-     NULL,
-     "select the previous shape",
-     act_prev_shape},
-    {"overlays",
-     "o",
-     {'o'},
-     SCREEN_ASSET | EDITING,
-     0,
-     NULL,
-     "hide or show the shapes",
-     act_overlays},
-    {"zoom-in",
-     "+ =",
-     {'+', '='},
-     SCREEN_ASSET | EDITING,
-     NEEDS_ASSET,
-     NULL,
-     "zoom in around the centre",
-     act_zoom_in},
-    {"zoom-out", "-", {'-'}, SCREEN_ASSET | EDITING, NEEDS_ASSET, NULL, "zoom out", act_zoom_out},
-    {"zoom-fit",
-     "0",
-     {'0'},
-     SCREEN_ASSET | EDITING,
-     NEEDS_ASSET,
-     NULL,
-     "show the whole image (after a count digit: part of the count)",
-     act_zoom_fit},
-    {"zoom-shape",
-     "z",
-     {'z'},
-     SCREEN_ASSET | SCREEN_EDIT,
-     NEEDS_SELECTION,
-     NULL,
-     "zoom to the selected shape",
-     act_zoom_shape},
-    {"pan-left",
-     "h Left",
-     {'h', KEY_LEFT},
-     SCREEN_ASSET,
-     NEEDS_ASSET,
-     NULL,
-     "pan left (when zoomed)",
-     act_pan_left},
-    {"pan-right",
-     "l Right",
-     {'l', KEY_RIGHT},
-     SCREEN_ASSET,
-     NEEDS_ASSET,
-     NULL,
-     "pan right when zoomed; else relabel the selected shape, like L",
-     act_pan_right},
-    {"pan-up",
-     "k Up",
-     {'k', KEY_UP},
-     SCREEN_ASSET,
-     NEEDS_ASSET,
-     NULL,
-     "pan up; the previous asset when not zoomed",
-     act_pan_up},
-    {"pan-down",
-     "j Down",
-     {'j', KEY_DOWN},
-     SCREEN_ASSET,
-     NEEDS_ASSET,
-     NULL,
-     "pan down; the next asset when not zoomed",
-     act_pan_down},
-    {"edit",
-     "e",
-     {'e'},
-     SCREEN_ASSET,
-     NEEDS_SELECTION | WRITES,
-     NULL,
-     "edit the selected shape: the movement keys move it",
-     act_edit},
-    {"label",
-     "L",
-     {'L'},
-     SCREEN_ASSET,
-     NEEDS_SELECTION | WRITES | TAKES_ARG,
-     "name",
-     "relabel the selected shape (a picker; a new name creates the label)",
-     act_label},
-    {"quick-label",
-     "1-9",
-     {'1', '2', '3', '4', '5', '6', '7', '8', '9'},
-     SCREEN_ASSET,
-     NEEDS_SELECTION | WRITES | TAKES_ARG,
-     "digit",
-     "give the selected shape the label of that key (shown beside the labels)",
-     act_quick_label},
-    {"delete-shape",
-     "d Delete",
-     {'d', KEY_DC},
-     SCREEN_ASSET,
-     NEEDS_SELECTION | WRITES,
-     NULL,
-     "delete the selected shape",
-     act_delete_shape},
-    {"duplicate",
-     "D",
-     {'D'},
-     SCREEN_ASSET,
-     NEEDS_SELECTION | WRITES,
-     NULL,
-     "copy the selected shape, a little aside",
-     act_duplicate},
-    {"text",
-     "\"",
-     {'"'},
-     SCREEN_ASSET,
-     NEEDS_SELECTION | WRITES | TAKES_ARG,
-     "text",
-     "edit the selected shape's text",
-     act_text},
-    {"new-box",
-     "b",
-     {'b'},
-     SCREEN_ASSET,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "draw a new box with a crosshair",
-     act_new_box},
-    {"new-polygon",
-     "g",
-     {'g'},
-     SCREEN_ASSET,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "draw a new polygon, vertex by vertex",
-     act_new_polygon},
-    {"new-line",
-     "_",
-     {'_'},
-     SCREEN_ASSET,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "draw a new line, vertex by vertex",
-     act_new_line},
-    {"new-point",
-     ".",
-     {'.'},
-     SCREEN_ASSET,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "place a new point",
-     act_new_point},
-    {"new-class",
-     "c",
-     {'c'},
-     SCREEN_ASSET,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "classify the whole image (asks for the label)",
-     act_new_class},
-    {"nudge-left",
-     "h Left",
-     {'h', KEY_LEFT},
-     EDITING,
-     0,
-     NULL,
-     "move left by one screen pixel's worth (a count before it: that many)",
-     act_nudge_left},
-    {"nudge-down", "j Down", {'j', KEY_DOWN}, EDITING, 0, NULL, "move down", act_nudge_down},
-    {"nudge-up", "k Up", {'k', KEY_UP}, EDITING, 0, NULL, "move up", act_nudge_up},
-    {"nudge-right", "l Right", {'l', KEY_RIGHT}, EDITING, 0, NULL, "move right", act_nudge_right},
-    {"jump-left",
-     "H S-Left",
-     {'H', KEY_SLEFT},
-     EDITING,
-     0,
-     NULL,
-     "move left by ten steps",
-     act_jump_left},
-    {"jump-down", "J S-Down", {'J', KEY_SF}, EDITING, 0, NULL, "move down by ten", act_jump_down},
-    {"jump-up", "K S-Up", {'K', KEY_SR}, EDITING, 0, NULL, "move up by ten", act_jump_up},
-    {"jump-right",
-     "L S-Right",
-     {'L', KEY_SRIGHT},
-     EDITING,
-     0,
-     NULL,
-     "move right by ten",
-     act_jump_right},
-    {"count",
-     "1-9",
-     {'1', '2', '3', '4', '5', '6', '7', '8', '9'},
-     EDITING,
-     TAKES_ARG,
-     "digit",
-     "a count for the next move (5l moves five steps)",
-     act_count},
-    {"edit-move",
-     "m",
-     {'m'},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "the movement keys move the whole shape",
-     act_edit_move},
-    {"edit-resize",
-     "r",
-     {'r'},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "the movement keys move one edge or corner of a box",
-     act_edit_resize},
-    {"edit-vertex",
-     "v",
-     {'v'},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "the movement keys move one vertex of a polygon or line",
-     act_edit_vertex},
-    {"edit-next",
-     "Tab ]",
-     {'\t', ']'},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "the next handle (resize), vertex (vertex) or shape (move)",
-     act_edit_next},
-    {"edit-prev",
-     "S-Tab [",
-     {KEY_BTAB, '['},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "the previous handle, vertex or shape",
-     act_edit_prev},
-    {"vertex-insert",
-     "i a",
-     {'i', 'a'},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "insert a vertex after the selected one",
-     act_vertex_insert},
-    {"vertex-delete",
-     "x Delete",
-     {'x', KEY_DC},
-     SCREEN_EDIT,
-     0,
-     NULL,
-     "delete the selected vertex",
-     act_vertex_delete},
-    {"place",
-     "Space",
-     {' '},
-     SCREEN_CREATE,
-     0,
-     NULL,
-     "set a corner, or place a vertex, at the crosshair",
-     act_place},
-    {"finish",
-     "Enter",
-     {'\n', KEY_ENTER},
-     EDITING,
-     0,
-     NULL,
-     "finish the new shape (then pick its label); in an edit mode: done",
-     act_finish},
-    {"unplace",
-     "Backspace",
-     {KEY_BACKSPACE, 127, 8},
-     SCREEN_CREATE,
-     0,
-     NULL,
-     "take back the last corner or vertex",
-     act_unplace},
-    {"accept",
-     "A",
-     {'A'},
-     BOTH | SCREEN_EDIT,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "accept the annotation and go to the next asset",
-     act_accept},
-    {"reject",
-     "R",
-     {'R'},
-     BOTH | SCREEN_EDIT,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "reject the annotation and go to the next asset",
-     act_reject},
-    {"reset",
-     "P",
-     {'P'},
-     BOTH,
-     NEEDS_ASSET | WRITES,
-     NULL,
-     "set the review back to pending",
-     act_reset},
-    {"tag", "t", {'t'}, BOTH, NEEDS_ASSET | WRITES | TAKES_ARG, "name", "add a tag", act_tag},
-    {"untag",
-     "T",
-     {'T'},
-     BOTH,
-     NEEDS_ASSET | NEEDS_TAGS | WRITES | TAKES_ARG,
-     "name",
-     "remove a tag",
-     act_untag},
-    {"undo",
-     "u",
-     {'u'},
-     BOTH | SCREEN_EDIT,
-     WRITES,
-     NULL,
-     "undo the last edit (it may be on another asset: that one opens)",
-     act_undo},
-    {"redo",
-     "C-r",
-     {CTRL('r')},
-     BOTH | SCREEN_EDIT,
-     WRITES,
-     NULL,
-     "redo the last undone edit",
-     act_redo},
-    {"graphics",
-     "",
-     {0},
-     ANYWHERE,
-     TAKES_ARG,
-     "mode",
-     "image output: sixel, kitty, kitty-tmux, iterm2, blocks, none, auto",
-     act_graphics},
-    {"lowband",
-     "",
-     {0},
-     ANYWHERE,
-     TAKES_ARG,
-     "[on|off]",
-     "fewer colours and bytes per frame for a slow link (switches without an argument)",
-     act_lowband},
+    /* clang-format off: one row per action, its binding first, then what it does */
+    {.name = "help",
+     .screens = ANYWHERE,
+     .keys = "?",
+     .key = {'?', KEY_F(1)},
+     .run = act_help,
+     .help = "show this help"},
+    {.name = "command",
+     .screens = ANYWHERE,
+     .keys = ":",
+     .key = {':'},
+     .run = act_command,
+     .help = "enter a command"},
+    {.name = "quit",
+     .screens = ANYWHERE,
+     .keys = "q",
+     .key = {'q'},
+     .run = act_back,
+     .help = "go back; quit from the asset list"},
+    {.name = "exit",
+     .screens = ANYWHERE,
+     .keys = "Q",
+     .key = {'Q'},
+     .run = act_quit,
+     .help = "quit annotty"},
+    {.name = "cancel",
+     .screens = ANYWHERE,
+     .keys = "Esc",
+     .key = {27},
+     .run = act_cancel,
+     .help = "leave the edit mode, or clear the selection or the filter"},
+    {.name = "redraw",
+     .screens = ANYWHERE,
+     .keys = "C-l",
+     .key = {CTRL('l')},
+     .run = act_redraw,
+     .help = "redraw the screen"},
+    {.name = "down",
+     .screens = SCREEN_LIST,
+     .keys = "j Down",
+     .key = {'j', KEY_DOWN},
+     .run = act_down,
+     .help = "next row"},
+    {.name = "up",
+     .screens = SCREEN_LIST,
+     .keys = "k Up",
+     .key = {'k', KEY_UP},
+     .run = act_up,
+     .help = "previous row"},
+    {.name = "page-down",
+     .screens = SCREEN_LIST,
+     .keys = "C-f PgDn",
+     .key = {CTRL('f'), KEY_NPAGE, ' '},
+     .run = act_page_down,
+     .help = "next page"},
+    {.name = "page-up",
+     .screens = SCREEN_LIST,
+     .keys = "C-b PgUp",
+     .key = {CTRL('b'), KEY_PPAGE},
+     .run = act_page_up,
+     .help = "previous page"},
+    {.name = "top",
+     .screens = SCREEN_LIST,
+     .keys = "g Home",
+     .key = {'g', KEY_HOME},
+     .run = act_top,
+     .help = "first row"},
+    {.name = "bottom",
+     .screens = SCREEN_LIST,
+     .keys = "G End",
+     .key = {'G', KEY_END},
+     .run = act_bottom,
+     .help = "last row"},
+    {.name = "open",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET,
+     .keys = "Enter l",
+     .key = {'\n', KEY_ENTER, 'l', KEY_RIGHT},
+     .run = act_open,
+     .help = "open the asset"},
+    {.name = "filter",
+     .screens = SCREEN_LIST,
+     .keys = "/",
+     .key = {'/'},
+     .arg = "text",
+     .complete = complete_filter,
+     .run = act_filter,
+     .help = "filter by filename, or label:X tag:X status:X file:X"},
+    {.name = "sort",
+     .screens = SCREEN_LIST,
+     .keys = "s",
+     .key = {'s'},
+     .arg = "key",
+     .complete = complete_sort,
+     .run = act_sort,
+     .help = "sort by the next key (or: filename, status, shapes, size)"},
+    {.name = "reverse",
+     .screens = SCREEN_LIST,
+     .keys = "S",
+     .key = {'S'},
+     .run = act_reverse,
+     .help = "reverse the sort order"},
+    {.name = "next",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET,
+     .keys = "n",
+     .key = {'n'},
+     .run = act_next,
+     .help = "next asset"},
+    {.name = "prev",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET,
+     .keys = "p",
+     .key = {'p'},
+     .run = act_prev,
+     .help = "previous asset"},
+    {.name = "next-shape",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SHAPES,
+     .keys = "Tab",
+     .key = {'\t'},
+     .run = act_next_shape,
+     .help = "select the next shape"},
+    {.name = "prev-shape",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SHAPES,
+     .keys = "S-Tab",
+     .key = {KEY_BTAB},
+     .run = act_prev_shape,
+     .help = "select the previous shape"},
+    {.name = "overlays",
+     .screens = SCREEN_ASSET | EDITING,
+     .keys = "o",
+     .key = {'o'},
+     .run = act_overlays,
+     .help = "hide or show the shapes"},
+    {.name = "zoom-in",
+     .screens = SCREEN_ASSET | EDITING,
+     .needs = NEEDS_ASSET,
+     .keys = "+ =",
+     .key = {'+', '='},
+     .run = act_zoom_in,
+     .help = "zoom in around the centre"},
+    {.name = "zoom-out",
+     .screens = SCREEN_ASSET | EDITING,
+     .needs = NEEDS_ASSET,
+     .keys = "-",
+     .key = {'-'},
+     .run = act_zoom_out,
+     .help = "zoom out"},
+    {.name = "zoom-fit",
+     .screens = SCREEN_ASSET | EDITING,
+     .needs = NEEDS_ASSET,
+     .keys = "0",
+     .key = {'0'},
+     .run = act_zoom_fit,
+     .help = "show the whole image (after a count digit: part of the count)"},
+    {.name = "zoom-shape",
+     .screens = SCREEN_ASSET | SCREEN_EDIT,
+     .needs = NEEDS_SELECTION,
+     .keys = "z",
+     .key = {'z'},
+     .run = act_zoom_shape,
+     .help = "zoom to the selected shape"},
+    {.name = "pan-left",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET,
+     .keys = "h Left",
+     .key = {'h', KEY_LEFT},
+     .run = act_pan_left,
+     .help = "pan left (when zoomed)"},
+    {.name = "pan-right",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET,
+     .keys = "l Right",
+     .key = {'l', KEY_RIGHT},
+     .run = act_pan_right,
+     .help = "pan right when zoomed; else relabel the selected shape, like L"},
+    {.name = "pan-up",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET,
+     .keys = "k Up",
+     .key = {'k', KEY_UP},
+     .run = act_pan_up,
+     .help = "pan up; the previous asset when not zoomed"},
+    {.name = "pan-down",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET,
+     .keys = "j Down",
+     .key = {'j', KEY_DOWN},
+     .run = act_pan_down,
+     .help = "pan down; the next asset when not zoomed"},
+    {.name = "edit",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SELECTION | WRITES,
+     .keys = "e",
+     .key = {'e'},
+     .run = act_edit,
+     .help = "edit the selected shape: the movement keys move it"},
+    {.name = "label",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SELECTION | WRITES,
+     .keys = "L",
+     .key = {'L'},
+     .arg = "name",
+     .complete = complete_labels,
+     .run = act_label,
+     .help = "relabel the selected shape (a picker; a new name creates the label)"},
+    {.name = "quick-label",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SELECTION | WRITES,
+     .keys = "1-9",
+     .key = {'1', '2', '3', '4', '5', '6', '7', '8', '9'},
+     .arg = "digit",
+     .run = act_quick_label,
+     .help = "give the selected shape the label of that key (shown beside the labels)"},
+    {.name = "delete-shape",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SELECTION | WRITES,
+     .keys = "d Delete",
+     .key = {'d', KEY_DC},
+     .run = act_delete_shape,
+     .help = "delete the selected shape"},
+    {.name = "duplicate",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SELECTION | WRITES,
+     .keys = "D",
+     .key = {'D'},
+     .run = act_duplicate,
+     .help = "copy the selected shape, a little aside"},
+    {.name = "text",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_SELECTION | WRITES,
+     .keys = "\"",
+     .key = {'"'},
+     .arg = "text",
+     .run = act_text,
+     .help = "edit the selected shape's text"},
+    {.name = "new-box",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "b",
+     .key = {'b'},
+     .run = act_new_box,
+     .help = "draw a new box with a crosshair"},
+    {.name = "new-polygon",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "g",
+     .key = {'g'},
+     .run = act_new_polygon,
+     .help = "draw a new polygon, vertex by vertex"},
+    {.name = "new-line",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "_",
+     .key = {'_'},
+     .run = act_new_line,
+     .help = "draw a new line, vertex by vertex"},
+    {.name = "new-point",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = ".",
+     .key = {'.'},
+     .run = act_new_point,
+     .help = "place a new point"},
+    {.name = "new-class",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "c",
+     .key = {'c'},
+     .run = act_new_class,
+     .help = "classify the whole image (asks for the label)"},
+    {.name = "nudge-left",
+     .screens = EDITING,
+     .keys = "h Left",
+     .key = {'h', KEY_LEFT},
+     .run = act_nudge_left,
+     .help = "move left by one screen pixel's worth (a count before it: that many)"},
+    {.name = "nudge-down",
+     .screens = EDITING,
+     .keys = "j Down",
+     .key = {'j', KEY_DOWN},
+     .run = act_nudge_down,
+     .help = "move down"},
+    {.name = "nudge-up",
+     .screens = EDITING,
+     .keys = "k Up",
+     .key = {'k', KEY_UP},
+     .run = act_nudge_up,
+     .help = "move up"},
+    {.name = "nudge-right",
+     .screens = EDITING,
+     .keys = "l Right",
+     .key = {'l', KEY_RIGHT},
+     .run = act_nudge_right,
+     .help = "move right"},
+    {.name = "jump-left",
+     .screens = EDITING,
+     .keys = "H S-Left",
+     .key = {'H', KEY_SLEFT},
+     .run = act_jump_left,
+     .help = "move left by ten steps"},
+    {.name = "jump-down",
+     .screens = EDITING,
+     .keys = "J S-Down",
+     .key = {'J', KEY_SF},
+     .run = act_jump_down,
+     .help = "move down by ten"},
+    {.name = "jump-up",
+     .screens = EDITING,
+     .keys = "K S-Up",
+     .key = {'K', KEY_SR},
+     .run = act_jump_up,
+     .help = "move up by ten"},
+    {.name = "jump-right",
+     .screens = EDITING,
+     .keys = "L S-Right",
+     .key = {'L', KEY_SRIGHT},
+     .run = act_jump_right,
+     .help = "move right by ten"},
+    {.name = "count",
+     .screens = EDITING,
+     .keys = "1-9",
+     .key = {'1', '2', '3', '4', '5', '6', '7', '8', '9'},
+     .arg = "digit",
+     .run = act_count,
+     .help = "a count for the next move (5l moves five steps)"},
+    {.name = "edit-move",
+     .screens = SCREEN_EDIT,
+     .keys = "m",
+     .key = {'m'},
+     .run = act_edit_move,
+     .help = "the movement keys move the whole shape"},
+    {.name = "edit-resize",
+     .screens = SCREEN_EDIT,
+     .keys = "r",
+     .key = {'r'},
+     .run = act_edit_resize,
+     .help = "the movement keys move one edge or corner of a box"},
+    {.name = "edit-vertex",
+     .screens = SCREEN_EDIT,
+     .keys = "v",
+     .key = {'v'},
+     .run = act_edit_vertex,
+     .help = "the movement keys move one vertex of a polygon or line"},
+    {.name = "edit-next",
+     .screens = SCREEN_EDIT,
+     .keys = "Tab ]",
+     .key = {'\t', ']'},
+     .run = act_edit_next,
+     .help = "the next handle (resize), vertex (vertex) or shape (move)"},
+    {.name = "edit-prev",
+     .screens = SCREEN_EDIT,
+     .keys = "S-Tab [",
+     .key = {KEY_BTAB, '['},
+     .run = act_edit_prev,
+     .help = "the previous handle, vertex or shape"},
+    {.name = "vertex-insert",
+     .screens = SCREEN_EDIT,
+     .keys = "i a",
+     .key = {'i', 'a'},
+     .run = act_vertex_insert,
+     .help = "insert a vertex after the selected one"},
+    {.name = "vertex-delete",
+     .screens = SCREEN_EDIT,
+     .keys = "x Delete",
+     .key = {'x', KEY_DC},
+     .run = act_vertex_delete,
+     .help = "delete the selected vertex"},
+    {.name = "place",
+     .screens = SCREEN_CREATE,
+     .keys = "Space",
+     .key = {' '},
+     .run = act_place,
+     .help = "set a corner, or place a vertex, at the crosshair"},
+    {.name = "finish",
+     .screens = EDITING,
+     .keys = "Enter",
+     .key = {'\n', KEY_ENTER},
+     .run = act_finish,
+     .help = "finish the new shape (then pick its label); in an edit mode: done"},
+    {.name = "unplace",
+     .screens = SCREEN_CREATE,
+     .keys = "Backspace",
+     .key = {KEY_BACKSPACE, 127, 8},
+     .run = act_unplace,
+     .help = "take back the last corner or vertex"},
+    {.name = "accept",
+     .screens = BOTH | SCREEN_EDIT,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "A",
+     .key = {'A'},
+     .run = act_accept,
+     .help = "accept the annotation and go to the next asset"},
+    {.name = "reject",
+     .screens = BOTH | SCREEN_EDIT,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "R",
+     .key = {'R'},
+     .run = act_reject,
+     .help = "reject the annotation and go to the next asset"},
+    {.name = "reset",
+     .screens = BOTH,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "P",
+     .key = {'P'},
+     .run = act_reset,
+     .help = "set the review back to pending"},
+    {.name = "tag",
+     .screens = BOTH,
+     .needs = NEEDS_ASSET | WRITES,
+     .keys = "t",
+     .key = {'t'},
+     .arg = "name",
+     .complete = complete_tags,
+     .run = act_tag,
+     .help = "add a tag"},
+    {.name = "untag",
+     .screens = BOTH,
+     .needs = NEEDS_ASSET | NEEDS_TAGS | WRITES,
+     .keys = "T",
+     .key = {'T'},
+     .arg = "name",
+     .complete = complete_asset_tags,
+     .run = act_untag,
+     .help = "remove a tag"},
+    {.name = "undo",
+     .screens = BOTH | SCREEN_EDIT,
+     .needs = WRITES,
+     .keys = "u",
+     .key = {'u'},
+     .run = act_undo,
+     .help = "undo the last edit (it may be on another asset: that one opens)"},
+    {.name = "redo",
+     .screens = BOTH | SCREEN_EDIT,
+     .needs = WRITES,
+     .keys = "C-r",
+     .key = {CTRL('r')},
+     .run = act_redo,
+     .help = "redo the last undone edit"},
+    {.name = "graphics",
+     .screens = ANYWHERE,
+     .arg = "mode",
+     .complete = complete_graphics,
+     .run = act_graphics,
+     .help = "image output: sixel, kitty, kitty-tmux, iterm2, blocks, none, auto"},
+    {.name = "lowband",
+     .screens = ANYWHERE,
+     .arg = "[on|off]",
+     .complete = complete_switch,
+     .run = act_lowband,
+     .help = "fewer colours and bytes per frame for a slow link (switches without an argument)"},
+    /* clang-format on */
 };
 
 const struct action *actions_table(int *count)
@@ -1067,16 +1247,37 @@ const struct action *actions_for_key(const struct app *app, int key)
 		if (!(t[i].screens & where))
 			continue;
 		for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-			if (t[i].key[k] == key) {
-				pressed_key = key;
+			if (t[i].key[k] == key)
 				return &t[i];
-			}
 	}
 	return NULL;
 }
 
+/* What the source allows now (app->source): the flags that do not depend on the asset. */
+static const char *source_refuses(const struct app *app, unsigned needs)
+{
+	if ((needs & WRITES) && app->source.read_only)
+		return "the source is read-only";
+	if ((needs & NEEDS_ONLINE) && !app->source.online)
+		return "offline";
+	if ((needs & NEEDS_TASK) && !app->source.in_task)
+		return "only in a task (open one from my tasks)";
+	return NULL;
+}
+
+static int current_has_tags(const struct app *app)
+{
+	if (app->screen == SCREEN_ASSET)
+		return app->asset.ntags > 0;
+	return list_current(app) == NULL || list_current(app)->tags[0] != '\0';
+}
+
 const char *actions_unavailable(const struct app *app, const struct action *a)
 {
+	const char *why = source_refuses(app, a->needs);
+
+	if (why != NULL)
+		return why;
 	if ((a->needs & NEEDS_ASSET) && app->screen != SCREEN_ASSET && list_current(app) == NULL)
 		return "no asset selected";
 	if ((a->needs & NEEDS_SHAPES) && (app->screen != SCREEN_ASSET || app->asset.nshapes == 0))
@@ -1085,34 +1286,45 @@ const char *actions_unavailable(const struct app *app, const struct action *a)
 	    (app->screen != SCREEN_ASSET || app->selected_shape < 0 ||
 	     app->selected_shape >= app->asset.nshapes))
 		return "no shape selected (Tab selects one)";
-	if ((a->needs & NEEDS_TAGS) && app->screen == SCREEN_ASSET && app->asset.ntags == 0)
-		return "this asset has no tags";
-	if ((a->needs & NEEDS_TAGS) && app->screen == SCREEN_LIST && list_current(app) != NULL &&
-	    list_current(app)->tags[0] == '\0')
+	if ((a->needs & NEEDS_TAGS) && !current_has_tags(app))
 		return "this asset has no tags";
 	return NULL;
 }
 
-int actions_dispatch(struct app *app, const struct action *a, const char *arg)
+static int dispatch(struct app *app, const struct action *a, struct action_call *call)
 {
 	const char *why = actions_unavailable(app, a);
 	int change;
 
 	/* a count is for the action that follows it; a run of nudges ends at any other action */
-	app->edit.taken_count = app->edit.count;
-	app->edit.count = 0;
-	app->edit.keep_chain = 0;
+	call->count = app->count;
+	app->count = 0;
+	edit_state_of(app)->keep_chain = 0;
+	if (why == NULL && call->arg != NULL && a->arg == NULL)
+		why = "takes no argument";
 	if (why != NULL) {
 		app_error(app, "%s: %s", a->name, why);
 		change = UI_REDRAW;
 	} else {
-		change = a->run(app, arg);
+		change = a->run(app, call);
 	}
-	if (!app->edit.keep_chain)
-		app->edit.chain = 0;
-	app->edit.taken_count = 0;
-	pressed_key = 0;
+	if (!edit_state_of(app)->keep_chain)
+		edit_state_of(app)->chain = 0;
 	return change;
+}
+
+int actions_dispatch(struct app *app, const struct action *a, const char *arg)
+{
+	struct action_call call = {.arg = arg};
+
+	return dispatch(app, a, &call);
+}
+
+int actions_dispatch_key(struct app *app, const struct action *a, int key)
+{
+	struct action_call call = {.key = key};
+
+	return dispatch(app, a, &call);
 }
 
 int actions_run_command(struct app *app, const char *line)
@@ -1141,66 +1353,14 @@ int actions_run_command(struct app *app, const char *line)
 	}
 	if (!(a->screens & actions_context(app))) {
 		app_error(app, "%s does not apply %s", name,
-		          app->edit.mode != EDIT_NONE ? "in this mode (Esc leaves it)"
-		                                      : "on this screen");
+		          edit_state_of(app)->mode != EDIT_NONE ? "in this mode (Esc leaves it)"
+		                                                : "on this screen");
 		return UI_REDRAW;
 	}
-	pressed_key = 0;
 	return actions_dispatch(app, a, *arg ? arg : NULL);
 }
 
-static int add_candidate(char (*out)[128], int max, int n, const char *cand, const char *prefix)
-{
-	if (n < max && strncmp(cand, prefix, strlen(prefix)) == 0)
-		str_copy(out[n++], cand, sizeof out[0]);
-	return n;
-}
-
-static int complete_labels(struct app *app, const char *prefix, char (*out)[128], int max, int n)
-{
-	struct label_row *rows = calloc(256, sizeof *rows);
-	struct err err;
-	int nrows = 0;
-
-	if (rows != NULL &&
-	    cache_labels_ranked(app->cache, app->dataset_id, rows, 256, &nrows, &err) == 0)
-		for (int i = 0; i < nrows; i++)
-			n = add_candidate(out, max, n, rows[i].name, prefix);
-	free(rows);
-	return n;
-}
-
-static int complete_argument(struct app *app, const char *cmd, const char *prefix, char (*out)[128],
-                             int max)
-{
-	static const char *const modes[] = {"sixel",  "kitty", "kitty-tmux", "iterm2",
-	                                    "blocks", "none",  "auto"};
-	static const char *const switches[] = {"on", "off"};
-	char tags[64][128];
-	int n = 0, ntags = 0;
-
-	if (strcmp(cmd, "sort") == 0)
-		for (int i = 0; i < SORT_COUNT; i++)
-			n = add_candidate(out, max, n, sort_names[i], prefix);
-	if (strcmp(cmd, "graphics") == 0)
-		for (int i = 0; i < 7; i++)
-			n = add_candidate(out, max, n, modes[i], prefix);
-	if (strcmp(cmd, "lowband") == 0)
-		for (int i = 0; i < 2; i++)
-			n = add_candidate(out, max, n, switches[i], prefix);
-	if (strcmp(cmd, "tag") == 0 &&
-	    cache_tags_list(app->cache, app->dataset_id, tags, 64, &ntags, NULL) == 0)
-		for (int i = 0; i < ntags; i++)
-			n = add_candidate(out, max, n, tags[i], prefix);
-	if (strcmp(cmd, "untag") == 0 && app->screen == SCREEN_ASSET)
-		for (int i = 0; i < app->asset.ntags; i++)
-			n = add_candidate(out, max, n, app->asset.tags[i], prefix);
-	if (strcmp(cmd, "label") == 0)
-		n = complete_labels(app, prefix, out, max, n);
-	return n;
-}
-
-int actions_complete(struct app *app, const char *line, char (*out)[128], int max)
+int actions_complete(struct app *app, const char *line, struct action_cand *out, int max)
 {
 	const char *space = strchr(line, ' ');
 	int count, n = 0;
@@ -1210,14 +1370,20 @@ int actions_complete(struct app *app, const char *line, char (*out)[128], int ma
 		char cmd[64];
 		size_t len = (size_t)(space - line) < sizeof cmd - 1 ? (size_t)(space - line)
 		                                                     : sizeof cmd - 1;
+		const struct action *a;
 		memcpy(cmd, line, len);
 		cmd[len] = '\0';
-		return complete_argument(app, cmd, space + 1, out, max);
+		a = actions_find(cmd);
+		return a != NULL && a->complete != NULL ? a->complete(app, space + 1, out, max) : 0;
 	}
 	t = actions_table(&count);
 	for (int i = 0; i < count; i++)
-		if (t[i].screens & actions_context(app))
+		if (t[i].screens & actions_context(app)) {
+			int before = n;
 			n = add_candidate(out, max, n, t[i].name, line);
+			if (n > before) /* offered, greyed with the reason when it cannot run */
+				out[before].why = actions_unavailable(app, &t[i]);
+		}
 	return n;
 }
 
@@ -1241,6 +1407,6 @@ void actions_print(FILE *out)
 				fprintf(out, "%s%s", sep, where[w].name);
 				sep = ",";
 			}
-		fprintf(out, "\t%s\t%s\n", t[i].keys, t[i].help);
+		fprintf(out, "\t%s\t%s\n", t[i].keys ? t[i].keys : "", t[i].help);
 	}
 }

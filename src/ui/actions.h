@@ -7,28 +7,47 @@
 
 struct app;
 
-/* Preconditions the dispatcher checks before running an action. */
+/* Preconditions: the dispatcher checks every one before running an action, and the help and
+ * the ':' completion show an action that fails one greyed, with the reason. */
 enum action_needs {
 	NEEDS_ASSET = 1,      /* a current asset (a list row, or the asset screen) */
 	NEEDS_SHAPES = 2,     /* the current asset has shapes */
 	NEEDS_TAGS = 4,       /* the current asset has tags */
-	WRITES = 8,           /* changes the cache (an edit) */
-	TAKES_ARG = 16,       /* ':' form takes an argument */
+	WRITES = 8,           /* changes the data: refused on a read-only source */
 	NEEDS_SELECTION = 32, /* a shape is selected */
+	NEEDS_ONLINE = 64,    /* talks to the source: refused while offline */
+	NEEDS_TASK = 128,     /* works on an assignment: refused outside task mode */
 };
 
 #define ACTION_MAX_KEYS 10 /* the digits share one row */
+#define ACTION_CAND_MAX 128
+
+/* What a run of an action is given: the ':' argument (NULL for a key, or none typed), the key
+ * that found it (0 for a ':' command), and the count typed before it (0 for none). */
+struct action_call {
+	const char *arg;
+	int key;
+	int count;
+};
+
+/* A completion candidate, and why its action cannot run now (NULL when it can). */
+struct action_cand {
+	char text[ACTION_CAND_MAX];
+	const char *why;
+};
 
 struct action {
 	const char *name; /* the ':' command */
-	const char *keys; /* how the keys are shown in help and the man page */
+	const char *keys; /* how the keys are shown in help and the man page; NULL for none */
 	int key[ACTION_MAX_KEYS];
-	unsigned screens; /* where the keys work: SCREEN_LIST, SCREEN_ASSET, SCREEN_EDIT,
+	unsigned screens; /* where the keys work: SCREEN_* bits of ui/screen.h, SCREEN_EDIT,
 	                     SCREEN_CREATE */
-	unsigned needs;
-	const char *arg; /* argument's name in help, or NULL */
+	unsigned needs;   /* enum action_needs */
+	const char *arg;  /* the argument's name in the help; NULL: the action takes none */
+	/* The candidates for the argument that start with prefix; returns the count written. */
+	int (*complete)(struct app *app, const char *prefix, struct action_cand *out, int max);
 	const char *help;
-	int (*run)(struct app *app, const char *arg); /* returns enum ui_change */
+	int (*run)(struct app *app, const struct action_call *call); /* returns enum ui_change */
 };
 
 const struct action *actions_table(int *count);
@@ -40,12 +59,15 @@ const struct action *actions_find(const char *name);
 const struct action *actions_for_key(const struct app *app, int key);
 /* Why the action cannot run now (NULL when it can). */
 const char *actions_unavailable(const struct app *app, const struct action *a);
-/* Checks the preconditions and runs. */
+/* Checks the preconditions and runs with arg (NULL: none), or, from a key, with that key and
+ * the count typed before it. */
 int actions_dispatch(struct app *app, const struct action *a, const char *arg);
+int actions_dispatch_key(struct app *app, const struct action *a, int key);
 /* Runs a ':' command line ("tag night", "sort size"). */
 int actions_run_command(struct app *app, const char *line);
-/* Candidates completing the command line's last word; returns the count written. */
-int actions_complete(struct app *app, const char *line, char (*out)[128], int max);
+/* Candidates completing the command line's last word (an action's name, or its argument
+ * through the row's completer); returns the count written. */
+int actions_complete(struct app *app, const char *line, struct action_cand *out, int max);
 
 /* Prints the table (for `annotty --list-actions`: name, screens, keys, help; tab-separated). */
 void actions_print(FILE *out);

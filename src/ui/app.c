@@ -1,6 +1,7 @@
 /* The TUI's event loop: curses set-up and teardown, one poll() over the terminal, the signal
- * wake-up pipe and the render worker's, key and mouse dispatch through the action table, and
- * one draw per iteration (wnoutrefresh + doupdate, then the image). */
+ * wake-up pipe and the render worker's, keys and the mouse handed to the screen on top (and
+ * from it to the action table), and one draw per iteration (wnoutrefresh + doupdate, then the
+ * image). */
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/log.h"
@@ -33,18 +34,16 @@ static int too_small(const struct app *app)
 	return app->cols < MIN_COLS || app->rows < MIN_ROWS;
 }
 
+/* The terminal's size changed: each screen on the stack fits itself to it (the list's window
+ * is kept while the terminal is too small, so that its rows come back as they were). */
 static void layout(struct app *app)
 {
-	int64_t keep = list_current(app) ? list_current(app)->id : 0;
-
 	getmaxyx(stdscr, app->rows, app->cols);
-	app->list.page = app->rows - 4; /* title, header, status bar, message line */
-	if (app->list.page < 1)
-		app->list.page = 1;
-	if (app->list.page > LIST_MAX_ROWS)
-		app->list.page = LIST_MAX_ROWS;
-	if (!too_small(app))
-		list_reanchor(app, keep);
+	for (int i = 0; i < app->screens.depth && !too_small(app); i++) {
+		enum screen_index s = app->screens.at[i];
+		if (screen_ops(s)->resize != NULL)
+			screen_ops(s)->resize(app, screen_state(app, s));
+	}
 	frame_forget(app);
 	app->image_on_screen = 0;
 	clearok(curscr, TRUE);
@@ -90,26 +89,33 @@ static void pane_invalidate(struct app *app)
 	app->image_on_screen = 0;
 }
 
+static int top_shows_image(const struct app *app)
+{
+	return (screen_ops(screen_top(app))->flags & SCREEN_SHOWS_IMAGE) != 0;
+}
+
+/* The screen on top draws its text; the one that shows an image gets its frame written
+ * after doupdate, and its neighbours' frames prepared after that. */
 static void draw(struct app *app)
 {
+	enum screen_index top = screen_top(app);
+	int image = !too_small(app) && top_shows_image(app);
+
 	if (too_small(app)) {
 		pane_invalidate(app);
 		draw_too_small(app);
-	} else if (app->screen == SCREEN_HELP) {
-		pane_invalidate(app);
-		help_draw(app);
-	} else if (app->screen == SCREEN_ASSET) {
+	} else if (image) {
 		if (app->frame_dirty && !frame_prepare(app))
 			pane_invalidate(app);
-		viewer_draw(app);
+		screen_ops(top)->draw(app, screen_state(app, top));
 		frame_placeholder(app);
 	} else {
 		pane_invalidate(app);
-		list_draw(app);
+		screen_ops(top)->draw(app, screen_state(app, top));
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
-	if (!too_small(app) && app->screen == SCREEN_ASSET && app->frame_dirty) {
+	if (image && app->frame_dirty) {
 		char before[MSG_MAX];
 		memcpy(before, app->message, sizeof before);
 		frame_show(app);
@@ -120,94 +126,42 @@ static void draw(struct app *app)
 			doupdate();
 		}
 	}
-	if (!too_small(app) && app->screen == SCREEN_ASSET)
+	if (image)
 		frame_prefetch(app); /* after the frame: the user waits for that one */
 }
 
-static int help_key(struct app *app, int key)
-{
-	switch (key) {
-	case 'j':
-	case KEY_DOWN:
-		app->help_scroll++;
-		break;
-	case 'k':
-	case KEY_UP:
-		if (app->help_scroll > 0)
-			app->help_scroll--;
-		break;
-	case 'q':
-	case 27:
-	case '?':
-		app->screen = app->help_return;
-		app->frame_dirty = 1;
-		break;
-	default:
-		break;
-	}
-	return UI_REDRAW;
-}
-
-#define DOUBLE_CLICK_MS 400
-
-/* The wheel: the list scrolls, the image zooms. */
-static int mouse_wheel(struct app *app, int up)
-{
-	if (app->screen == SCREEN_LIST) {
-		list_move(app, up ? -3 : 3);
-		return UI_REDRAW;
-	}
-	if (app->screen == SCREEN_ASSET)
-		return actions_dispatch(app, actions_find(up ? "zoom-in" : "zoom-out"), NULL);
-	return UI_NONE;
-}
-
-/* A press on the list: the row is selected; a second press on it soon after (or a double
- * click curses read as one) opens it. */
-static int mouse_list(struct app *app, int row, mmask_t bstate)
-{
-	long t = (long)(frame_clock_us() / 1000);
-	int i = list_row_at(app, row), twice;
-
-	if (i < 0)
-		return UI_NONE;
-	twice = (bstate & BUTTON1_DOUBLE_CLICKED) ||
-	        (i == app->list.sel && app->last_press_row == row &&
-	         t - app->last_press_ms <= DOUBLE_CLICK_MS);
-	app->list.sel = i;
-	app->last_press_row = twice ? -1 : row;
-	app->last_press_ms = t;
-	return twice ? actions_dispatch(app, actions_find("open"), NULL) : UI_REDRAW;
-}
-
-static int mouse_event(struct app *app)
+/* A mouse event as the screens see it: the wheel, motion with the button held, a release,
+ * or a press (a click curses read whole counts as one). */
+static int mouse_read(struct screen_mouse *m)
 {
 	MEVENT ev;
-	int i;
 
 	if (getmouse(&ev) != OK)
-		return UI_NONE;
+		return -1;
+	m->row = ev.y;
+	m->col = ev.x;
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
-		return mouse_wheel(app, !!(ev.bstate & BUTTON4_PRESSED));
-	if (app->screen != SCREEN_ASSET && app->screen != SCREEN_LIST)
-		return UI_NONE;
-	if (ev.bstate & REPORT_MOUSE_POSITION)
-		return app->screen == SCREEN_ASSET ? edit_drag(app, ev.y, ev.x) : UI_NONE;
-	if (ev.bstate & BUTTON1_RELEASED)
-		return app->screen == SCREEN_ASSET ? edit_release(app, ev.y, ev.x) : UI_NONE;
-	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
-		return UI_NONE;
-	if (app->screen == SCREEN_LIST)
-		return mouse_list(app, ev.y, ev.bstate);
-	/* the side panel's list, else the picture */
-	if ((i = viewer_shape_at(app, ev.y, ev.x)) >= 0)
-		return edit_select(app, i);
-	return edit_press(app, ev.y, ev.x);
+		m->kind = ev.bstate & BUTTON4_PRESSED ? MOUSE_WHEEL_UP : MOUSE_WHEEL_DOWN;
+	else if (ev.bstate & REPORT_MOUSE_POSITION)
+		m->kind = MOUSE_DRAG;
+	else if (ev.bstate & BUTTON1_RELEASED)
+		m->kind = MOUSE_RELEASE;
+	else if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		m->kind = MOUSE_DOUBLE;
+	else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		m->kind = MOUSE_PRESS;
+	else
+		return -1;
+	return 0;
 }
 
 static int handle_key(struct app *app, int key)
 {
+	enum screen_index top = screen_top(app);
+	const struct screen_ops *ops = screen_ops(top);
 	const struct action *a;
+	struct screen_mouse m;
+	int change;
 
 	if (key == KEY_RESIZE) {
 		layout(app);
@@ -217,16 +171,19 @@ static int handle_key(struct app *app, int key)
 		return key == 'q' || key == 'Q' ? UI_QUIT : UI_NONE;
 	if (app->prompt.active)
 		return prompt_key(app, key);
-	if (app->screen == SCREEN_HELP)
-		return help_key(app, key);
+	if (ops->key != NULL &&
+	    (change = ops->key(app, screen_state(app, top), key)) != SCREEN_KEY_ACTIONS)
+		return change;
 	if (key == KEY_MOUSE)
-		return mouse_event(app);
+		return ops->mouse != NULL && mouse_read(&m) == 0
+		           ? ops->mouse(app, screen_state(app, top), &m)
+		           : UI_NONE;
 	a = actions_for_key(app, key);
 	if (a == NULL)
 		return UI_NONE;
 	if (a->key[0] != 27)
 		app->message[0] = '\0';
-	return actions_dispatch(app, a, NULL);
+	return actions_dispatch_key(app, a, key);
 }
 
 /* Motion while a button is held (xterm's mode 1002), which curses does not ask for itself;
@@ -371,13 +328,19 @@ int app_run(struct app *app)
 
 	app->tty_fd = STDOUT_FILENO;
 	wake_fd = term_signals_install(STDOUT_FILENO);
-	app->screen = SCREEN_LIST;
 	app->list.query.dataset_id = app->dataset_id;
+	/* a local dataset: writable and there, with no tasks */
+	app->source = (struct source_state){.read_only = 0, .online = 1, .in_task = 0};
 	app->selected_shape = -1;
 	app->overlays = 1;
 	app->zoom = 1;
+	if (screens_init(app) < 0) {
+		log_msg(LOG_ERROR, "out of memory for the screens");
+		return -1;
+	}
 	if (frame_screen_start(app) < 0) {
 		log_msg(LOG_ERROR, "out of memory for the frames");
+		screens_free(app);
 		return -1;
 	}
 	app_reload_pending(app);
@@ -385,7 +348,7 @@ int app_run(struct app *app)
 	rc = loop(app, wake_fd);
 	if (app->image_on_screen)
 		kitty_delete_image(app);
-	viewer_close(app);
+	screens_free(app); /* the asset screen lets its asset go */
 	frame_screen_stop(app);
 	mouse_motion(app, 0);
 	endwin();

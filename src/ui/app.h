@@ -8,15 +8,12 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "render/render.h"
+#include "ui/actions.h"
+#include "ui/screen.h"
 #include "ui/term.h"
 
 #define LIST_MAX_ROWS 512 /* taller terminals show this many rows at most */
 #define MSG_MAX       512
-
-enum ui_screen { SCREEN_LIST = 1, SCREEN_ASSET = 2, SCREEN_HELP = 4 };
-/* Where an action's keys work on the asset screen besides SCREEN_ASSET (action table bits,
- * never app->screen): in an edit mode, and while a new shape is being drawn. */
-enum { SCREEN_EDIT = 8, SCREEN_CREATE = 16 };
 
 /* What a handler changed; the loop redraws once per iteration accordingly. */
 enum ui_change {
@@ -41,11 +38,11 @@ struct list_view {
 /* The line editor used by ':', '/', and the tag prompts. */
 struct prompt {
 	int active;
-	char label[32];
+	char label[CACHE_LABEL_MAX + 64]; /* may name a label: drawn sanitised */
 	char text[256];
 	int cursor; /* byte offset */
 	int kind;   /* what submitting does: enum prompt_kind */
-	char completions[64][128];
+	struct action_cand completions[64];
 	int ncompletions;
 	int complete_index; /* next candidate to cycle to; -1 when none offered yet */
 	char complete_stem[256];
@@ -75,12 +72,10 @@ enum edit_mode {
 
 struct edit_state {
 	enum edit_mode mode;
-	int handle;      /* EDIT_RESIZE: enum box_handle */
-	int vertex;      /* EDIT_VERTEX: index into the shape's points */
-	int count;       /* digits typed before a key (5l), 0 when none */
-	int taken_count; /* the count the running action may use */
-	int64_t chain;   /* shape row the last nudge moved: the next nudge of it coalesces */
-	int keep_chain;  /* set by a running action that continues the chain */
+	int handle;     /* EDIT_RESIZE: enum box_handle */
+	int vertex;     /* EDIT_VERTEX: index into the shape's points */
+	int64_t chain;  /* shape row the last nudge moved: the next nudge of it coalesces */
+	int keep_chain; /* set by a running action that continues the chain */
 	/* EDIT_CREATE */
 	enum shape_kind kind;
 	struct point cursor; /* the crosshair, source pixels */
@@ -118,8 +113,10 @@ struct picker {
 	int nrows;
 	int *match; /* indexes into rows that pass the filter, best first; owned */
 	int nmatch;
-	int create; /* a last entry offers to create a label named as typed */
-	int sel;    /* in match, or nmatch for the create entry */
+	int create;  /* a last entry offers to create a label named as typed */
+	int sel;     /* in match, or nmatch for the create entry */
+	int confirm; /* Enter on the create entry asked first: y creates, any other key goes back */
+	char typed[256]; /* the prompt's text while it asks */
 };
 
 /* The asset screen's frames (frame.c): built by the render worker thread, kept in an LRU of
@@ -142,6 +139,15 @@ struct frame_cache {
 	uint64_t trace_t0; /* when the key was read, microseconds (CLOCK_MONOTONIC) */
 };
 
+/* What the source allows now; the action table's dispatcher refuses what it does not (WRITES,
+ * NEEDS_ONLINE, NEEDS_TASK). A local dataset is writable and online, with no tasks; the
+ * screens of a remote platform set it as they learn it. */
+struct source_state {
+	int read_only; /* edits are refused */
+	int online;    /* the source can be reached */
+	int in_task;   /* working on an assignment (a campaign's task) */
+};
+
 struct app {
 	struct cache *cache;
 	int64_t dataset_id;
@@ -151,11 +157,11 @@ struct app {
 	enum graphics_mode graphics;
 	int low_bandwidth; /* smaller frames for slow links (--low-bandwidth, :lowband) */
 
-	enum ui_screen screen;
-	enum ui_screen help_return; /* screen to go back to from help */
-	int help_scroll;
-	long last_press_ms; /* the last mouse press on the list, for a double click */
-	int last_press_row;
+	struct screen_stack screens; /* ui/screen.h; each screen's own state is there */
+	enum ui_screen screen;       /* the bit of the screen on top (kept by ui/screen.c) */
+	/* The shared views: the list's window over the assets (the list screen shows it, the
+	 * asset screen steps through it, the frames prefetch along it), and the open asset with
+	 * how it is shown (the asset screen edits it, the frames draw it). */
 	struct list_view list;
 	struct asset_detail asset; /* valid on SCREEN_ASSET */
 	int asset_loaded;
@@ -165,8 +171,8 @@ struct app {
 	double center_x;    /* source pixels; 0 means the middle */
 	double center_y;
 	int pending_edits;
-	struct edit_state edit;
-	struct picker picker;
+	struct source_state source;
+	int count; /* digits typed before a key (5l), 0 when none: the next action's count */
 
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
@@ -187,15 +193,18 @@ int list_reanchor(struct app *app, int64_t asset_id);
 int list_move(struct app *app, int delta);
 int list_go_bottom(struct app *app);
 int list_set_filter(struct app *app, const char *text);
+/* The filter as it applies, in the form list_set_filter reads ("tag:night"); "" for none. */
+void list_filter_text(const struct app *app, char *out, size_t outsz);
 const struct asset_row *list_current(const struct app *app);
-void list_draw(struct app *app);
-int list_row_at(const struct app *app, int screen_row); /* index into rows, or -1 */
 
-/* viewer.c */
+/* viewer.c: the asset screen. Its own state holds the edit modes and the label picker. */
+struct asset_screen_state {
+	struct edit_state edit;
+	struct picker picker;
+};
+struct edit_state *edit_state_of(const struct app *app); /* owned by the asset screen */
+struct picker *picker_of(const struct app *app);         /* the same */
 int viewer_open(struct app *app, int64_t asset_id);
-void viewer_close(struct app *app);
-void viewer_draw(struct app *app);
-int viewer_shape_at(const struct app *app, int screen_row, int screen_col);
 void viewer_pane(const struct app *app, int *top, int *left, int *rows, int *cols);
 
 /* edit.c: the edit modes (see enum edit_mode); every edit is one cache call, after which the
@@ -204,8 +213,10 @@ int edit_enter(struct app *app);
 int edit_set_mode(struct app *app, enum edit_mode mode);
 int edit_leave(struct app *app);  /* back to EDIT_NONE, dropping a shape being drawn */
 void edit_reset(struct app *app); /* the same, silently, when the asset goes away */
+/* Moves by steps key presses' worth (a count and a Shift jump multiplied in). */
 int edit_nudge(struct app *app, int dx, int dy, int steps);
-int edit_count_digit(struct app *app, int digit);
+/* A count digit after the count typed so far (count): the next action's count. */
+int edit_count_digit(struct app *app, int count, int digit);
 int edit_step_item(struct app *app, int delta); /* Tab: next shape, handle or vertex */
 int edit_vertex_insert(struct app *app);
 int edit_vertex_delete(struct app *app);
@@ -283,11 +294,10 @@ void frame_forget(struct app *app);
 void frame_trace_key(struct app *app, int key, uint64_t t0);
 uint64_t frame_clock_us(void);
 
-/* chrome.c: title, status bar, message line, help screen */
+/* chrome.c: title, status bar, message line */
 void chrome_draw_title(struct app *app, const char *crumb);
 void chrome_draw_status(struct app *app);
 void chrome_draw_bottom(struct app *app);
-void help_draw(struct app *app);
 void colors_init(void);
 int color_pair_for_label(int label_index);
 int color_pair_for_status(enum review_status st);

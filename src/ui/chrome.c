@@ -1,7 +1,5 @@
-/* What surrounds the screens: colours, the title bar, the status bar, the message line, the
- * help screen generated from the action table, and the one function that puts data text on
- * screen (sanitised first). */
-#include "ui/actions.h"
+/* What surrounds the screens: colours, the title bar, the status bar, the message line, and
+ * the one function that puts data text on screen (sanitised first). */
 #include "ui/app.h"
 #include "core/palette.h"
 #include "core/str.h"
@@ -112,21 +110,56 @@ void chrome_draw_title(struct app *app, const char *crumb)
 }
 
 static const char *const sort_labels[SORT_COUNT] = {"filename", "status", "shapes", "size"};
-static const char *const filter_labels[] = {"", "", "file:", "label:", "tag:", "status:"};
 
-/* The candidates Tab cycles through, the next one first marked. */
+/* The candidate Tab put in the prompt last, or NULL. */
+static const struct action_cand *completion_shown(const struct prompt *p)
+{
+	if (!p->active || p->ncompletions == 0 || p->complete_index < 0)
+		return NULL;
+	return &p->completions[(p->complete_index + p->ncompletions - 1) % p->ncompletions];
+}
+
+/* Whether the status bar lists the candidates: more than one, or one that cannot run. */
+static int completions_listed(const struct prompt *p)
+{
+	const struct action_cand *c = completion_shown(p);
+
+	return p->active && (p->ncompletions > 1 || (c != NULL && c->why != NULL));
+}
+
+/* The candidates Tab cycles through; after them, why the one in the prompt cannot run. */
 static void completions_text(const struct prompt *p, char *out, size_t outsz)
 {
+	const struct action_cand *shown = completion_shown(p);
 	size_t at = 0;
 
 	out[0] = '\0';
 	for (int i = 0; i < p->ncompletions && at + 4 < outsz; i++) {
-		int n = snprintf(out + at, outsz - at, " %s%s", p->completions[i],
+		int n = snprintf(out + at, outsz - at, " %s%s", p->completions[i].text,
 		                 i + 1 < p->ncompletions ? " " : "");
 		if (n < 0)
 			break;
 		at += (size_t)n < outsz - at ? (size_t)n : outsz - at - 1;
 	}
+	if (shown != NULL && shown->why != NULL && at + 8 < outsz)
+		snprintf(out + at, outsz - at, "   (%s: %s)", shown->text, shown->why);
+}
+
+/* The candidates that cannot run now, greyed over the list completions_text wrote. */
+static void completions_grey(const struct prompt *p, int y, int width)
+{
+	int x = 0;
+
+	attron(A_DIM);
+	for (int i = 0; i < p->ncompletions; i++) {
+		int w = str_width(p->completions[i].text);
+		if (x + 1 + w > width)
+			break;
+		if (p->completions[i].why != NULL)
+			ui_put(y, x + 1, w, p->completions[i].text, 0);
+		x += 1 + w + 1;
+	}
+	attroff(A_DIM);
 }
 
 void chrome_draw_status(struct app *app)
@@ -135,9 +168,11 @@ void chrome_draw_status(struct app *app)
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
-	if (q->filter != FILTER_NONE)
-		snprintf(filter, sizeof filter, "  filter %s%s (%d)", filter_labels[q->filter],
-		         q->filter_text, app->list.total);
+	if (q->filter != FILTER_NONE) {
+		char now[sizeof q->filter_text + 16];
+		list_filter_text(app, now, sizeof now);
+		snprintf(filter, sizeof filter, "  filter %s (%d)", now, app->list.total);
+	}
 	if (app->pending_edits > 0)
 		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d edit%s not %s yet",
 		         app->pending_edits, app->pending_edits == 1 ? "" : "s",
@@ -160,14 +195,16 @@ void chrome_draw_status(struct app *app)
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
 		         q->descending ? " \xe2\x86\x93" : "", filter, pending);
-	if (app->prompt.active && app->prompt.ncompletions > 1)
+	if (completions_listed(&app->prompt))
 		completions_text(&app->prompt, text, sizeof text);
 	attron(COLOR_PAIR(PAIR_STATUSBAR));
 	mvhline(y, 0, ' ', app->cols);
 	ui_put(y, 0, app->cols - 18, text, 0);
 	ui_put(y, app->cols - 17, 17, "  ? help  q back ", 0);
+	if (completions_listed(&app->prompt))
+		completions_grey(&app->prompt, y, app->cols - 18);
 	attroff(COLOR_PAIR(PAIR_STATUSBAR));
-	if (mode[0] != '\0' && !(app->prompt.active && app->prompt.ncompletions > 1)) {
+	if (mode[0] != '\0' && !completions_listed(&app->prompt)) {
 		attron(COLOR_PAIR(PAIR_SELECTED)); /* the mode stands out */
 		ui_put(y, 0, app->cols - 18, mode, 0);
 		attroff(COLOR_PAIR(PAIR_SELECTED));
@@ -191,106 +228,4 @@ void chrome_draw_bottom(struct app *app)
 	ui_put(y, 0, app->cols - 1, app->message, 0);
 	if (app->message_is_error)
 		attroff(COLOR_PAIR(PAIR_ERROR));
-}
-
-static int help_line(struct app *app, int y, const struct action *a)
-{
-	char keys[64];
-	const char *why;
-
-	if (y < 1 || y >= app->rows - 2)
-		return y + 1;
-	/* only the screen behind the help can tell what is unavailable now */
-	why = (a->screens & actions_context(app)) ? actions_unavailable(app, a) : NULL;
-	snprintf(keys, sizeof keys, "%s", a->keys[0] ? a->keys : "");
-	attron(A_BOLD);
-	ui_put(y, 2, 12, keys, 1);
-	attroff(A_BOLD);
-	ui_put(y, 15, 14, a->name, 1);
-	if (why != NULL)
-		attron(COLOR_PAIR(PAIR_DIM));
-	ui_put(y, 30, app->cols - 31, a->help, 0);
-	if (why != NULL) {
-		int w = str_width(a->help) + 2;
-		char note[128];
-		snprintf(note, sizeof note, "(%s)", why);
-		ui_put(y, 30 + w, app->cols - 31 - w, note, 0);
-		attroff(COLOR_PAIR(PAIR_DIM));
-	}
-	return y + 1;
-}
-
-/* The help section of an action: 0 everywhere, 1 the list, 2 the asset screen, 3 the edit
- * modes and new shapes. */
-static int help_section(unsigned screens)
-{
-	if ((screens & SCREEN_LIST) && (screens & SCREEN_ASSET))
-		return 0;
-	if (screens & SCREEN_LIST)
-		return 1;
-	return screens & SCREEN_ASSET ? 2 : 3;
-}
-
-/* The keys of the actions listed elsewhere that also work in an edit mode. */
-static void help_also_in_edit(char *out, size_t outsz)
-{
-	int n;
-	const struct action *t = actions_table(&n);
-
-	str_copy(out, "Also in an edit mode:", outsz);
-	for (int i = 0; i < n; i++)
-		if ((t[i].screens & SCREEN_EDIT) && help_section(t[i].screens) != 3 &&
-		    t[i].keys[0]) {
-			size_t len = strlen(out);
-			snprintf(out + len, outsz - len, " %s", t[i].keys);
-		}
-}
-
-void help_draw(struct app *app)
-{
-	static const char *const titles[] = {
-	    "Everywhere", "Asset list", "Asset screen",
-	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves"};
-	static const char *const footer[] = {
-	    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
-	    ":filter label:car, :graphics blocks",
-	    "Mouse: a click selects a row or a shape, a double click opens an asset, the wheel "
-	    "scrolls the list and zooms;",
-	    "  dragging the selected shape moves it, dragging its edge, corner or vertex reshapes "
-	    "it, "
-	    "after b a drag draws the box"};
-	char also[512];
-	int n, y = 1 - app->help_scroll;
-	const struct action *t = actions_table(&n);
-	enum ui_screen saved = app->screen;
-
-	erase();
-	app->screen = app->help_return; /* preconditions are those of the screen behind */
-	attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
-	mvhline(0, 0, ' ', app->cols);
-	ui_put(0, 0, app->cols, " annotty \xe2\x80\xba help   (j/k scroll, q or Esc closes)", 0);
-	attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
-	for (int s = 0; s < (int)(sizeof titles / sizeof titles[0]); s++) {
-		if (y >= 1 && y < app->rows - 2) {
-			attron(A_BOLD | A_UNDERLINE);
-			ui_put(y, 1, app->cols - 2, titles[s], 0);
-			attroff(A_BOLD | A_UNDERLINE);
-		}
-		y++;
-		for (int i = 0; i < n; i++)
-			if (help_section(t[i].screens) == s)
-				y = help_line(app, y, &t[i]);
-		if (s == 3 && y >= 1 && y < app->rows - 2) {
-			help_also_in_edit(also, sizeof also);
-			ui_put(y, 2, app->cols - 3, also, 0);
-		}
-		if (s == 3)
-			y++;
-		y++;
-	}
-	for (int i = 0; i < (int)(sizeof footer / sizeof footer[0]); i++, y++)
-		if (y >= 1 && y < app->rows - 2)
-			ui_put(y, 1, app->cols - 2, footer[i], 0);
-	app->screen = saved;
-	chrome_draw_bottom(app);
 }

@@ -163,7 +163,7 @@ static int mode_fits(enum edit_mode mode, const struct shape *s)
  * moving, or ends. */
 static void mode_check(struct app *app)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	const struct shape *s = edit_selected(app);
 
 	if (e->mode == EDIT_NONE || e->mode == EDIT_CREATE)
@@ -194,7 +194,7 @@ static int reload(struct app *app, int64_t asset_id, int64_t select)
 int edit_select(struct app *app, int index)
 {
 	app->selected_shape = index >= 0 && index < app->asset.nshapes ? index : -1;
-	app->edit.chain = 0;
+	edit_state_of(app)->chain = 0;
 	mode_check(app);
 	return UI_REDRAW | UI_FRAME;
 }
@@ -211,10 +211,10 @@ static void drop_new_shape(struct edit_state *e)
 
 void edit_reset(struct app *app)
 {
-	drop_new_shape(&app->edit);
-	app->edit.mode = EDIT_NONE;
-	app->edit.count = 0;
-	app->edit.chain = 0;
+	drop_new_shape(edit_state_of(app));
+	edit_state_of(app)->mode = EDIT_NONE;
+	app->count = 0;
+	edit_state_of(app)->chain = 0;
 }
 
 int edit_enter(struct app *app)
@@ -226,10 +226,10 @@ int edit_enter(struct app *app)
 		          "a classification has no outline to edit: L relabels it, d deletes it");
 		return UI_REDRAW;
 	}
-	app->edit.mode = EDIT_MOVE;
-	app->edit.handle = HANDLE_BOTTOM_RIGHT;
-	app->edit.vertex = 0;
-	app->edit.chain = 0;
+	edit_state_of(app)->mode = EDIT_MOVE;
+	edit_state_of(app)->handle = HANDLE_BOTTOM_RIGHT;
+	edit_state_of(app)->vertex = 0;
+	edit_state_of(app)->chain = 0;
 	app_message(app,
 	            "editing %s %s: hjkl or arrows move it (HJKL: x%d), r resize, "
 	            "v vertices, Enter or Esc ends",
@@ -251,12 +251,12 @@ int edit_set_mode(struct app *app, enum edit_mode mode)
 		              : "a classification does not move");
 		return UI_REDRAW;
 	}
-	app->edit.mode = mode;
+	edit_state_of(app)->mode = mode;
 	if (mode == EDIT_RESIZE)
 		app_message(app, "resize: Tab picks the edge or corner, hjkl moves it");
 	else if (mode == EDIT_VERTEX) {
-		if (app->edit.vertex < 0 || app->edit.vertex >= s->npoints)
-			app->edit.vertex = 0;
+		if (edit_state_of(app)->vertex < 0 || edit_state_of(app)->vertex >= s->npoints)
+			edit_state_of(app)->vertex = 0;
 		app_message(app,
 		            "vertices: [ ] or Tab pick one, hjkl moves it, i inserts, x deletes");
 	} else
@@ -267,7 +267,7 @@ int edit_set_mode(struct app *app, enum edit_mode mode)
 
 int edit_leave(struct app *app)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 
 	if (e->mode == EDIT_CREATE)
 		app_message(app, "new %s cancelled", shape_kind_name(e->kind));
@@ -278,12 +278,12 @@ int edit_leave(struct app *app)
 	return UI_REDRAW | UI_FRAME;
 }
 
-int edit_count_digit(struct app *app, int digit)
+int edit_count_digit(struct app *app, int count, int digit)
 {
-	int n = app->edit.taken_count * 10 + digit;
+	int n = count * 10 + digit;
 
-	app->edit.count = n > COUNT_MAX ? COUNT_MAX : n;
-	app->edit.keep_chain = 1; /* 5l continues a run of nudges like l does */
+	app->count = n > COUNT_MAX ? COUNT_MAX : n;
+	edit_state_of(app)->keep_chain = 1; /* 5l continues a run of nudges like l does */
 	return UI_REDRAW;
 }
 
@@ -318,11 +318,11 @@ static void refuse_nudge(struct app *app, double dx, double dy)
 {
 	enum box_handle h;
 
-	if (app->edit.mode != EDIT_RESIZE) {
+	if (edit_state_of(app)->mode != EDIT_RESIZE) {
 		app_error(app, "at the edge of the image");
 		return;
 	}
-	h = (enum box_handle)app->edit.handle;
+	h = (enum box_handle)edit_state_of(app)->handle;
 	if ((h == HANDLE_TOP || h == HANDLE_BOTTOM) && dy == 0)
 		app_error(app, "the %s edge moves up and down (j k); Tab picks an edge or corner",
 		          box_handle_name(h));
@@ -336,7 +336,7 @@ static void refuse_nudge(struct app *app, double dx, double dy)
 
 int edit_nudge_by(struct app *app, double dx, double dy)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	const struct shape *cur = edit_selected(app);
 	int64_t id = selected_id(app);
 	int w = app->asset.width, h = app->asset.height, rc, change = UI_REDRAW;
@@ -380,7 +380,7 @@ int edit_nudge_by(struct app *app, double dx, double dy)
 
 static int move_cursor(struct app *app, double dx, double dy)
 {
-	struct point *c = &app->edit.cursor;
+	struct point *c = &edit_state_of(app)->cursor;
 
 	c->x = clampd(c->x + dx, 0, app->asset.width);
 	c->y = clampd(c->y + dy, 0, app->asset.height);
@@ -391,10 +391,9 @@ static int move_cursor(struct app *app, double dx, double dy)
 
 int edit_nudge(struct app *app, int dx, int dy, int steps)
 {
-	int n = (app->edit.taken_count > 0 ? app->edit.taken_count : 1) * steps;
-	double d = (double)n * app_step(app);
+	double d = (double)steps * app_step(app);
 
-	if (app->edit.mode == EDIT_CREATE)
+	if (edit_state_of(app)->mode == EDIT_CREATE)
 		return move_cursor(app, dx * d, dy * d);
 	if (edit_selected(app) == NULL)
 		return edit_leave(app);
@@ -405,7 +404,7 @@ int edit_nudge(struct app *app, int dx, int dy, int steps)
 
 int edit_step_item(struct app *app, int delta)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	const struct shape *s = edit_selected(app);
 	int n = app->asset.nshapes;
 
@@ -435,17 +434,17 @@ int edit_vertex_insert(struct app *app)
 	struct err err;
 	int at, change = UI_REDRAW;
 
-	if (app->edit.mode != EDIT_VERTEX) {
+	if (edit_state_of(app)->mode != EDIT_VERTEX) {
 		app_error(app, "i inserts a vertex in vertex mode (v)");
 		return UI_REDRAW;
 	}
 	if (shape_copy(&s, edit_selected(app), &err) < 0 ||
-	    shape_vertex_insert_after(&s, app->edit.vertex, app->asset.width, app->asset.height,
-	                              &at, &err) < 0) {
+	    shape_vertex_insert_after(&s, edit_state_of(app)->vertex, app->asset.width,
+	                              app->asset.height, &at, &err) < 0) {
 		app_error(app, "%s", err.msg);
 	} else if (commit_update(app, &s, 0) == 0) {
 		change = EDITED;
-		app->edit.vertex = at;
+		edit_state_of(app)->vertex = at;
 		mode_check(app);
 		app_message(app, "vertex %d inserted (x deletes it)", at + 1);
 	}
@@ -457,19 +456,19 @@ int edit_vertex_delete(struct app *app)
 {
 	struct shape s;
 	struct err err;
-	int change = UI_REDRAW, gone = app->edit.vertex;
+	int change = UI_REDRAW, gone = edit_state_of(app)->vertex;
 
-	if (app->edit.mode != EDIT_VERTEX) {
+	if (edit_state_of(app)->mode != EDIT_VERTEX) {
 		app_error(app, "x deletes a vertex in vertex mode (v); d deletes the shape");
 		return UI_REDRAW;
 	}
 	if (shape_copy(&s, edit_selected(app), &err) < 0 ||
-	    shape_vertex_delete(&s, app->edit.vertex, &err) < 0) {
+	    shape_vertex_delete(&s, edit_state_of(app)->vertex, &err) < 0) {
 		app_error(app, "vertex %d kept: %s", gone + 1, err.msg);
 	} else if (commit_update(app, &s, 0) == 0) {
 		change = EDITED;
-		if (app->edit.vertex > 0)
-			app->edit.vertex--;
+		if (edit_state_of(app)->vertex > 0)
+			edit_state_of(app)->vertex--;
 		mode_check(app);
 		app_message(app, "vertex %d deleted", gone + 1);
 	}
@@ -494,8 +493,9 @@ static int ask_label(struct app *app)
 {
 	char title[64];
 
-	snprintf(title, sizeof title, "Label for new %s", shape_kind_name(app->edit.made.kind));
-	app->edit.labelling = 1;
+	snprintf(title, sizeof title, "Label for new %s",
+	         shape_kind_name(edit_state_of(app)->made.kind));
+	edit_state_of(app)->labelling = 1;
 	if (picker_open(app, PICK_NEW_SHAPE, title) < 0) {
 		edit_reset(app);
 		return UI_REDRAW | UI_FRAME;
@@ -512,7 +512,7 @@ int edit_create(struct app *app, enum shape_kind kind)
 	    [SHAPE_LINE] = "Space places a vertex, Backspace takes it back, Enter ends",
 	    [SHAPE_POINT] = "Space or Enter places it",
 	};
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	struct err err;
 
 	if (app->asset.width <= 0 || app->asset.height <= 0) {
@@ -540,7 +540,7 @@ int edit_create(struct app *app, enum shape_kind kind)
 
 int edit_place(struct app *app)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 
 	if (e->kind == SHAPE_POINT || (e->kind == SHAPE_BOX && e->ndraft == 1))
 		return edit_finish(app);
@@ -569,7 +569,7 @@ int edit_place(struct app *app)
 
 static int finish_new(struct app *app)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	int w = app->asset.width, h = app->asset.height, rc, least;
 	struct err err;
 
@@ -605,14 +605,14 @@ static int finish_new(struct app *app)
 
 int edit_finish(struct app *app)
 {
-	if (app->edit.mode == EDIT_CREATE)
+	if (edit_state_of(app)->mode == EDIT_CREATE)
 		return finish_new(app);
 	return edit_leave(app);
 }
 
 int edit_unplace(struct app *app)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 
 	if (e->ndraft == 0) {
 		app_error(app, "nothing placed yet (Esc cancels the new %s)",
@@ -633,7 +633,7 @@ static int load_digits(struct app *app)
 	struct err err;
 	int n = 0, rc;
 
-	if (app->edit.digits_loaded)
+	if (edit_state_of(app)->digits_loaded)
 		return 0;
 	rows = calloc(1024, sizeof *rows);
 	if (rows == NULL)
@@ -641,13 +641,13 @@ static int load_digits(struct app *app)
 	rc = cache_labels_list(app->cache, app->dataset_id, rows, 1024, &n, &err);
 	if (rc == 0) {
 		/* fixed for the session, so that the keys can be learnt */
-		picker_digits(rows, n, app->edit.digit_label);
+		picker_digits(rows, n, edit_state_of(app)->digit_label);
 		for (int d = 0; d < 9; d++)
 			for (int i = 0; i < n; i++)
-				if (rows[i].index == app->edit.digit_label[d])
-					str_copy(app->edit.digit_name[d], rows[i].name,
-					         sizeof app->edit.digit_name[d]);
-		app->edit.digits_loaded = 1;
+				if (rows[i].index == edit_state_of(app)->digit_label[d])
+					str_copy(edit_state_of(app)->digit_name[d], rows[i].name,
+					         sizeof edit_state_of(app)->digit_name[d]);
+		edit_state_of(app)->digits_loaded = 1;
 	}
 	free(rows);
 	return rc;
@@ -657,7 +657,7 @@ int edit_digit_label(struct app *app, int digit)
 {
 	if (digit < 1 || digit > 9 || load_digits(app) < 0)
 		return -1;
-	return app->edit.digit_label[digit - 1];
+	return edit_state_of(app)->digit_label[digit - 1];
 }
 
 static int apply_label(struct app *app, int index, const char *name)
@@ -681,7 +681,7 @@ static int apply_label(struct app *app, int index, const char *name)
 		change = EDITED;
 		app_message(app, "relabelled %s: %s \xe2\x86\x92 %s", shape_kind_name(s.kind), old,
 		            name);
-		app->edit.last_label = index;
+		edit_state_of(app)->last_label = index;
 	}
 	shape_clear(&s);
 	return change;
@@ -689,7 +689,7 @@ static int apply_label(struct app *app, int index, const char *name)
 
 static int create_labelled(struct app *app, int index, const char *name)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	struct err err;
 	int64_t id;
 	enum shape_kind kind = e->made.kind;
@@ -739,13 +739,14 @@ static int label_apply(struct app *app, enum picker_purpose purpose, const char 
 
 int edit_label_chosen(struct app *app, const char *name)
 {
-	return label_apply(app, app->picker.purpose, name);
+	return label_apply(app, picker_of(app)->purpose, name);
 }
 
 void edit_label_cancelled(struct app *app)
 {
-	if (app->picker.purpose == PICK_NEW_SHAPE) {
-		app_message(app, "new %s cancelled", shape_kind_name(app->edit.made.kind));
+	if (picker_of(app)->purpose == PICK_NEW_SHAPE) {
+		app_message(app, "new %s cancelled",
+		            shape_kind_name(edit_state_of(app)->made.kind));
 		edit_reset(app);
 		app->frame_dirty = 1;
 	} else {
@@ -774,7 +775,7 @@ int edit_quick_label(struct app *app, int digit)
 		          app->dataset.label_count, app->dataset.label_count == 1 ? "" : "s");
 		return UI_REDRAW;
 	}
-	return apply_label(app, index, app->edit.digit_name[digit - 1]);
+	return apply_label(app, index, edit_state_of(app)->digit_name[digit - 1]);
 }
 
 /* ---- Delete, duplicate, text ---------------------------------------------------------------- */
@@ -853,26 +854,58 @@ int edit_set_text(struct app *app, const char *text)
 
 /* ---- Undo and redo -------------------------------------------------------------------------- */
 
+/* The row ids of the open asset's shapes (owned by the caller; NULL with *n 0 when none,
+ * NULL with *n -1 when out of memory). */
+static int64_t *shape_ids_copy(const struct app *app, int *n)
+{
+	int64_t *ids;
+
+	*n = 0;
+	if (!app->asset_loaded || app->asset.nshapes == 0)
+		return NULL;
+	ids = malloc((size_t)app->asset.nshapes * sizeof *ids);
+	*n = ids != NULL ? app->asset.nshapes : -1;
+	if (ids != NULL)
+		memcpy(ids, app->asset.shape_ids, (size_t)app->asset.nshapes * sizeof *ids);
+	return ids;
+}
+
+/* A shape of the open asset that is not among ids (one an undo brought back), or 0 (also
+ * when the ids are not known: n < 0). */
+static int64_t shape_new_since(const struct app *app, const int64_t *ids, int n)
+{
+	for (int i = 0; n >= 0 && i < app->asset.nshapes; i++) {
+		int seen = 0;
+		for (int k = 0; k < n && !seen; k++)
+			seen = ids[k] == app->asset.shape_ids[i];
+		if (!seen)
+			return app->asset.shape_ids[i];
+	}
+	return 0;
+}
+
 int edit_history(struct app *app, int redo)
 {
 	char what[128] = "";
 	int64_t asset_id = 0, keep = selected_id(app);
 	struct err err;
-	int rc = redo ? cache_redo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err)
-	              : cache_undo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err);
+	int n = 0, rc, change = UI_REDRAW;
+	int64_t *before = shape_ids_copy(app, &n), back;
 
+	rc = redo ? cache_redo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err)
+	          : cache_undo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err);
 	if (rc < 0) {
 		app_error(app, "%s", err.msg);
-		return UI_REDRAW;
+		goto out;
 	}
 	if (asset_id == 0 && what[0] == '\0') {
 		app_message(app, redo ? "nothing to redo" : "nothing to undo");
-		return UI_REDRAW;
+		goto out;
 	}
 	app_reload_pending(app);
 	if (asset_id == 0) { /* a label creation alone: no asset to show */
 		app_message(app, "%s %s", redo ? "redid" : "undid", what);
-		return UI_REDRAW;
+		goto out;
 	}
 	list_reanchor(app, asset_id);
 	if (app->screen == SCREEN_ASSET) {
@@ -881,10 +914,16 @@ int edit_history(struct app *app, int redo)
 			viewer_open(app, asset_id);
 		} else {
 			reload(app, asset_id, keep);
+			/* a shape the step brought back (an undone delete) is selected */
+			if ((back = shape_new_since(app, before, n)) != 0)
+				reload(app, asset_id, back);
 		}
 	}
 	app_message(app, "%s %s", redo ? "redid" : "undid", what);
-	return EDITED;
+	change = EDITED;
+out:
+	free(before);
+	return change;
 }
 
 /* ---- What the frame and the status bar show ------------------------------------------------- */
@@ -929,7 +968,7 @@ static int preview(struct edit_state *e, int *closed)
 
 const struct overlay_marks *edit_marks(struct app *app)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	struct overlay_marks *m = &e->marks;
 
 	memset(m, 0, sizeof *m);
@@ -959,12 +998,12 @@ const struct overlay_marks *edit_marks(struct app *app)
 
 void edit_status(const struct app *app, char *out, size_t outsz)
 {
-	const struct edit_state *e = &app->edit;
+	const struct edit_state *e = edit_state_of(app);
 	const struct shape *s = edit_selected(app);
 	char count[32] = "";
 
-	if (e->count > 0)
-		snprintf(count, sizeof count, "  %d", e->count);
+	if (app->count > 0)
+		snprintf(count, sizeof count, "  %d", app->count);
 	switch (e->mode) {
 	case EDIT_MOVE:
 		snprintf(out, outsz, "EDIT move%s", count);

@@ -53,7 +53,7 @@ static const enum edit_mode drag_modes[] = {
 /* A press while drawing: the crosshair goes there; a box's first corner is set there too. */
 static int press_creating(struct app *app, struct point p)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 
 	if (e->labelling)
 		return UI_NONE;
@@ -69,7 +69,7 @@ static int press_creating(struct app *app, struct point p)
 
 int edit_press(struct app *app, int screen_row, int screen_col)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	struct view_geometry g;
 	struct point p;
 	double slack;
@@ -117,7 +117,7 @@ int edit_press(struct app *app, int screen_row, int screen_col)
 
 int edit_drag(struct app *app, int screen_row, int screen_col)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	struct view_geometry g;
 	struct point p;
 	double dx, dy;
@@ -146,7 +146,7 @@ int edit_drag(struct app *app, int screen_row, int screen_col)
 
 int edit_release(struct app *app, int screen_row, int screen_col)
 {
-	struct edit_state *e = &app->edit;
+	struct edit_state *e = edit_state_of(app);
 	int drag = e->drag, change = UI_NONE;
 
 	if (drag == DRAG_NONE)

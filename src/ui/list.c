@@ -1,9 +1,12 @@
-/* The asset list: a window of rows read page by page from the cache, and its drawing. */
+/* The asset list: a window of rows read page by page from the cache (shared with the asset
+ * screen and the frames), and the list screen that shows it. */
+#include "ui/actions.h"
 #include "ui/app.h"
 #include "core/str.h"
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { LIST_TOP = 2 }; /* title and column header above the rows */
@@ -110,12 +113,31 @@ int list_move(struct app *app, int delta)
 	return moved;
 }
 
-/* Rebuilds the window so that asset_id is selected, keeping its screen row when possible. */
+/* Puts row at window row `use` of the window, with the rows that precede and follow it. */
+static void list_place(struct list_view *l, const struct asset_row *row, int pos,
+                       const struct asset_row *above, int nabove, const struct asset_row *below,
+                       int nbelow, int keep)
+{
+	int use = nbelow >= l->page - 1 - keep ? keep : l->page - 1 - nbelow;
+
+	use = use > nabove ? nabove : use;
+	memcpy(l->rows, above + (nabove - use), (size_t)use * sizeof *row);
+	l->rows[use] = *row;
+	nbelow = nbelow < l->page - 1 - use ? nbelow : l->page - 1 - use;
+	memcpy(&l->rows[use + 1], below, (size_t)nbelow * sizeof *row);
+	l->nrows = use + 1 + nbelow;
+	l->sel = use;
+	l->first_pos = pos - use;
+}
+
+/* Rebuilds the window so that asset_id is selected, keeping its screen row when possible;
+ * near either end of the list the window takes more rows from the other side, so that it
+ * always shows as many rows as there are (up to its height). */
 int list_reanchor(struct app *app, int64_t asset_id)
 {
 	struct list_view *l = &app->list;
-	struct asset_row row, above[LIST_MAX_ROWS];
-	int keep = l->sel, nabove = 0, nbelow = 0, pos = 0;
+	struct asset_row row, *near = NULL;
+	int keep = l->sel, nabove = 0, nbelow = 0, pos = 0, rc = -1, side = l->page - 1;
 	struct err err;
 
 	list_count(app);
@@ -124,17 +146,23 @@ int list_reanchor(struct app *app, int64_t asset_id)
 		return list_reload_top(app); /* gone from this filter: start from the top */
 	if (keep >= l->page)
 		keep = l->page - 1;
-	if (keep > 0 && list_fetch(app, &row.cursor, 1, above, keep, &nabove) < 0)
+	/* up to a window's height each way (above: in list order, the nearest last) */
+	near = side > 0 ? calloc((size_t)side * 2, sizeof *near) : NULL;
+	if (side > 0 && near == NULL) {
+		app_error(app, "out of memory");
 		return -1;
-	memcpy(l->rows, above, (size_t)nabove * sizeof row);
-	l->rows[nabove] = row;
-	if (list_fetch(app, &row.cursor, 0, &l->rows[nabove + 1], l->page - nabove - 1, &nbelow) <
-	    0)
-		return -1;
-	l->nrows = nabove + 1 + nbelow;
-	l->sel = nabove;
-	l->first_pos = pos - nabove;
-	return 0;
+	}
+	if (side > 0 && (list_fetch(app, &row.cursor, 1, near, side, &nabove) < 0 ||
+	                 list_fetch(app, &row.cursor, 0, near + side, side, &nbelow) < 0))
+		goto out;
+	if (near == NULL) /* a window of one row: nothing beside it */
+		list_place(l, &row, pos, &row, 0, &row, 0, 0);
+	else
+		list_place(l, &row, pos, near, nabove, near + side, nbelow, keep);
+	rc = 0;
+out:
+	free(near);
+	return rc;
 }
 
 const struct asset_row *list_current(const struct app *app)
@@ -144,33 +172,47 @@ const struct asset_row *list_current(const struct app *app)
 	return l->nrows > 0 && l->sel < l->nrows ? &l->rows[l->sel] : NULL;
 }
 
+/* The prefixes of the fields a filter can name; the first of a field is how it is shown. */
+static const struct {
+	const char *prefix;
+	enum asset_filter_field field;
+} filter_fields[] = {
+    {"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},       {"status:", FILTER_STATUS},
+    {"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
+};
+
+void list_filter_text(const struct app *app, char *out, size_t outsz)
+{
+	const struct asset_query *q = &app->list.query;
+	const char *prefix = "";
+
+	for (size_t i = sizeof filter_fields / sizeof filter_fields[0]; i-- > 0;)
+		if (filter_fields[i].field == q->filter)
+			prefix = filter_fields[i].prefix;
+	snprintf(out, outsz, "%s%s", q->filter == FILTER_NONE ? "" : prefix,
+	         q->filter == FILTER_NONE ? "" : q->filter_text);
+}
+
 /* "label:car", "tag:night", "status:accepted", "file:x", or plain text (any field). */
 int list_set_filter(struct app *app, const char *text)
 {
-	static const struct {
-		const char *prefix;
-		enum asset_filter_field field;
-	} fields[] = {
-	    {"label:", FILTER_LABEL},   {"tag:", FILTER_TAG},       {"status:", FILTER_STATUS},
-	    {"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
-	};
 	struct asset_query *q = &app->list.query;
 
 	while (*text == ' ')
 		text++;
 	q->filter = text[0] ? FILTER_ANY : FILTER_NONE;
 	str_copy(q->filter_text, text, sizeof q->filter_text);
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		size_t n = strlen(fields[i].prefix);
-		if (strncmp(text, fields[i].prefix, n) == 0) {
-			q->filter = fields[i].field;
+	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
+		size_t n = strlen(filter_fields[i].prefix);
+		if (strncmp(text, filter_fields[i].prefix, n) == 0) {
+			q->filter = filter_fields[i].field;
 			str_copy(q->filter_text, text + n, sizeof q->filter_text);
 		}
 	}
 	return list_reload_top(app);
 }
 
-int list_row_at(const struct app *app, int screen_row)
+static int list_row_at(const struct app *app, int screen_row)
 {
 	int i = screen_row - LIST_TOP;
 
@@ -253,7 +295,7 @@ static void draw_row(struct app *app, int y, const struct asset_row *r, int sele
 		attroff(COLOR_PAIR(PAIR_SELECTED));
 }
 
-void list_draw(struct app *app)
+static void list_draw(struct app *app, void *self)
 {
 	struct list_columns c = list_layout(app->cols);
 	struct list_view *l = &app->list;
@@ -277,3 +319,66 @@ void list_draw(struct app *app)
 	chrome_draw_status(app);
 	chrome_draw_bottom(app);
 }
+
+/* ---- The list screen ------------------------------------------------------------------------ */
+
+/* The list screen's own state: the last mouse press, for a double click. */
+struct list_screen_state {
+	long last_press_ms;
+	int last_press_row;
+};
+
+#define DOUBLE_CLICK_MS 400
+
+/* A press on the list: the row is selected; a second press on it soon after (or a double
+ * click curses read as one) opens it. */
+static int list_press(struct app *app, struct list_screen_state *st, int row, int dbl)
+{
+	long t = (long)(frame_clock_us() / 1000);
+	int i = list_row_at(app, row), twice;
+
+	if (i < 0)
+		return UI_NONE;
+	twice = dbl || (i == app->list.sel && st->last_press_row == row &&
+	                t - st->last_press_ms <= DOUBLE_CLICK_MS);
+	app->list.sel = i;
+	st->last_press_row = twice ? -1 : row;
+	st->last_press_ms = t;
+	return twice ? actions_dispatch(app, actions_find("open"), NULL) : UI_REDRAW;
+}
+
+static int list_mouse(struct app *app, void *self, const struct screen_mouse *m)
+{
+	switch (m->kind) {
+	case MOUSE_WHEEL_UP:
+	case MOUSE_WHEEL_DOWN:
+		list_move(app, m->kind == MOUSE_WHEEL_UP ? -3 : 3);
+		return UI_REDRAW;
+	case MOUSE_PRESS:
+	case MOUSE_DOUBLE:
+		return list_press(app, self, m->row, m->kind == MOUSE_DOUBLE);
+	default:
+		return UI_NONE;
+	}
+}
+
+/* The window is as tall as the rows between the column header and the status bar. */
+static void list_resize(struct app *app, void *self)
+{
+	int64_t keep = list_current(app) ? list_current(app)->id : 0;
+
+	app->list.page = app->rows - 4; /* title, header, status bar, message line */
+	if (app->list.page < 1)
+		app->list.page = 1;
+	if (app->list.page > LIST_MAX_ROWS)
+		app->list.page = LIST_MAX_ROWS;
+	list_reanchor(app, keep);
+}
+
+const struct screen_ops screen_list = {
+    .name = "list",
+    .state_size = sizeof(struct list_screen_state),
+    .draw = list_draw,
+    .mouse = list_mouse,
+    .resize = list_resize,
+};

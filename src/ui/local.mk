@@ -6,9 +6,11 @@ libannotty_a_SOURCES += \
 	src/ui/edit_mouse.c \
 	src/ui/frame.c src/ui/frame.h \
 	src/ui/frame_store.c src/ui/frame_store.h \
+	src/ui/help.c \
 	src/ui/list.c \
 	src/ui/picker.c \
 	src/ui/prompt.c \
+	src/ui/screen.c src/ui/screen.h src/ui/screens.def \
 	src/ui/term.c src/ui/term.h \
 	src/ui/version.c src/ui/version.h \
 	src/ui/viewer.c \

@@ -90,7 +90,7 @@ static void picker_free(struct picker *p)
 
 static void picker_refilter(struct app *app)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 
 	p->nmatch = picker_filter(p->rows, p->nrows, app->prompt.text, p->match, &p->create);
 	p->sel = p->nmatch > 0 || !p->create ? 0 : p->nmatch;
@@ -98,10 +98,11 @@ static void picker_refilter(struct app *app)
 
 int picker_open(struct app *app, enum picker_purpose purpose, const char *title)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	struct err err;
 
 	picker_free(p);
+	p->confirm = 0;
 	p->purpose = purpose;
 	str_copy(p->title, title, sizeof p->title);
 	p->rows = calloc(PICKER_MAX, sizeof *p->rows);
@@ -124,7 +125,7 @@ int picker_open(struct app *app, enum picker_purpose purpose, const char *title)
 
 void picker_close(struct app *app)
 {
-	picker_free(&app->picker);
+	picker_free(picker_of(app));
 	prompt_close(app);
 }
 
@@ -138,9 +139,39 @@ static void picker_move(struct picker *p, int delta)
 	p->sel = p->sel < 0 ? 0 : p->sel > last ? last : p->sel;
 }
 
-static int picker_submit(struct app *app)
+/* A typo must not make a label: the create entry asks first, in the prompt line. */
+static void picker_ask_create(struct app *app, const char *name)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
+	char clean[CACHE_LABEL_MAX * 4 + 1];
+
+	str_sanitize(name, clean, sizeof clean);
+	p->confirm = 1;
+	str_copy(p->typed, app->prompt.text, sizeof p->typed);
+	app->prompt.text[0] = '\0';
+	app->prompt.cursor = 0;
+	snprintf(app->prompt.label, sizeof app->prompt.label, "create label \"%.*s\"? y/n ",
+	         CACHE_LABEL_MAX, clean);
+}
+
+/* The answer to picker_ask_create: y goes on; anything else is back to the typed name. */
+static int picker_answer(struct app *app, int key)
+{
+	struct picker *p = picker_of(app);
+
+	p->confirm = 0;
+	str_copy(app->prompt.label, "label: ", sizeof app->prompt.label);
+	str_copy(app->prompt.text, p->typed, sizeof app->prompt.text);
+	app->prompt.cursor = (int)strlen(app->prompt.text);
+	if (key == 'y' || key == 'Y')
+		return 1;
+	app_message(app, "no label created");
+	return 0;
+}
+
+static int picker_submit(struct app *app, int confirmed)
+{
+	struct picker *p = picker_of(app);
 	char name[CACHE_LABEL_MAX + 1];
 
 	if (p->sel < p->nmatch)
@@ -151,6 +182,10 @@ static int picker_submit(struct app *app)
 		app_error(app, "no label matches; type a new name to create one");
 		return UI_REDRAW;
 	}
+	if (p->sel >= p->nmatch && !confirmed) {
+		picker_ask_create(app, name);
+		return UI_REDRAW;
+	}
 	picker_close(app);
 	app->message[0] = '\0';
 	return edit_label_chosen(app, name);
@@ -158,16 +193,19 @@ static int picker_submit(struct app *app)
 
 int picker_key(struct app *app, int key)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 
+	if (p->confirm && key != 27)
+		return picker_answer(app, key) ? picker_submit(app, 1) : UI_REDRAW;
 	switch (key) {
 	case 27:
+		p->confirm = 0;
 		picker_close(app);
 		edit_label_cancelled(app);
 		return UI_REDRAW | UI_FRAME;
 	case '\n':
 	case KEY_ENTER:
-		return picker_submit(app);
+		return picker_submit(app, 0);
 	case KEY_DOWN:
 	case CTRL('n'):
 	case '\t':
@@ -202,7 +240,7 @@ static int digit_of(struct app *app, int index)
 
 static void picker_line(struct app *app, int y, int x, int w, int entry)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	char text[CACHE_LABEL_MAX + 64], count[32];
 	int selected = entry == p->sel;
 
@@ -234,7 +272,7 @@ static void picker_line(struct app *app, int y, int x, int w, int entry)
 
 void picker_draw(struct app *app, int x, int w)
 {
-	struct picker *p = &app->picker;
+	struct picker *p = picker_of(app);
 	int top = 3, bottom = app->rows - 3, vis = bottom - top, total, first;
 
 	attron(A_BOLD);

@@ -28,55 +28,21 @@ void prompt_close(struct app *app)
 	curs_set(0);
 }
 
-/* Splits "a, b, c" (a list row's tags) into candidates that start with prefix. */
-static int split_tags(const char *list, const char *prefix, char (*out)[128], int max)
+/* Each kind of prompt completes as the ':' form of its action would. */
+static int prompt_candidates(struct app *app, const char *stem, struct action_cand *out, int max)
 {
-	int n = 0;
-
-	while (*list && n < max) {
-		size_t len = strcspn(list, ",");
-		char tag[128];
-		size_t k = len < sizeof tag - 1 ? len : sizeof tag - 1;
-		memcpy(tag, list, k);
-		tag[k] = '\0';
-		if (strncmp(tag, prefix, strlen(prefix)) == 0)
-			str_copy(out[n++], tag, sizeof out[0]);
-		list += len;
-		while (*list == ',' || *list == ' ')
-			list++;
-	}
-	return n;
-}
-
-static int prompt_candidates(struct app *app, const char *stem, char (*out)[128], int max)
-{
+	static const char *const command_of[] = {
+	    [PROMPT_TAG_ADD] = "tag", [PROMPT_TAG_REMOVE] = "untag", [PROMPT_FILTER] = "filter"};
 	char line[300];
-	const struct asset_row *row;
+	int kind = app->prompt.kind;
 
-	switch (app->prompt.kind) {
-	case PROMPT_TAG_ADD:
-		snprintf(line, sizeof line, "tag %s", stem);
-		return actions_complete(app, line, out, max);
-	case PROMPT_TAG_REMOVE:
-		if (app->screen == SCREEN_ASSET) {
-			snprintf(line, sizeof line, "untag %s", stem);
-			return actions_complete(app, line, out, max);
-		}
-		row = list_current(app);
-		return row ? split_tags(row->tags, stem, out, max) : 0;
-	case PROMPT_TEXT:
-		return 0;
-	case PROMPT_FILTER: {
-		static const char *const fields[] = {"label:", "tag:", "status:", "file:"};
-		int n = 0;
-		for (int i = 0; i < 4 && n < max; i++)
-			if (strncmp(fields[i], stem, strlen(stem)) == 0)
-				str_copy(out[n++], fields[i], sizeof out[0]);
-		return n;
-	}
-	default:
+	if (kind == PROMPT_COMMAND)
 		return actions_complete(app, stem, out, max);
-	}
+	if (kind < 0 || kind >= (int)(sizeof command_of / sizeof command_of[0]) ||
+	    command_of[kind] == NULL)
+		return 0;
+	snprintf(line, sizeof line, "%s %s", command_of[kind], stem);
+	return actions_complete(app, line, out, max);
 }
 
 /* Tab: the first press lists and inserts the first candidate; further presses cycle. */
@@ -99,7 +65,7 @@ static void prompt_complete(struct app *app)
 	base = strrchr(p->complete_stem, ' ');
 	keep = base && p->kind == PROMPT_COMMAND ? (size_t)(base - p->complete_stem) + 1 : 0;
 	snprintf(p->text, sizeof p->text, "%.*s%s", (int)keep, p->complete_stem,
-	         p->completions[p->complete_index]);
+	         p->completions[p->complete_index].text);
 	p->cursor = (int)strlen(p->text);
 	p->complete_index = (p->complete_index + 1) % p->ncompletions;
 }
@@ -230,7 +196,7 @@ void prompt_draw(struct app *app)
 
 	move(y, 0);
 	clrtoeol();
-	mvaddstr(y, 0, p->label);
+	ui_put(y, 0, app->cols - 1, p->label, 0);
 	ui_put(y, lw, app->cols - lw - 1, p->text, 0);
 	str_copy(before, p->text, sizeof before);
 	before[p->cursor] = '\0';

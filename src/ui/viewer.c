@@ -1,5 +1,6 @@
 /* The asset screen: the image pane (filled by frame.c) and the side panel: shapes, tags, the
  * keys 1-9 give to labels, and the label picker while it is open. */
+#include "ui/actions.h"
 #include "ui/app.h"
 #include "core/palette.h"
 #include "core/str.h"
@@ -13,6 +14,22 @@ static int side_width(const struct app *app)
 	int w = app->cols / 4;
 
 	return w < 24 ? 24 : w > 40 ? 40 : w;
+}
+
+static void viewer_close(struct app *app);
+
+struct edit_state *edit_state_of(const struct app *app)
+{
+	struct asset_screen_state *st = screen_state(app, SCREEN_INDEX_ASSET);
+
+	return &st->edit;
+}
+
+struct picker *picker_of(const struct app *app)
+{
+	struct asset_screen_state *st = screen_state(app, SCREEN_INDEX_ASSET);
+
+	return &st->picker;
 }
 
 void viewer_pane(const struct app *app, int *top, int *left, int *rows, int *cols)
@@ -45,7 +62,7 @@ int viewer_open(struct app *app, int64_t asset_id)
 	return 0;
 }
 
-void viewer_close(struct app *app)
+static void viewer_close(struct app *app)
 {
 	if (app->asset_loaded)
 		cache_asset_detail_free(&app->asset);
@@ -102,7 +119,7 @@ static void draw_shape_line(struct app *app, int y, int x, int w, int i)
 /* One line of what the keys do now, under the heading. */
 static const char *side_hint(const struct app *app)
 {
-	switch (app->edit.mode) {
+	switch (edit_state_of(app)->mode) {
 	case EDIT_MOVE:
 		return "hjkl move, r size, v vertex";
 	case EDIT_RESIZE:
@@ -110,7 +127,8 @@ static const char *side_hint(const struct app *app)
 	case EDIT_VERTEX:
 		return "[ ] pick hjkl i add x del";
 	case EDIT_CREATE:
-		return app->edit.kind == SHAPE_BOX || app->edit.kind == SHAPE_POINT
+		return edit_state_of(app)->kind == SHAPE_BOX ||
+		               edit_state_of(app)->kind == SHAPE_POINT
 		           ? "hjkl aim, Space places"
 		           : "Space vertex, Enter ends";
 	default:
@@ -130,7 +148,7 @@ static int draw_digit_legend(struct app *app, int y, int x, int w, int bottom)
 	ui_put(y++, x + 1, w - 2, "Label keys", 0);
 	attroff(A_BOLD);
 	for (int d = 1; d <= 9 && y < bottom && edit_digit_label(app, d) >= 0; d++) {
-		str_sanitize(app->edit.digit_name[d - 1], clean, sizeof clean);
+		str_sanitize(edit_state_of(app)->digit_name[d - 1], clean, sizeof clean);
 		str_fit(clean, 20, 0, name, sizeof name); /* whole characters, long names cut */
 		snprintf(item, sizeof item, "%d %s", d, name);
 		if (line[0] && str_width(line) + 2 + str_width(item) > w - 3) {
@@ -194,7 +212,7 @@ static void draw_pane_text(struct app *app)
 	}
 }
 
-void viewer_draw(struct app *app)
+static void viewer_draw(struct app *app, void *self)
 {
 	char crumb[700];
 
@@ -207,7 +225,7 @@ void viewer_draw(struct app *app)
 	chrome_draw_bottom(app);
 }
 
-int viewer_shape_at(const struct app *app, int screen_row, int screen_col)
+static int viewer_shape_at(const struct app *app, int screen_row, int screen_col)
 {
 	int i = screen_row - SHAPES_FIRST_ROW + shapes_scroll(app);
 
@@ -216,3 +234,56 @@ int viewer_shape_at(const struct app *app, int screen_row, int screen_col)
 		return -1;
 	return i >= 0 && i < app->asset.nshapes ? i : -1;
 }
+
+/* ---- The asset screen ----------------------------------------------------------------------- */
+
+/* Entered with the asset's row id (const int64_t *). */
+static int viewer_enter(struct app *app, void *self, const void *arg)
+{
+	return viewer_open(app, *(const int64_t *)arg);
+}
+
+/* Back to the list: the list's window is rebuilt around the asset that was open. */
+static void viewer_leave(struct app *app, void *self)
+{
+	int64_t id = app->asset.id;
+
+	edit_reset(app);
+	viewer_close(app);
+	list_reanchor(app, id);
+}
+
+/* The wheel zooms; a press on the side panel's list selects that shape, one on the picture
+ * takes hold of what is there (edit_press). */
+static int viewer_mouse(struct app *app, void *self, const struct screen_mouse *m)
+{
+	int i;
+
+	switch (m->kind) {
+	case MOUSE_WHEEL_UP:
+	case MOUSE_WHEEL_DOWN:
+		return actions_dispatch(
+		    app, actions_find(m->kind == MOUSE_WHEEL_UP ? "zoom-in" : "zoom-out"), NULL);
+	case MOUSE_DRAG:
+		return edit_drag(app, m->row, m->col);
+	case MOUSE_RELEASE:
+		return edit_release(app, m->row, m->col);
+	case MOUSE_PRESS:
+	case MOUSE_DOUBLE:
+		if ((i = viewer_shape_at(app, m->row, m->col)) >= 0)
+			return edit_select(app, i);
+		return edit_press(app, m->row, m->col);
+	default:
+		return UI_NONE;
+	}
+}
+
+const struct screen_ops screen_asset = {
+    .name = "asset",
+    .state_size = sizeof(struct asset_screen_state),
+    .flags = SCREEN_SHOWS_IMAGE,
+    .enter = viewer_enter,
+    .leave = viewer_leave,
+    .draw = viewer_draw,
+    .mouse = viewer_mouse,
+};
