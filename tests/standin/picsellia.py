@@ -41,7 +41,7 @@ from store import Store, dumps  # noqa: E402
 
 LOG_CAP = 200000
 MAX_BODY = 64 << 20
-EXPIRED = "expired"
+EXPIRED = "expire"  # the fault that hands out expired URLs
 
 
 class Dropped(Exception):
