@@ -606,9 +606,9 @@ def check_faults(t, tmp):
     spec = "5xx=0.2,429=0.1,drop=0.1,seed=7"
     srv = Server(os.path.join(tmp, "faults"), "--seed", "small", "--faults", spec)
     try:
-        got = outcomes(srv.url, 400)
+        got = outcomes(srv.url, 300)
         rates = {k: sum(1 for o in got if (o in (500, 502, 503, 504) if k == "5xx" else o == k))
-                 / 400 for k in ("5xx", 429, "drop", 200)}
+                 / 300 for k in ("5xx", 429, "drop", 200)}
         # the 5xx and 429 draws come after drop's: expected 0.2*0.9 and 0.1*0.72
         t.ok(0.12 < rates["5xx"] < 0.25 and 0.03 < rates[429] < 0.12 and
              0.05 < rates["drop"] < 0.16 and rates[200] > 0.55, "faults at about their rates",
@@ -617,7 +617,7 @@ def check_faults(t, tmp):
         srv.stop()
     srv = Server(os.path.join(tmp, "faults2"), "--seed", "small", "--faults", spec)
     try:
-        t.ok(outcomes(srv.url, 400) == got, "the same seed gives the same faults")
+        t.ok(outcomes(srv.url, 300) == got, "the same seed gives the same faults")
         hdrs = {}
         for _ in range(100):
             try:
@@ -830,8 +830,11 @@ def main():
                   lambda: check_transport(t, url, ids), lambda: check_introspection(t, url, ids),
                   lambda: check_storage(t, url, tmp, ids), lambda: check_restart(t, tmp),
                   lambda: check_faults(t, tmp)):
+        began = time.time()
         try:
             check()
+            if os.environ.get("STANDIN_TIMING"):
+                print("# %.2fs" % (time.time() - began))
         except Exception as exc:  # a crash in one group fails it and lets the others run
             import traceback
             t.ok(False, "check group ran without an exception", traceback.format_exc())
