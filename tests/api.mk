@@ -20,3 +20,10 @@ check_PROGRAMS += tests/api_coco_realdata.t
 tests_api_coco_realdata_t_SOURCES = tests/api_coco_realdata.c $(API_FIXTURE)
 tests_api_coco_realdata_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_coco_realdata.t
+
+# the stand-in Picsellia server (Python), checked against the API spec and the SDK's trace
+TESTS += tests/standin_api.sh
+EXTRA_DIST += tests/standin_api.sh tests/standin_api.py tests/standin/picsellia.py \
+	tests/standin/api.py tests/standin/routes_browse.py tests/standin/routes_write.py \
+	tests/standin/tasks.py tests/standin/store.py tests/standin/seed.py tests/standin/qlang.py \
+	tests/standin/faults.py tests/standin/pngimage.py tests/standin/README.md

@@ -25,6 +25,7 @@ mkdir -p "$HOME"
 unset ANNOTTY_CACHE ANNOTTY_GRAPHICS TMUX
 tmux_socket="annotty-test-$$"
 cleanup() {
+	standin_stop
 	[ -n "${TMUX_BIN:-}" ] && "$TMUX_BIN" -L "$tmux_socket" kill-server >/dev/null 2>&1
 	rm -rf "$T"
 }
@@ -98,4 +99,40 @@ stop() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+
+# ---- the stand-in Picsellia server (tests/standin/picsellia.py) -------------------------
+need_python3() {
+	: "${PYTHON3:=$(command -v python3 2>/dev/null)}"
+	[ -n "$PYTHON3" ] && [ -x "$PYTHON3" ] || skip_all "python3 is not installed: the stand-in Picsellia server needs it"
+}
+# standin_start [ARGS...]: starts the server on a free port with a private state ($T/standin
+# unless ARGS give another --state); sets STANDIN_URL and STANDIN_PID; 1 if it did not start.
+standin_start() {
+	: "${PYTHON3:=python3}"
+	: > "$T/standin.out"
+	"$PYTHON3" "$top_srcdir/tests/standin/picsellia.py" --port 0 --state "$T/standin" "$@" \
+		> "$T/standin.out" 2> "$T/standin.err" &
+	STANDIN_PID=$!
+	i=0
+	while [ $i -lt 600 ]; do
+		line=$(head -n 1 "$T/standin.out")
+		case "$line" in "listening on "*) STANDIN_URL=${line#listening on }; export STANDIN_URL; return 0 ;; esac
+		kill -0 "$STANDIN_PID" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "the stand-in server did not start:"
+	sed 's/^/#   /' "$T/standin.err"
+	standin_stop
+	return 1
+}
+# standin_stop: SIGTERM, then waits for it to exit (its exit status is returned)
+standin_stop() {
+	[ -n "${STANDIN_PID:-}" ] || return 0
+	kill -TERM "$STANDIN_PID" 2>/dev/null
+	wait "$STANDIN_PID" 2>/dev/null
+	rc=$?
+	STANDIN_PID=
+	return $rc
 }
