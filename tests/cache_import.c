@@ -279,7 +279,8 @@ static void local_edits(struct cache *c, int64_t ds, struct followed *f)
 	       cache_tag_add(c, f->a0, "mine", &err) == 0 &&
 	       cache_review_set(c, f->a12, REVIEW_SKIPPED, &err) == 0 &&
 	       cache_review_set(c, f->a4, REVIEW_ACCEPTED, &err) == 0 &&
-	       cache_tag_add(c, f->a4, "mine", &err) == 0,
+	       cache_tag_add(c, f->a4, "mine", &err) == 0 &&
+	       cache_tag_add(c, f->a8, "doomed", &err) == 0,
 	   "local edits (%s)", err.msg);
 }
 
@@ -311,7 +312,9 @@ static void check_changed(struct cache *c, int64_t ds, const struct dataset_doc 
 	int64_t idnew;
 
 	ok(cache_asset_get(c, f->a4, &d, &err) == 0, "the changed asset is still there");
-	is_int(d.status, next->assets[4].status, "its status is the source's again");
+	/* a changed file must not reset the user's review (it did: an accepted image went back
+	 * to pending) */
+	is_int(d.status, REVIEW_ACCEPTED, "its review stays the user's");
 	ok(d.nshapes == next->assets[4].nshapes &&
 	       fixture_shapes_compare(&next->assets[4].shapes[0], &d.shapes[0], why, sizeof why) ==
 	           0,
@@ -322,7 +325,7 @@ static void check_changed(struct cache *c, int64_t ds, const struct dataset_doc 
 	               "SELECT count(*) FROM edit_log WHERE asset_id = ?1"
 	               " AND op = 'annotation.status'",
 	               f->a4),
-	       0, "its status edits can no longer be undone");
+	       1, "and its review can still be undone");
 	ok(cache_asset_get(c, f->a16, &d, &err) == 0 && strcmp(d.filename, "renamed_16.jpg") == 0,
 	   "an asset matched by ext id takes its new filename");
 	cache_asset_detail_free(&d);
@@ -332,6 +335,28 @@ static void check_changed(struct cache *c, int64_t ds, const struct dataset_doc 
 	       detail_has_tag(&d, "fresh"),
 	   "the new asset appears with the doc's status and tags");
 	cache_asset_detail_free(&d);
+}
+
+/* The tag put on the image the source dropped: it stayed pending, counted as an edit not
+ * exported, for an image that no longer exists. */
+static void check_gone_edits(struct cache *c, int64_t ds, const struct import_stats *st)
+{
+	struct conflict_row rows[8];
+	struct err err = {0};
+	int n = 0, pending = -1, found = 0;
+
+	ok(st->conflicts >= 1, "the re-import reports the conflict (%d)", st->conflicts);
+	ok(cache_conflicts_list(c, ds, rows, 8, &n, &err) == 0, "conflicts listed (%s)", err.msg);
+	for (int i = 0; i < n; i++)
+		found |= rows[i].refused && strstr(rows[i].mine, "doomed") != NULL;
+	ok(found, "the gone image's tag is a refused conflict, not a lost edit");
+	cache_conflict_rows_clear(rows, n);
+	ok(cache_outbox_pending(c, ds, &pending, &err) == 0 &&
+	       sql_int(c,
+	               "SELECT count(*) FROM outbox WHERE state = 'pending' AND payload LIKE"
+	               " '%doomed%' AND ?1 = ?1",
+	               0) == 0,
+	   "and no longer counts as waiting for export");
 }
 
 static void test_reimport(struct cache *c, int64_t ds)
@@ -352,6 +377,7 @@ static void test_reimport(struct cache *c, int64_t ds)
 	   st.assets_added, st.assets_removed, st.assets_updated, st.assets_unchanged);
 	check_kept(c, ds, &f);
 	check_changed(c, ds, next, &f);
+	check_gone_edits(c, ds, &st);
 	dataset_doc_free(&next);
 }
 

@@ -871,9 +871,16 @@ static void test_reimport(struct cache *c, int64_t ds, struct dataset_doc *doc)
 	ok(sql_int(c, "SELECT position FROM label WHERE name = 'local'", 0) == 4 &&
 	       shape_exists(c, x),
 	   "the new label and the box on the unchanged asset stay");
-	ok(!shape_exists(c, y) &&
-	       sql_int(c, "SELECT count(*) FROM edit_log WHERE shape_id = ?1", y) == 0,
-	   "the box on the changed asset is gone, with its log row");
+	/* the box drawn on the changed asset was lost silently; it stays, as a conflict */
+	ok(shape_exists(c, y) &&
+	       sql_int(c,
+	               "SELECT count(*) FROM outbox o JOIN edit_log e ON e.outbox_id = o.id"
+	               " WHERE e.shape_id = ?1 AND o.state = 'conflict'",
+	               y) == 1,
+	   "the box on the changed asset stays, its edit a conflict to settle");
+	step(c, ds, 0, &touched, what);
+	ok(touched == b && strcmp(what, "new box") == 0 && !shape_exists(c, y),
+	   "undo takes it back first: %s", what);
 	step(c, ds, 0, &touched, what);
 	ok(touched == a && strcmp(what, "new box") == 0 && !shape_exists(c, x) &&
 	       sql_int(c, "SELECT count(*) FROM label WHERE name = 'local'", 0) == 0,

@@ -32,6 +32,7 @@ struct import_stats {
 	int assets_removed;   /* gone from the source */
 	int shapes;
 	int labels;
+	int conflicts; /* images whose edits met a change of the source (see the conflicts) */
 };
 
 /* The dataset stored for a source locator (an absolute file path, a URL), with the fingerprint
@@ -42,9 +43,12 @@ int cache_dataset_find(struct cache *cache, const char *locator, int64_t *datase
 
 /* Imports (or re-imports) a whole dataset in one transaction. Assets are matched by ext_id,
  * else by filename; an asset whose source content (shapes, size, filename) is unchanged keeps
- * its local review state, tags and edits; a changed one gets the new shapes and its review
- * state back to the source's. Review status and tags carried by the doc (from an export) are
- * applied to new assets. stats may be NULL. */
+ * its local review state, tags and edits; a changed one gets the new shapes but keeps the
+ * review the user gave it and its tags, and one whose shape edits were not exported yet keeps
+ * them, the edits becoming conflicts (stats->conflicts). The edits of an asset gone from the
+ * source become refused conflicts, so that they are neither lost silently nor counted as
+ * waiting for export. Review status and tags carried by the doc (from an export) are applied
+ * to new assets. stats may be NULL. */
 int cache_import(struct cache *cache, const char *kind, const char *locator,
                  const char *fingerprint, const struct dataset_doc *doc, int64_t *dataset_id,
                  struct import_stats *stats, struct err *err);
@@ -355,6 +359,8 @@ int cache_conflicts_list(struct cache *c, int64_t dataset_id, struct conflict_ro
 void cache_conflict_row_clear(struct conflict_row *r);
 void cache_conflict_rows_clear(struct conflict_row *rows, int n);
 
+/* Taking theirs on a local file's conflict marks the image to be read again from the file the
+ * next time the dataset is opened (the file's version is the source's). */
 enum conflict_choice { CONFLICT_KEEP_MINE = 0, CONFLICT_TAKE_THEIRS };
 int cache_conflict_resolve(struct cache *c, int64_t id, enum conflict_choice choice,
                            struct err *err);

@@ -92,10 +92,30 @@ static const char sql_tag_find[] = "SELECT id FROM tag WHERE dataset_id = ?1 AND
 static const char sql_tag_insert[] = "INSERT INTO tag (dataset_id, name) VALUES (?1, ?2)";
 static const char sql_asset_tag_insert[] =
     "INSERT OR IGNORE INTO asset_tag (asset_id, tag_id) VALUES (?1, ?2)";
-/* status and shape edits made against shapes the source has since replaced cannot be undone
- * (the shapes they name are gone) */
+/* shape edits made against shapes the source has since replaced cannot be undone (the shapes
+ * they name are gone); the user's review of the image stays, and so does its undo */
 static const char sql_status_log_delete[] = "DELETE FROM edit_log WHERE asset_id = ?1"
-                                            " AND (op = 'annotation.status' OR op LIKE 'shape.%')";
+                                            " AND op LIKE 'shape.%'";
+/* the review the user gave an image, which a changed source file does not take away */
+static const char sql_asset_reviewed[] =
+    "SELECT a.status FROM asset a WHERE a.id = ?1 AND EXISTS (SELECT 1 FROM edit_log e"
+    " WHERE e.asset_id = a.id AND e.op = 'annotation.status' AND e.undone = 0)";
+/* an image with shape edits not yet exported keeps them when the source file changed it too:
+ * those edits become conflicts for the user to settle */
+static const char sql_asset_shape_unsent[] =
+    "SELECT EXISTS (SELECT 1 FROM edit_log e JOIN outbox o ON o.id = e.outbox_id"
+    " WHERE e.asset_id = ?1 AND e.op LIKE 'shape.%' AND o.state = 'pending')";
+static const char sql_asset_conflict[] =
+    "UPDATE outbox SET state = 'conflict', conflict_at = " NOW ", last_error ="
+    " 'the source file changed this image too; your edit was kept' WHERE state = 'pending'"
+    " AND id IN (SELECT outbox_id FROM edit_log WHERE asset_id = ?1 AND op LIKE 'shape.%')";
+/* the edits of an image gone from the source file are not lost silently: they are conflicts
+ * (refused: there is no image left to write them to) */
+static const char sql_gone_conflict[] =
+    "UPDATE outbox SET state = 'conflict', refused = 1, conflict_at = " NOW ", last_error ="
+    " 'the image is gone from the source file' WHERE state = 'pending' AND id IN"
+    " (SELECT e.outbox_id FROM edit_log e JOIN asset a ON a.id = e.asset_id"
+    "  WHERE a.version_id = ?1 AND a.import_gen < ?2)";
 static const char sql_assets_remove[] =
     "DELETE FROM asset WHERE version_id = ?1 AND import_gen < ?2";
 static const char sql_asset_unsent[] =
@@ -140,6 +160,10 @@ enum import_sql {
 	Q_STATUS_LOG_DELETE,
 	Q_ASSETS_REMOVE,
 	Q_ASSET_UNSENT,
+	Q_ASSET_REVIEWED,
+	Q_ASSET_SHAPE_UNSENT,
+	Q_ASSET_CONFLICT,
+	Q_GONE_CONFLICT,
 	Q_COUNT
 };
 
@@ -174,6 +198,10 @@ static const char *const import_sql[Q_COUNT] = {
     [Q_STATUS_LOG_DELETE] = sql_status_log_delete,
     [Q_ASSETS_REMOVE] = sql_assets_remove,
     [Q_ASSET_UNSENT] = sql_asset_unsent,
+    [Q_ASSET_REVIEWED] = sql_asset_reviewed,
+    [Q_ASSET_SHAPE_UNSENT] = sql_asset_shape_unsent,
+    [Q_ASSET_CONFLICT] = sql_asset_conflict,
+    [Q_GONE_CONFLICT] = sql_gone_conflict,
 };
 
 /* A shape waiting for its batch. */
@@ -692,11 +720,22 @@ static int asset_insert(struct import *ix, const struct asset *a, int seq, struc
 	return shapes_store(ix, m->id, a, 1);
 }
 
-static int asset_replace(struct import *ix, const struct asset *a, int seq,
+static int asset_replace(struct import *ix, const struct asset *source, int seq,
                          const struct asset_match *m)
 {
 	sqlite3_stmt *st = ix->st[Q_ASSET_CHANGE];
+	struct asset mine = *source; /* the source's content with the user's review */
+	const struct asset *a = &mine;
+	int64_t status = 0;
+	int reviewed;
 
+	sqlite3_bind_int64(ix->st[Q_ASSET_REVIEWED], 1, m->id);
+	reviewed = cache_db_lookup(ix->c, ix->st[Q_ASSET_REVIEWED], &status, ix->err,
+	                           "reading the review");
+	if (reviewed < 0)
+		return -1;
+	if (reviewed && !ix->paged && status >= 0 && status < REVIEW_STATUS_COUNT)
+		mine.status = (enum review_status)status;
 	asset_bind(ix, st, a, seq, m, 1);
 	if (cache_db_run(ix->c, st, ix->err, "updating an asset") < 0)
 		return -1;
@@ -738,6 +777,35 @@ static int asset_has_unsent(struct import *ix, int64_t asset_id)
 	return unsent != 0;
 }
 
+/* Whether a local image has shape edits not exported yet (a failed lookup counts as yes). */
+static int shapes_unsent(struct import *ix, int64_t asset_id)
+{
+	int64_t unsent = 1;
+
+	sqlite3_bind_int64(ix->st[Q_ASSET_SHAPE_UNSENT], 1, asset_id);
+	if (cache_db_lookup(ix->c, ix->st[Q_ASSET_SHAPE_UNSENT], &unsent, ix->err,
+	                    "looking for unexported edits") < 0)
+		return 1;
+	return unsent != 0;
+}
+
+/* The source changed an image the user has edited: the user's version stays, and (for a local
+ * file) the edits become conflicts to settle; a platform's meet the source's value when they
+ * are pushed. */
+static int asset_keep_edited(struct import *ix, const struct asset *a, int seq,
+                             const struct asset_match *m)
+{
+	if (asset_keep(ix, a, seq, m) < 0)
+		return -1;
+	if (ix->paged)
+		return 0;
+	sqlite3_bind_int64(ix->st[Q_ASSET_CONFLICT], 1, m->id);
+	if (cache_db_run(ix->c, ix->st[Q_ASSET_CONFLICT], ix->err, "keeping your edits") < 0)
+		return -1;
+	ix->stats.conflicts += sqlite3_changes(ix->c->db) > 0;
+	return 0;
+}
+
 static int import_asset(struct import *ix, int seq)
 {
 	const struct asset *a = &ix->doc->assets[seq];
@@ -752,10 +820,12 @@ static int import_asset(struct import *ix, int seq)
 		return -1;
 	if (found == 0)
 		found = asset_insert(ix, a, seq, &m);
-	else if (m.old_hash != m.new_hash && !(ix->paged && asset_has_unsent(ix, m.id)))
-		found = asset_replace(ix, a, seq, &m);
-	else
+	else if (m.old_hash == m.new_hash)
 		found = asset_keep(ix, a, seq, &m);
+	else if (ix->paged ? asset_has_unsent(ix, m.id) : shapes_unsent(ix, m.id))
+		found = asset_keep_edited(ix, a, seq, &m);
+	else
+		found = asset_replace(ix, a, seq, &m);
 	if (found < 0)
 		return -1;
 	return tags_store(ix, m.id, a);
@@ -764,6 +834,13 @@ static int import_asset(struct import *ix, int seq)
 static int import_remove_gone(struct import *ix)
 {
 	sqlite3_stmt *st = ix->st[Q_ASSETS_REMOVE];
+
+	sqlite3_bind_int64(ix->st[Q_GONE_CONFLICT], 1, ix->version_id);
+	sqlite3_bind_int64(ix->st[Q_GONE_CONFLICT], 2, ix->gen);
+	if (cache_db_run(ix->c, ix->st[Q_GONE_CONFLICT], ix->err, "keeping edits of gone images") <
+	    0)
+		return -1;
+	ix->stats.conflicts += sqlite3_changes(ix->c->db);
 
 	sqlite3_bind_int64(st, 1, ix->version_id);
 	sqlite3_bind_int64(st, 2, ix->gen);

@@ -371,13 +371,43 @@ static int theirs_apply(struct cache *c, int64_t dataset_id, const struct change
 	return asset_run(c, sql_shape_count, mine->asset.local, err, "counting shapes");
 }
 
+/* A local file's conflict (the file changed an image the user had edited): the source's
+ * version is the file's, read again the next time the dataset is opened: the image is marked
+ * changed and the source's fingerprint forgotten. */
+static const char sql_is_paged[] = "SELECT EXISTS (SELECT 1 FROM pull_state WHERE dataset_id = ?1)";
+static const char sql_reread_asset[] = "UPDATE asset SET content_hash = 0 WHERE id = ?1";
+static const char sql_reread_source[] =
+    "UPDATE source SET fingerprint = NULL WHERE id = (SELECT source_id FROM dataset"
+    " WHERE id = ?1)";
+
+static int reread_local(struct cache *c, int64_t dataset_id, const struct change *mine, int *done,
+                        struct err *err)
+{
+	int64_t paged = 1;
+
+	*done = 0;
+	if (CACHE_DB_DO(c, sql_is_paged, &paged, err, "reading the source", DB_INT(dataset_id)) < 0)
+		return -1;
+	if (paged)
+		return 0;
+	*done = 1;
+	if (mine->asset.local != 0 &&
+	    CACHE_DB_DO(c, sql_reread_asset, NULL, err, "marking the image",
+	                DB_INT(mine->asset.local)) < 0)
+		return -1;
+	return CACHE_DB_DO(c, sql_reread_source, NULL, err, "marking the source",
+	                   DB_INT(dataset_id)) < 0
+	           ? -1
+	           : 0;
+}
+
 static int resolve_theirs(struct cache *c, int64_t id, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct change mine = {0}, theirs = {0};
 	enum change_kind kind;
 	int64_t dataset_id;
-	int rc = -1, has_theirs;
+	int rc = -1, has_theirs, local = 0;
 
 	if (cache_db_prepare(c, sql_conflict_get, &st, err) < 0)
 		return -1;
@@ -392,7 +422,10 @@ static int resolve_theirs(struct cache *c, int64_t id, struct err *err)
 	    change_from_json(kind, cache_db_text(st, 2), &mine, err) < 0 ||
 	    (has_theirs && change_from_json(kind, cache_db_text(st, 3), &theirs, err) < 0))
 		goto out;
-	if (theirs_apply(c, dataset_id, &mine, has_theirs ? &theirs : NULL, err) < 0 ||
+	if (!has_theirs && kind >= CHANGE_SHAPE_CREATE && kind <= CHANGE_SHAPE_DELETE &&
+	    reread_local(c, dataset_id, &mine, &local, err) < 0)
+		goto out;
+	if ((!local && theirs_apply(c, dataset_id, &mine, has_theirs ? &theirs : NULL, err) < 0) ||
 	    run_id_text(c, sql_take_theirs, id, NULL, err, "settling the conflict") < 0 ||
 	    run_id_text(c, sql_log_settle, id, NULL, err, "settling the conflict") < 0)
 		goto out;
