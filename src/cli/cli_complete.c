@@ -89,17 +89,21 @@ static void offer_value(const struct comp *k, int o)
 		offer(k, opt->choices[i]);
 }
 
-/* The options the command takes (those of the review screen before a command). */
+/* The options of every form of the command (those of the review screen before a command). */
 static void offer_options(const struct comp *k, const struct cli_command *c)
 {
+	unsigned takes = CLI_OPTS_GLOBAL;
 	char word[64];
 
+	for (const struct cli_command *r = cli_commands; c != NULL && r->name != NULL; r++)
+		if (strcmp(r->name, c->name) == 0 &&
+		    (c->word == NULL || r->word == NULL || strcmp(r->word, c->word) == 0))
+			takes |= r->options;
 	puts("none");
 	for (int o = 0; o < OPT_COUNT; o++) {
 		const struct cli_option *opt = &cli_options[o];
 
-		if (opt->hidden || !((c->options | CLI_OPTS_GLOBAL) & CLI_OPT(o)) ||
-		    (k->given & CLI_OPT(o)))
+		if (opt->hidden || !(takes & CLI_OPT(o)) || (k->given & CLI_OPT(o)))
 			continue;
 		snprintf(word, sizeof word, "--%s%s", opt->name, opt->joined ? "=" : "");
 		offer(k, word);
