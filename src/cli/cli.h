@@ -9,6 +9,8 @@
 
 #include "ui/term.h"
 
+struct backend;
+struct cache;
 struct err;
 
 /* Exit codes */
