@@ -9,7 +9,7 @@
 
 const char *cli_plural(long n, const char *one, const char *many)
 {
-	return n == 1 || n == -1 ? one : many;
+	return n == 1 ? one : many;
 }
 
 /* C0, DEL and C1 controls are written as \u escapes; so are the line and paragraph
