@@ -1,5 +1,5 @@
 /* annotty: terminal review of computer-vision datasets. */
-#include "cli.h"
+#include "cli/cli.h"
 
 int main(int argc, char **argv)
 {

@@ -28,5 +28,17 @@ check "render is pure: no curses, SQLite or curl" render '#include *[<"](n?curse
 check "ui never calls a backend directly" ui '#include *"api/'
 check "ui does not open SQLite itself" ui '#include *[<"]sqlite3\.h'
 check "demo stays off the screen and the database" demo '#include *[<"](n?curses|sqlite3\.h)|#include *"(ui|cache)/'
+# The command line is the top: nothing below it includes one of its headers. Only src/main.c
+# and src/cli/ may; the check looks at every other file under src/.
+n=$((n + 1))
+hits=$(find "$src" \( -name '*.c' -o -name '*.h' \) ! -path "$src/cli/*" ! -path "$src/main.c" \
+	-exec grep -nHE '#include *"cli/' {} + 2>/dev/null)
+if [ -z "$hits" ]; then
+	echo "ok $n - only src/main.c and src/cli/ include a cli/ header"
+else
+	echo "not ok $n - only src/main.c and src/cli/ include a cli/ header"
+	echo "$hits" | sed 's/^/#   /'
+	fail=1
+fi
 echo "1..$n"
 exit $fail

@@ -486,6 +486,7 @@ enum graphics_mode term_choose_graphics(enum graphics_mode wanted, const struct 
 /* ---- signals ------------------------------------------------------------------------------ */
 
 static volatile sig_atomic_t pending_signals;
+static volatile sig_atomic_t quit_signal; /* the last signal that asked to quit */
 static int wake_pipe[2] = {-1, -1};
 static int restore_fd = -1;
 static struct termios restore_termios;
@@ -514,6 +515,7 @@ static void on_signal(int sig)
 		break;
 	default:
 		pending_signals |= TERM_SIG_QUIT;
+		quit_signal = sig;
 		break;
 	}
 	wake();
@@ -575,6 +577,11 @@ int term_signals_take(void)
 
 	pending_signals = 0;
 	return flags;
+}
+
+int term_quit_signal(void)
+{
+	return quit_signal;
 }
 
 void term_wake_drain(void)

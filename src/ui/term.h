@@ -100,6 +100,9 @@ int term_signals_install(int tty_fd);
 /* Flags set by the handlers since the last call, cleared on reading. */
 enum { TERM_SIG_WINCH = 1, TERM_SIG_TSTP = 2, TERM_SIG_CONT = 4, TERM_SIG_QUIT = 8 };
 int term_signals_take(void);
+/* The signal (SIGINT, SIGTERM or SIGHUP) that last asked the loop to quit, or 0: the program
+ * exits with 128 + it once the terminal is restored. */
+int term_quit_signal(void);
 /* Drains the wake-up pipe. */
 void term_wake_drain(void);
 /* Stops the process the way Ctrl-Z would (after the caller released the terminal). */

@@ -1,0 +1,86 @@
+/* Opening a source for a subcommand: the demo when asked for, the cache, the local backend,
+ * and a pull that imports the source when it changed. */
+#include "cli/cli.h"
+#include "api/backend.h"
+#include "cache/cache.h"
+#include "cache/sync.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/str.h"
+#include "demo/demo.h"
+
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+static void on_warning(const char *msg, void *ctx)
+{
+	struct cli_session *s = ctx;
+	char clean[512];
+
+	if (s->warnings++ == 0)
+		str_copy(s->first_warning, msg, sizeof s->first_warning);
+	log_msg(LOG_INFO, "source: %s", msg);
+	if (!s->quiet)
+		fprintf(stderr, "annotty: warning: %s\n", str_sanitize(msg, clean, sizeof clean));
+}
+
+static void demo_progress(int done, int total, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "\rannotty: preparing the demo dataset: %d/%d %s", done, total,
+	        cli_plural(total, "image", "images"));
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static int resolve_demo(char *json, size_t jsonsz, struct err *err)
+{
+	char dir[PATH_MAX];
+	int show = isatty(STDERR_FILENO);
+
+	if (paths_data_dir("demo", dir, sizeof dir, err) < 0)
+		return -1;
+	if (show && !demo_is_complete(dir))
+		fprintf(stderr, "annotty: writing the demo dataset to %s (once)\n", dir);
+	return demo_ensure_progress(dir, json, jsonsz, show ? demo_progress : NULL, NULL, err);
+}
+
+/* "demo" names the demo unless a file or folder of that name is there. */
+static int wants_demo(const char *source, const struct cli_call *call)
+{
+	if (call->value[OPT_DEMO] != NULL || source == NULL)
+		return 1;
+	return strcmp(source, "demo") == 0 && !paths_is_file(source) && !paths_is_dir(source);
+}
+
+int cli_session_open(struct cli_session *s, const char *source, const struct cli_call *call,
+                     struct err *err)
+{
+	char db[PATH_MAX], demo_json[PATH_MAX];
+	struct pull_result pull = {0};
+	struct import_stats stats = {0};
+
+	if (wants_demo(source, call)) {
+		if (resolve_demo(demo_json, sizeof demo_json, err) < 0)
+			return -1;
+		source = demo_json;
+	}
+	if (paths_cache_db(db, sizeof db, err) < 0 || cache_open(db, &s->cache, err) < 0)
+		return -1;
+	if (backend_open_local(source, call->value[OPT_IMAGES], &s->backend, err) < 0)
+		return -1;
+	if (sync_pull(s->cache, s->backend, &pull, &stats, on_warning, s, err) < 0)
+		return -1;
+	s->dataset_id = pull.dataset_id;
+	s->imported = pull.imported;
+	s->imported_shapes = stats.shapes;
+	return 0;
+}
+
+void cli_session_close(struct cli_session *s)
+{
+	backend_close(&s->backend);
+	cache_close(&s->cache);
+}
