@@ -323,7 +323,7 @@ static void test_ids_and_names(void)
 	is_int(doc->assets[0].nshapes, 1, "annotation found its image by string id");
 	is_int(doc->nassets, 3, "image without id skipped");
 	is_int(warnings_with(doc, "without a usable id"), 1, "and warned");
-	is_int(warnings_with(doc, "repeat the id"), 1, "duplicate image id warned");
+	is_int(warnings_with(doc, "1 image repeats the id"), 1, "duplicate image id warned, in the singular");
 	is_int(doc->assets[1].nshapes, 2, "annotations go to the first of duplicates");
 	ok(shape_by_id(doc, "20180000001") != NULL, "11-digit ids kept exactly");
 	dataset_doc_free(&doc);
@@ -382,8 +382,9 @@ static void test_sizes_from_files(void)
 	   "absurd size without a file is unknown");
 	is_int(warnings_with(doc, "is not believable"), 2, "each absurd size is warned");
 	is_int(warnings_with(doc, "not readable JPEG or PNG"), 1, "unreadable image warned");
-	is_int(warnings_with(doc, "have no known size"), 1, "unknown sizes summed up");
-	is_int(warnings_with(doc, "1 images not found, e.g. gone.jpg"), 1, "missing file warned");
+	is_int(warnings_with(doc, "no known size"), 1, "unknown sizes summed up");
+	/* one image, not "1 images" */
+	is_int(warnings_with(doc, "1 image not found, e.g. gone.jpg"), 1, "missing file warned");
 	dataset_doc_free(&doc);
 
 	doc = read_sq(dir, "set2.json",

@@ -61,7 +61,8 @@ struct push_result {
 int sync_push(struct cache *cache, struct backend *b, int64_t dataset_id,
               const struct sync_hooks *hooks, struct push_result *res, struct err *err);
 
-/* Writes a local source's dataset with the user's review to out_path (NULL: over the source)
+/* Writes a local source's dataset with the user's review to out_path (NULL: over the source;
+ * "-": standard output)
  * and marks as written exactly the edits the file holds (those queued before it was read);
  * *written (may be NULL) is how many. Remote sources are refused: their edits are pushed. */
 int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, const char *out_path,

@@ -2,49 +2,16 @@
  * file (written whole or not at all) or, for OUT "-", to standard output. */
 #include "cli/cli.h"
 #include "api/backend.h"
-#include "api/local/coco.h"
 #include "cache/cache.h"
+#include "cache/sync.h"
 #include "core/err.h"
 #include "core/model.h"
 
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-static int export_stdout(const struct dataset_doc *doc, struct err *err)
-{
-	char *text = NULL;
-	int rc = -1;
-
-	if (coco_serialize(doc, &text, err) < 0)
-		goto out;
-	if (term_write_all(STDOUT_FILENO, text, strlen(text)) < 0) {
-		err_setk(err, ERR_IO, "cannot write the export to standard output");
-		goto out;
-	}
-	rc = 0;
-out:
-	free(text);
-	return rc;
-}
-
+/* The file (or standard output) with the user's review; the sync engine marks as written
+ * exactly the edits it holds. */
 static int export_write(struct cli_session *s, const char *out_path, struct err *err)
 {
-	struct dataset_doc *doc = NULL;
-	int rc = -1;
-
-	if (cache_export_doc(s->cache, s->dataset_id, &doc, err) < 0)
-		goto out;
-	if (strcmp(out_path, "-") == 0 ? export_stdout(doc, err) < 0
-	                               : backend_save(s->backend, doc, out_path, err) < 0)
-		goto out;
-	/* for a local dataset the export is where its edits go: they are no longer pending */
-	if (cache_outbox_mark_pushed(s->cache, s->dataset_id, NULL, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	dataset_doc_free(&doc);
-	return rc;
+	return sync_export(s->cache, s->backend, s->dataset_id, out_path, NULL, err);
 }
 
 int cli_run_export(const struct cli_call *call, struct err *err)

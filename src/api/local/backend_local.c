@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Size and modification time (to the nanosecond) of the file, and which images folder was
  * given: asset paths depend on it, so a different --images must read the dataset again. */
@@ -113,10 +114,41 @@ static int local_fetch_image(struct backend *b, const struct image_ref *ref, str
 	return buf_read_file(out, ref->path, err);
 }
 
+/* The whole document to standard output, for an out_path of "-". */
+static int save_stdout(const struct dataset_doc *doc, struct err *err)
+{
+	char *text = NULL;
+	size_t len, done = 0;
+	int rc = -1;
+
+	if (coco_serialize(doc, &text, err) < 0)
+		return -1;
+	len = strlen(text);
+	while (done < len) {
+		ssize_t n = write(STDOUT_FILENO, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_setk(err, ERR_IO, "cannot write the export to standard output: %s",
+			         strerror(errno));
+			goto out;
+		}
+		done += (size_t)n;
+	}
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
 static int local_save(struct backend *b, const struct dataset_doc *doc, const char *out_path,
                       struct err *err)
 {
 	const char *path = out_path != NULL ? out_path : b->locator;
+
+	if (strcmp(path, "-") == 0)
+		return save_stdout(doc, err);
 
 	if (coco_write_file(doc, path, err) < 0)
 		return -1;

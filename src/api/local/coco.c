@@ -285,11 +285,16 @@ static int read_images(struct parse *p, const cJSON *root)
 			return -1;
 	}
 	if (p->images.dups > 0)
-		return dataset_doc_warn(p->doc,
-		                        "%zu images repeat the id of an earlier one; annotations "
-		                        "go to the first",
-		                        p->images.dups);
+		return dataset_doc_warn(
+		    p->doc, "%zu %s the id of an earlier one; annotations go to the first",
+		    p->images.dups, p->images.dups == 1 ? "image repeats" : "images repeat");
 	return 0;
+}
+
+/* "image" or "images" after a count. */
+static const char *images_word(long n)
+{
+	return n == 1 ? "image" : "images";
 }
 
 /* One warning per kind of problem, however many images have it. */
@@ -298,24 +303,26 @@ static int images_finish(struct parse *p)
 	struct dataset_doc *doc = p->doc;
 
 	if (p->finder.missing > 0 &&
-	    dataset_doc_warn(doc, "%ld images not found, e.g. %s%s", p->finder.missing,
-	                     p->finder.missing_example,
+	    dataset_doc_warn(doc, "%ld %s not found, e.g. %s%s", p->finder.missing,
+	                     images_word(p->finder.missing), p->finder.missing_example,
 	                     p->images_dir_given ? "" : " (give the images folder with --images)") <
 	        0)
 		return -1;
 	if (p->unreadable > 0 &&
-	    dataset_doc_warn(doc, "%ld image files are not readable JPEG or PNG images, e.g. %s",
-	                     p->unreadable, p->unreadable_example) < 0)
+	    dataset_doc_warn(doc, "%ld image %s not readable JPEG or PNG, e.g. %s", p->unreadable,
+	                     p->unreadable == 1 ? "file is" : "files are",
+	                     p->unreadable_example) < 0)
 		return -1;
 	if (p->size_mismatch > 0 &&
 	    dataset_doc_warn(doc,
-	                     "%ld of the %ld images checked have a size in the JSON that differs "
-	                     "from their file (the JSON's is used), e.g. %s",
-	                     p->size_mismatch, p->size_checked, p->size_example) < 0)
+	                     "%ld of the %ld %s checked %s a size in the JSON that differs "
+	                     "from the file (the JSON's is used), e.g. %s",
+	                     p->size_mismatch, p->size_checked, images_word(p->size_checked),
+	                     p->size_mismatch == 1 ? "has" : "have", p->size_example) < 0)
 		return -1;
 	if (p->no_size > 0 &&
-	    dataset_doc_warn(doc, "%ld images have no known size (not in the JSON, no file)",
-	                     p->no_size) < 0)
+	    dataset_doc_warn(doc, "%ld %s no known size (not in the JSON, no file)", p->no_size,
+	                     p->no_size == 1 ? "image has" : "images have") < 0)
 		return -1;
 	return 0;
 }
