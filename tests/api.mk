@@ -20,3 +20,11 @@ check_PROGRAMS += tests/api_coco_realdata.t
 tests_api_coco_realdata_t_SOURCES = tests/api_coco_realdata.c $(API_FIXTURE)
 tests_api_coco_realdata_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_coco_realdata.t
+
+# The Picsellia client against the stand-in server (skipped when the server is not there).
+API_STANDIN = tests/api_standin.c tests/api_standin.h $(API_FIXTURE)
+
+check_PROGRAMS += tests/api_picsellia_connect.t
+tests_api_picsellia_connect_t_SOURCES = tests/api_picsellia_connect.c $(API_STANDIN)
+tests_api_picsellia_connect_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_connect.t
