@@ -28,3 +28,8 @@ check_PROGRAMS += tests/api_picsellia_connect.t
 tests_api_picsellia_connect_t_SOURCES = tests/api_picsellia_connect.c $(API_STANDIN)
 tests_api_picsellia_connect_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_picsellia_connect.t
+
+check_PROGRAMS += tests/api_picsellia_browse.t
+tests_api_picsellia_browse_t_SOURCES = tests/api_picsellia_browse.c $(API_STANDIN)
+tests_api_picsellia_browse_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_browse.t

@@ -3,10 +3,13 @@
 #include "api_standin.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,4 +180,48 @@ int standin_count(const cJSON *log, const char *method, const char *prefix)
 			n++;
 	}
 	return n;
+}
+
+static int canned_fd = -1;
+static pthread_t canned_thread;
+static const char *canned_text;
+
+static void *canned_serve(void *arg)
+{
+	char req[8192];
+	int fd;
+
+	while ((fd = accept(canned_fd, NULL, NULL)) >= 0) {
+		if (read(fd, req, sizeof req) > 0 &&
+		    write(fd, canned_text, strlen(canned_text)) < 0)
+			perror("write");
+		close(fd);
+	}
+	return NULL;
+}
+
+const char *canned_start(const char *response)
+{
+	static char url[64];
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+
+	canned_text = response;
+	canned_fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(canned_fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(canned_fd, 8) < 0 ||
+	    getsockname(canned_fd, (struct sockaddr *)&a, &len) < 0) {
+		printf("Bail out! no loopback socket\n");
+		exit(1);
+	}
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+	pthread_create(&canned_thread, NULL, canned_serve, NULL);
+	return url;
+}
+
+void canned_stop(void)
+{
+	shutdown(canned_fd, SHUT_RDWR);
+	close(canned_fd);
+	pthread_join(canned_thread, NULL);
+	canned_fd = -1;
 }

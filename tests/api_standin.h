@@ -30,4 +30,8 @@ int standin_violations(const struct standin *s);
  * `prefix`. */
 int standin_count(const cJSON *log, const char *method, const char *prefix);
 
+/* A one-request server on loopback that answers every request with `response` (a whole HTTP
+ * message), for answers the stand-in would never give. Returns its URL (static). */
+const char *canned_start(const char *response);
+void canned_stop(void);
 #endif

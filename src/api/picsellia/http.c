@@ -509,6 +509,7 @@ int pxl_call(struct picsellia *p, const struct pxl_request *req, struct pxl_resp
 
 	resp->status = 0;
 	resp->json = NULL;
+	resp->maybe_applied = 0;
 	pxl_route(req->method, req->path, route, sizeof route);
 	buf_init(&a.body, p->cfg.max_body);
 	if (url == NULL) {
@@ -537,6 +538,8 @@ int pxl_call(struct picsellia *p, const struct pxl_request *req, struct pxl_resp
 			attempt_error(&a, route, err);
 		}
 		log_msg(LOG_DEBUG, "%s: attempt %d: %s", route, attempt, err ? err->msg : "failed");
+		resp->maybe_applied = !not_applied(&a) && !a.too_large &&
+		                      (parse_failed || a.rc != CURLE_OK || a.status >= 500);
 		if (!retryable(req, &a, parse_failed) || attempt >= p->cfg.max_attempts ||
 		    (wait = next_wait(p, &a, attempt, deadline)) < 0)
 			goto out;

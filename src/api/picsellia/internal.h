@@ -47,7 +47,9 @@ struct pxl_request {
 
 struct pxl_response {
 	long status;
-	cJSON *json; /* the parsed body of a 2xx answer (NULL when it had none) */
+	cJSON *json;       /* the parsed body of a 2xx answer (NULL when it had none) */
+	int maybe_applied; /* the call failed in a way that leaves open whether the server acted
+	                      on it (an answer lost or unreadable after the request went out) */
 };
 
 /* Sends an API request with the client's headers, retrying as the transport allows, and parses
@@ -89,6 +91,7 @@ char *pxl_path(const char *fmt, ...);
 /* Where a value came from, for messages: "GET /api/…/assets: item 3". */
 struct pxl_at {
 	char where[PXL_WHERE_MAX];
+	const char *prefix; /* put before field names ("data."), or NULL */
 };
 void pxl_at_set(struct pxl_at *at, const char *route, int item);
 

@@ -11,6 +11,7 @@
 
 void pxl_at_set(struct pxl_at *at, const char *route, int item)
 {
+	at->prefix = NULL;
 	if (item >= 0)
 		snprintf(at->where, sizeof at->where, "%s: item %d", route, item);
 	else
@@ -52,14 +53,15 @@ static const char *type_name(const cJSON *v)
 
 static int missing(const struct pxl_at *at, const char *path, struct err *err)
 {
-	return err_setk(err, ERR_PARSE, "%s: \"%s\" is missing", at->where, path);
+	return err_setk(err, ERR_PARSE, "%s: \"%s%s\" is missing", at->where,
+	                at->prefix ? at->prefix : "", path);
 }
 
 static int mistyped(const struct pxl_at *at, const char *path, const char *want, const cJSON *v,
                     struct err *err)
 {
-	return err_setk(err, ERR_PARSE, "%s: \"%s\" is %s, not %s", at->where, path, type_name(v),
-	                want);
+	return err_setk(err, ERR_PARSE, "%s: \"%s%s\" is %s, not %s", at->where,
+	                at->prefix ? at->prefix : "", path, type_name(v), want);
 }
 
 /* 1 when present, 0 when missing or null. */

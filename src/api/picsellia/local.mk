@@ -6,4 +6,7 @@ libannotty_a_SOURCES += \
 	src/api/picsellia/objects.c \
 	src/api/picsellia/shapes.c \
 	src/api/picsellia/client.c \
-	src/api/picsellia/browse.c
+	src/api/picsellia/browse.c \
+	src/api/picsellia/download.c \
+	src/api/picsellia/push.c \
+	src/api/picsellia/tasks.c

@@ -240,6 +240,7 @@ int pxl_parse_asset(const cJSON *j, const struct pxl_at *at, int with_annotation
                     struct err *err)
 {
 	struct picsellia_data data;
+	struct pxl_at dat;
 	const cJSON *d, *as;
 
 	memset(out, 0, sizeof *out);
@@ -250,11 +251,10 @@ int pxl_parse_asset(const cJSON *j, const struct pxl_at *at, int with_annotation
 	if (pxl_jstr(j, "id", at, &out->asset.ext_id, err) < 0 ||
 	    (d = pxl_jobj(j, "data", at, err)) == NULL)
 		goto fail;
-	if (pxl_parse_data(d, at, &data, err) < 0) {
-		/* The message names "filename", not "data.filename": say where it was. */
-		err_wrap(err, "in \"data\"");
+	dat = *at;
+	dat.prefix = "data.";
+	if (pxl_parse_data(d, &dat, &data, err) < 0)
 		goto fail;
-	}
 	out->data_id = data.id;
 	out->asset.filename = data.filename;
 	out->presigned_url = data.presigned_url;

@@ -190,6 +190,7 @@ static int kind_shapes(const cJSON *ann, size_t k, const struct pxl_at *at,
 		char *label_id = NULL;
 
 		snprintf(sat.where, sizeof sat.where, "%s: %s %d", at->where, kinds[k].plural, i++);
+		sat.prefix = NULL;
 		s = asset_add_shape(asset);
 		if (s == NULL)
 			return err_set(err, "%s: out of memory", at->where);
