@@ -33,3 +33,8 @@ check_PROGRAMS += tests/api_picsellia_browse.t
 tests_api_picsellia_browse_t_SOURCES = tests/api_picsellia_browse.c $(API_STANDIN)
 tests_api_picsellia_browse_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_picsellia_browse.t
+
+check_PROGRAMS += tests/api_picsellia_download.t
+tests_api_picsellia_download_t_SOURCES = tests/api_picsellia_download.c $(API_STANDIN)
+tests_api_picsellia_download_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_download.t

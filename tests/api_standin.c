@@ -225,3 +225,45 @@ void canned_stop(void)
 	pthread_join(canned_thread, NULL);
 	canned_fd = -1;
 }
+
+int standin_api(const struct standin *s, const char *method, const char *path, const char *token,
+                const char *body)
+{
+	char url[512], auth[256];
+	struct sink k = {0};
+	struct curl_slist *h = NULL;
+	CURL *c = curl_easy_init();
+	long status = -1;
+
+	snprintf(url, sizeof url, "%s%s", s->url, path);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "{}");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	free(k.data);
+	return (int)status;
+}
+
+int standin_count_token(const cJSON *log, const char *prefix)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(log, "items"), *it;
+	int n = 0;
+
+	cJSON_ArrayForEach(it, items)
+	{
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "path");
+
+		n += cJSON_IsString(p) && strncmp(p->valuestring, prefix, strlen(prefix)) == 0 &&
+		     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "token"));
+	}
+	return n;
+}

@@ -30,6 +30,12 @@ int standin_violations(const struct standin *s);
  * `prefix`. */
 int standin_count(const cJSON *log, const char *method, const char *prefix);
 
+/* An API request as `token` (body may be NULL); returns the HTTP status, or -1. */
+int standin_api(const struct standin *s, const char *method, const char *path, const char *token,
+                const char *body);
+/* Log entries with that method and path prefix whose token flag is set. */
+int standin_count_token(const cJSON *log, const char *prefix);
+
 /* A one-request server on loopback that answers every request with `response` (a whole HTTP
  * message), for answers the stand-in would never give. Returns its URL (static). */
 const char *canned_start(const char *response);
