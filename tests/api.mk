@@ -38,3 +38,8 @@ check_PROGRAMS += tests/api_picsellia_download.t
 tests_api_picsellia_download_t_SOURCES = tests/api_picsellia_download.c $(API_STANDIN)
 tests_api_picsellia_download_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_picsellia_download.t
+
+check_PROGRAMS += tests/api_picsellia_push.t
+tests_api_picsellia_push_t_SOURCES = tests/api_picsellia_push.c $(API_STANDIN)
+tests_api_picsellia_push_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_push.t
