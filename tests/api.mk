@@ -43,3 +43,8 @@ check_PROGRAMS += tests/api_picsellia_push.t
 tests_api_picsellia_push_t_SOURCES = tests/api_picsellia_push.c $(API_STANDIN)
 tests_api_picsellia_push_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_picsellia_push.t
+
+check_PROGRAMS += tests/api_picsellia_faults.t
+tests_api_picsellia_faults_t_SOURCES = tests/api_picsellia_faults.c $(API_STANDIN)
+tests_api_picsellia_faults_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_faults.t

@@ -146,8 +146,8 @@ static void test_shapes(struct world *w)
 	struct err err = {0};
 	char *id = NULL, *cur_label = NULL;
 
-	is_int(picsellia_shape_create(w->alice, a->asset.ext_id, &box, label, &ans), PICSELLIA_DONE,
-	       "create a box %s", ans.err.msg);
+	is_int(picsellia_shape_create(w->alice, a->asset.ext_id, &box, label, 0, &ans),
+	       PICSELLIA_DONE, "create a box %s", ans.err.msg);
 	id = ans.new_id ? strdup(ans.new_id) : NULL;
 	ok(id && picsellia_shape_current(w->alice, SHAPE_BOX, id, &cur, &cur_label, &err) == 0 &&
 	       cur.box.x == 10 && cur.box.h == 40 && strcmp(cur_label, label) == 0,
@@ -196,7 +196,7 @@ static void test_first_annotation(struct world *w)
 		ok(1, "# SKIP no asset without an annotation in the seed");
 		goto out;
 	}
-	is_int(picsellia_shape_create(w->alice, asset, &pt, w->labels[0].ext_id, &ans),
+	is_int(picsellia_shape_create(w->alice, asset, &pt, w->labels[0].ext_id, 0, &ans),
 	       PICSELLIA_DONE, "a point on an asset without an annotation %s", ans.err.msg);
 	ok(picsellia_annotation_current(w->alice, asset, &ann, &st, &err) == 0 && ann,
 	   "the asset now has an annotation");

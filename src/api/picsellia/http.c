@@ -380,6 +380,10 @@ static void attempt_setup(struct picsellia *p, const struct pxl_request *req, co
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, a->curl_msg);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	/* libcurl sends a request again by itself when a reused connection turns out closed
+	 * before any answer: harmless for a read, a duplicate for a create whose first copy the
+	 * server did act on. Such requests get a connection of their own. */
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, req->replay == PXL_REPLAY_UNSAFE ? 1L : 0L);
 	if (req->body == NULL && strcmp(req->method, "GET") == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
@@ -424,8 +428,10 @@ static int not_applied(const struct attempt *a)
 /* Whether an attempt's failure is worth another try, given what the request allows. */
 static int retryable(const struct pxl_request *req, const struct attempt *a, int parse_failed)
 {
+	/* 500 is retried only where a repeat is harmless: an internal error is often a passing
+	 * one, but a write that failed half-way must be looked at, not sent again blindly. */
 	int transient = parse_failed || a->status == 429 || a->status == 502 || a->status == 503 ||
-	                a->status == 504;
+	                a->status == 504 || (a->status == 500 && req->replay == PXL_REPLAY_SAFE);
 
 	if (a->rc != CURLE_OK)
 		transient = a->rc != CURLE_ABORTED_BY_CALLBACK && !a->too_large &&
@@ -530,6 +536,8 @@ int pxl_call(struct picsellia *p, const struct pxl_request *req, struct pxl_resp
 		resp->status = a.status;
 		if (a.rc == CURLE_OK && a.status >= 200 && a.status <= 299 && a.status != 208) {
 			if (body_parse(&a, route, &resp->json, err) == 0) {
+				err_clear(
+				    err); /* an earlier attempt's failure is not this call's */
 				rc = 0;
 				goto out;
 			}

@@ -313,6 +313,8 @@ struct picsellia_answer {
 	enum picsellia_outcome outcome;
 	int retry_after;    /* PICSELLIA_RETRY: seconds, 0 when the server did not say */
 	struct err err;     /* why, for every outcome but DONE */
+	int maybe_applied;  /* PICSELLIA_RETRY of a create or a task decision: the server may have
+	                       acted on it (its answer was lost); see picsellia_shape_create */
 	char *new_id;       /* a created object's id (shape, label, annotation), or NULL */
 	char *current_json; /* PICSELLIA_CONFLICT: the server's current value, or NULL */
 };
@@ -334,10 +336,12 @@ enum picsellia_outcome picsellia_data_tag_push(struct picsellia *p, const char *
                                                const char *data_id, const char *tag, int attach,
                                                struct picsellia_answer *ans);
 /* Creates a shape (image pixels) with label label_id on the asset's latest annotation (made
- * when there is none); ans->new_id is the new shape's id. */
+ * when there is none); ans->new_id is the new shape's id. resend: an earlier call for this
+ * same shape answered RETRY with maybe_applied, or is replayed after a crash: the annotation
+ * is looked at first, and an identical shape there is taken as the one that call made. */
 enum picsellia_outcome picsellia_shape_create(struct picsellia *p, const char *asset_id,
                                               const struct shape *s, const char *label_id,
-                                              struct picsellia_answer *ans);
+                                              int resend, struct picsellia_answer *ans);
 /* Updates a shape with only what differs between base and mine (geometry, text, label id). */
 enum picsellia_outcome picsellia_shape_update(struct picsellia *p, const char *shape_id,
                                               const struct shape *base, const char *base_label,

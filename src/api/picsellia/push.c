@@ -27,6 +27,7 @@ static void answer_reset(struct picsellia_answer *a)
 enum picsellia_outcome pxl_answer_done(struct picsellia_answer *ans)
 {
 	ans->outcome = PICSELLIA_DONE;
+	ans->maybe_applied = 0;
 	err_clear(&ans->err);
 	return PICSELLIA_DONE;
 }
@@ -406,35 +407,37 @@ static int shape_matches(const cJSON *j, const struct shape *s, const char *labe
 	return same;
 }
 
-/* After a create whose answer was lost: the id of a shape on the annotation that is exactly
- * the one we sent (then it was made), or NULL. An identical shape made before by someone
- * else would be taken for ours; two identical shapes with one label are a duplicate anyway. */
-static char *shape_made(struct picsellia *p, const char *ann, const struct shape *s,
-                        const char *label_id)
+/* After a create whose answer was lost: *id is a shape on the annotation that is exactly the
+ * one we sent (then it was made), or NULL. -1 when the annotation cannot be read. An identical
+ * shape made before by someone else would be taken for ours; two identical shapes with one
+ * label are a duplicate anyway. */
+static int shape_made(struct picsellia *p, const char *ann, const struct shape *s,
+                      const char *label_id, char **id, struct err *err)
 {
 	char fmt[80];
 	struct pxl_response resp;
-	struct err err = {0};
 	const cJSON *items = NULL, *it;
 	long count;
-	char *id = NULL;
 
+	*id = NULL;
 	snprintf(fmt, sizeof fmt, "/api/annotation/%%s/%s", pxl_shape_plural(s->kind));
-	if (call(p, "GET", pxl_path(fmt, ann), NULL, NULL, PXL_REPLAY_SAFE, &resp, &err) < 0)
-		return NULL;
-	if (pxl_envelope(resp.json, fmt, 0, &items, &count, &err) < 0)
-		items = NULL;
+	if (call(p, "GET", pxl_path(fmt, ann), NULL, NULL, PXL_REPLAY_SAFE, &resp, err) < 0)
+		return -1;
+	if (pxl_envelope(resp.json, fmt, 0, &items, &count, err) < 0) {
+		cJSON_Delete(resp.json);
+		return -1;
+	}
 	cJSON_ArrayForEach(it, items)
 	{
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
 
 		if (cJSON_IsString(v) && shape_matches(it, s, label_id)) {
-			id = strdup(v->valuestring);
+			*id = strdup(v->valuestring);
 			break;
 		}
 	}
 	cJSON_Delete(resp.json);
-	return id;
+	return 0;
 }
 
 /* {"rectangles": [ {...} ]}: the bulk route with one element, as the SDK does. */
@@ -477,39 +480,58 @@ static int shape_sendable(const struct shape *s, const char *label_id, struct er
 	return 0;
 }
 
-enum picsellia_outcome picsellia_shape_create(struct picsellia *p, const char *asset_id,
-                                              const struct shape *s, const char *label_id,
-                                              struct picsellia_answer *ans)
+/* One POST of the bulk create; 1 when it may have been applied and its answer is lost. */
+static int create_once(struct picsellia *p, const char *ann, const struct shape *s,
+                       const cJSON *body, struct picsellia_answer *ans)
 {
 	struct pxl_response resp = {0};
 	struct err err = {0};
-	char *ann = NULL, fmt[80];
+	char fmt[80];
+	int lost = 0;
+
+	snprintf(fmt, sizeof fmt, "/api/annotation/%%s/bulk-%s", pxl_shape_plural(s->kind));
+	if (call(p, "POST", pxl_path(fmt, ann), NULL, body, PXL_REPLAY_UNSAFE, &resp, &err) == 0) {
+		if (created_id(resp.json, s->kind, &ans->new_id, &err) == 0)
+			pxl_answer_done(ans);
+		else
+			pxl_answer_from(ans, &err);
+	} else {
+		pxl_answer_from(ans, &err);
+		lost = resp.maybe_applied;
+	}
+	ans->maybe_applied = lost;
+	cJSON_Delete(resp.json);
+	return lost;
+}
+
+enum picsellia_outcome picsellia_shape_create(struct picsellia *p, const char *asset_id,
+                                              const struct shape *s, const char *label_id,
+                                              int resend, struct picsellia_answer *ans)
+{
+	struct err err = {0};
+	char *ann = NULL;
 	cJSON *body = NULL;
+	int look = resend;
 
 	answer_reset(ans);
 	if (shape_sendable(s, label_id, &err) < 0 || annotation_ensure(p, asset_id, &ann, &err) < 0)
 		return pxl_answer_from(ans, &err);
 	body = bulk_body(s, label_id);
-	snprintf(fmt, sizeof fmt, "/api/annotation/%%s/bulk-%s", pxl_shape_plural(s->kind));
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (call(p, "POST", pxl_path(fmt, ann), NULL, body, PXL_REPLAY_UNSAFE, &resp,
-		         &err) == 0) {
-			if (created_id(resp.json, s->kind, &ans->new_id, &err) == 0)
-				pxl_answer_done(ans);
-			else
-				pxl_answer_from(ans, &err);
-			break;
-		}
-		pxl_answer_from(ans, &err);
-		if (!resp.maybe_applied)
-			break;
-		/* The answer was lost: made or not? Look before sending it again. */
-		if ((ans->new_id = shape_made(p, ann, s, label_id))) {
+	for (int attempt = 1; attempt <= p->cfg.max_attempts; attempt++) {
+		/* Made by an attempt whose answer was lost? Look before sending it again. */
+		if (look && shape_made(p, ann, s, label_id, &ans->new_id, &err) < 0) {
+			pxl_answer_from(ans, &err);
+			ans->maybe_applied = 1;
+		} else if (look && ans->new_id) {
 			pxl_answer_done(ans);
 			break;
+		} else if (!create_once(p, ann, s, body, ans)) {
+			break;
 		}
+		look = 1;
+		if (attempt < p->cfg.max_attempts && pxl_sleep(p, pxl_backoff_ms(p, attempt)) < 0)
+			break;
 	}
-	cJSON_Delete(resp.json);
 	cJSON_Delete(body);
 	free(ann);
 	return ans->outcome;

@@ -128,6 +128,7 @@ static int decide_once(struct picsellia *p, const char *id, enum picsellia_task_
 		ans->outcome = PICSELLIA_CONFLICT;
 	if (resp.status == 409 || resp.status == 403 || resp.maybe_applied)
 		again = settle(p, id, action, resp.maybe_applied, ans);
+	ans->maybe_applied = resp.maybe_applied && ans->outcome == PICSELLIA_RETRY;
 	cJSON_Delete(resp.json);
 	return again;
 }
