@@ -27,3 +27,30 @@ EXTRA_DIST += tests/standin_api.sh tests/standin_api.py tests/standin/picsellia.
 	tests/standin/api.py tests/standin/routes_browse.py tests/standin/routes_write.py \
 	tests/standin/tasks.py tests/standin/store.py tests/standin/seed.py tests/standin/qlang.py \
 	tests/standin/faults.py tests/standin/pngimage.py tests/standin/README.md
+# The Picsellia client against the stand-in server (skipped when the server is not there).
+API_STANDIN = tests/api_standin.c tests/api_standin.h $(API_FIXTURE)
+
+check_PROGRAMS += tests/api_picsellia_connect.t
+tests_api_picsellia_connect_t_SOURCES = tests/api_picsellia_connect.c $(API_STANDIN)
+tests_api_picsellia_connect_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_connect.t
+
+check_PROGRAMS += tests/api_picsellia_browse.t
+tests_api_picsellia_browse_t_SOURCES = tests/api_picsellia_browse.c $(API_STANDIN)
+tests_api_picsellia_browse_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_browse.t
+
+check_PROGRAMS += tests/api_picsellia_download.t
+tests_api_picsellia_download_t_SOURCES = tests/api_picsellia_download.c $(API_STANDIN)
+tests_api_picsellia_download_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_download.t
+
+check_PROGRAMS += tests/api_picsellia_push.t
+tests_api_picsellia_push_t_SOURCES = tests/api_picsellia_push.c $(API_STANDIN)
+tests_api_picsellia_push_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_push.t
+
+check_PROGRAMS += tests/api_picsellia_faults.t
+tests_api_picsellia_faults_t_SOURCES = tests/api_picsellia_faults.c $(API_STANDIN)
+tests_api_picsellia_faults_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_picsellia_faults.t

@@ -10,3 +10,4 @@ libannotty_a_SOURCES += \
 	src/api/local/coco_rle.c \
 	src/api/local/coco_write.c \
 	src/api/version.c src/api/version.h
+include src/api/picsellia/local.mk
