@@ -30,3 +30,8 @@ check_PROGRAMS += tests/cache_perf.t
 tests_cache_perf_t_SOURCES = tests/cache_perf.c $(CACHE_TEST_SOURCES)
 tests_cache_perf_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_perf.t
+
+check_PROGRAMS += tests/cache_harden.t
+tests_cache_harden_t_SOURCES = tests/cache_harden.c $(CACHE_TEST_SOURCES)
+tests_cache_harden_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_harden.t
