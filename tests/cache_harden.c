@@ -102,10 +102,40 @@ static void test_many_keypoints(void)
 	free(kp);
 }
 
+/* Edit-log values with numbers no integer holds are damaged values, refused with a message,
+ * never cast (which is undefined behaviour). */
+static void test_huge_numbers(void)
+{
+	static const char *const bad[] = {
+	    "{\"kind\":\"box\",\"rev\":1e300,\"x\":1,\"y\":1,\"w\":2,\"h\":2}",
+	    "{\"kind\":\"box\",\"seq\":1e20}",
+	    "{\"kind\":\"box\",\"label_id\":-1e999}",
+	    "{\"kind\":\"polygon\",\"points\":[0,0,1,1,2,0],\"parts\":[1e300]}",
+	    "{\"kind\":\"polygon\",\"points\":[0,0,1,1,2,0],\"parts\":[-1e999]}",
+	};
+	struct shape_row r;
+	struct err err = {0};
+
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		err.msg[0] = '\0';
+		ok(cache_shape_value_parse(bad[i], &r, &err) < 0 && err.msg[0] != '\0',
+		   "%s is refused (%s)", bad[i], err.msg);
+	}
+	err.msg[0] = '\0';
+	ok(cache_shape_value_parse("{\"kind\":\"polygon\",\"rev\":9007199254740992,\"seq\":-3,"
+	                           "\"points\":[0,0,1,1,2,0],\"parts\":[3]}",
+	                           &r, &err) == 0 &&
+	       r.rev == 9007199254740992LL && r.seq == -3 && r.s.nparts == 1 &&
+	       r.s.part_ends[0] == 3,
+	   "large numbers in range still read (%s)", err.msg);
+	cache_shape_row_clear(&r);
+}
+
 int main(void)
 {
 	dir = fixture_tmpdir();
 	test_many_keypoints();
+	test_huge_numbers();
 	fixture_rmdir(&dir);
 	return done_testing();
 }

@@ -5,6 +5,7 @@
 #include "cache/internal.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/num.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
@@ -101,9 +102,13 @@ static int skeleton_links(struct asset_detail *d, const cJSON *skeleton, const i
 			break;
 		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b))
 			continue;
-		ia = (int)a->valuedouble - base;
-		ib = (int)b->valuedouble - base;
-		if (ia < 0 || ib < 0 || ia >= nk || ib >= nk || marker[ia] < 0 || marker[ib] < 0)
+		/* an index no keypoint has (1e20, -3, NaN) joins nothing */
+		if (num_to_int(a->valuedouble, base, nk - 1 + base, &ia) < 0 ||
+		    num_to_int(b->valuedouble, base, nk - 1 + base, &ib) < 0)
+			continue;
+		ia -= base;
+		ib -= base;
+		if (marker[ia] < 0 || marker[ib] < 0)
 			continue;
 		if (link_add(d, marker[ia], marker[ib]) < 0)
 			return -1;

@@ -4,9 +4,11 @@
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "core/err.h"
+#include "core/num.h"
 #include "core/str.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +208,18 @@ static double number_of(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
 }
 
+/* An integer member into *out (0 when missing or not a number); -1 when it is a number no
+ * int64 holds (1e300: a damaged value, not one to cast). */
+static int integer_of(const cJSON *o, const char *key, int64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*out = 0;
+	if (!cJSON_IsNumber(v))
+		return 0;
+	return num_to_int64(v->valuedouble, INT64_MIN, INT64_MAX, out);
+}
+
 static int parse_points(const cJSON *o, struct shape *s)
 {
 	const cJSON *points = cJSON_GetObjectItemCaseSensitive(o, "points");
@@ -233,9 +247,11 @@ static int parse_points(const cJSON *o, struct shape *s)
 	i = 0;
 	cJSON_ArrayForEach(v, parts)
 	{
-		int end = cJSON_IsNumber(v) ? v->valueint : -1;
+		int end;
 
-		if (end < (i > 0 ? s->part_ends[i - 1] : 0) || end > s->npoints)
+		if (!cJSON_IsNumber(v) ||
+		    num_to_int(v->valuedouble, i > 0 ? s->part_ends[i - 1] : 0, s->npoints, &end) <
+		        0)
 			return -1;
 		s->part_ends[i++] = end;
 	}
@@ -254,9 +270,9 @@ int cache_shape_value_parse(const char *json, struct shape_row *r, struct err *e
 	if (!cJSON_IsObject(o) || !cJSON_IsString(kind) ||
 	    shape_kind_parse(kind->valuestring, &r->s.kind) < 0)
 		goto out;
-	r->label_id = (int64_t)number_of(o, "label_id");
-	r->seq = (int64_t)number_of(o, "seq");
-	r->rev = (int64_t)number_of(o, "rev");
+	if (integer_of(o, "label_id", &r->label_id) < 0 || integer_of(o, "seq", &r->seq) < 0 ||
+	    integer_of(o, "rev", &r->rev) < 0)
+		goto out;
 	r->s.box.x = number_of(o, "x");
 	r->s.box.y = number_of(o, "y");
 	r->s.box.w = number_of(o, "w");
@@ -361,7 +377,10 @@ static int point_order(const struct shape *s)
 {
 	cJSON *extra = s->extra_json != NULL ? cJSON_Parse(s->extra_json) : NULL;
 	const cJSON *order = cJSON_GetObjectItemCaseSensitive(extra, "order");
-	int n = cJSON_IsNumber(order) ? order->valueint : 0;
+	int n = 0;
+
+	if (cJSON_IsNumber(order) && num_to_int(order->valuedouble, 0, INT_MAX, &n) < 0)
+		n = 0;
 
 	cJSON_Delete(extra);
 	return n;

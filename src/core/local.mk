@@ -2,6 +2,7 @@ libannotty_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/buf.c src/core/buf.h \
 	src/core/str.c src/core/str.h \
+	src/core/num.c src/core/num.h \
 	src/core/model.c src/core/model.h \
 	src/core/shape_edit.c src/core/shape_edit.h \
 	src/core/palette.c src/core/palette.h \

@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "core/num.h"
 #include "core/str.h"
 
 #include <errno.h>
@@ -202,8 +203,9 @@ static int declared_size(struct parse *p, struct asset *a, const cJSON *img)
 		                        "image %s (%s): declared size %gx%g is not believable; "
 		                        "ignored",
 		                        a->ext_id, a->filename, dw, dh);
-	a->width = (int)lround(dw);
-	a->height = (int)lround(dh);
+	/* in range by the test above: the conversions cannot fail */
+	(void)num_to_int(round(dw), 1, COCO_MAX_SIDE, &a->width);
+	(void)num_to_int(round(dh), 1, COCO_MAX_SIDE, &a->height);
 	return 0;
 }
 
