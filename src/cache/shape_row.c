@@ -142,12 +142,23 @@ static int add_text(cJSON *o, const char *key, const char *s)
 	           : -1;
 }
 
+/* cJSON prints a number with 15 digits when that reads back "close enough": a revision of
+ * 2^53 - 1 came back one less. Integers go out as raw text, every digit. */
+static int add_integer(cJSON *o, const char *key, int64_t v)
+{
+	char text[32];
+	cJSON *n;
+
+	snprintf(text, sizeof text, "%lld", (long long)v);
+	n = cJSON_CreateRaw(text);
+	return n != NULL && cJSON_AddItemToObject(o, key, n) ? 0 : -1;
+}
+
 static int add_id(cJSON *o, const char *key, int64_t id)
 {
-	return (id != 0 ? cJSON_AddNumberToObject(o, key, (double)id)
-	                : cJSON_AddNullToObject(o, key)) != NULL
-	           ? 0
-	           : -1;
+	if (id == 0)
+		return cJSON_AddNullToObject(o, key) != NULL ? 0 : -1;
+	return add_integer(o, key, id);
 }
 
 static int value_geometry(cJSON *o, const struct shape *s)
@@ -180,8 +191,7 @@ char *cache_shape_value(const struct shape_row *r)
 	if (cJSON_AddStringToObject(o, "kind", shape_kind_name(r->s.kind)) != NULL &&
 	    add_id(o, "label_id", r->label_id) == 0 && add_text(o, "label", r->label_name) == 0 &&
 	    value_geometry(o, &r->s) == 0 && add_text(o, "text", r->s.text) == 0 &&
-	    cJSON_AddNumberToObject(o, "seq", (double)r->seq) != NULL &&
-	    cJSON_AddNumberToObject(o, "rev", (double)r->rev) != NULL &&
+	    add_integer(o, "seq", r->seq) == 0 && add_integer(o, "rev", r->rev) == 0 &&
 	    add_text(o, "ext_id", r->s.ext_id) == 0 &&
 	    add_text(o, "extra_json", r->s.extra_json) == 0)
 		text = cJSON_PrintUnformatted(o);
