@@ -20,3 +20,8 @@ check_PROGRAMS += tests/api_coco_realdata.t
 tests_api_coco_realdata_t_SOURCES = tests/api_coco_realdata.c $(API_FIXTURE)
 tests_api_coco_realdata_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_coco_realdata.t
+
+check_PROGRAMS += tests/api_json_strict.t
+tests_api_json_strict_t_SOURCES = tests/api_json_strict.c
+tests_api_json_strict_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_json_strict.t

@@ -1,7 +1,7 @@
 /* Fuzz target: what an export writes from the cache: the extras kept from the source (top
  * level, category, image, annotation) and the names and texts stored beside them, put back
  * into COCO. The input's first byte picks the column, the rest is its text; the COCO written
- * must read again as JSON. */
+ * must read again as strict JSON. */
 #include "fuzz.h"
 
 #include "api/local/coco.h"
@@ -10,6 +10,7 @@
 #include "cache_env.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "core/str.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -45,13 +46,29 @@ static int set_column(struct fuzz_cache *f, int which, const char *text, struct 
 	return rc;
 }
 
-/* The text written must be JSON again. */
+/* The text written must be JSON again, for strict readers: UTF-8 throughout, no raw DEL or
+ * C1 control. */
 static int check_output(const char *coco, struct err *err)
 {
+	const unsigned char *p = (const unsigned char *)coco, *end = p + strlen(coco);
 	cJSON *again = cJSON_Parse(coco);
 
 	cJSON_Delete(again);
-	return again != NULL ? 0 : err_set(err, "the COCO written does not read as JSON");
+	if (again == NULL)
+		return err_set(err, "the COCO written does not read as JSON");
+	while (p < end) {
+		uint32_t cp;
+		int n = str_utf8_decode(p, (size_t)(end - p), &cp);
+
+		if (cp == 0xFFFD && n == 1)
+			return err_set(err, "the COCO written is not UTF-8 at byte %td",
+			               p - (const unsigned char *)coco);
+		if (cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+			return err_set(err, "the COCO written holds a raw control U+%04X",
+			               (unsigned)cp);
+		p += n;
+	}
+	return 0;
 }
 
 static int export_once(struct fuzz_cache *f, struct err *err)

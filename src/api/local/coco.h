@@ -25,7 +25,9 @@ int coco_read_file(const char *json_path, const char *images_dir, struct dataset
                    struct err *err);
 
 /* Serialises a dataset as COCO, with review status and tags as extension fields and every
- * kept extra field put back. The caller frees *out (a NUL-terminated string). */
+ * kept extra field put back. The text is strict JSON (json_out_strict): DEL and C1 controls
+ * are escaped, bytes that are not UTF-8 become U+FFFD with a warning in the log naming the
+ * first field. The caller frees *out (a NUL-terminated string). */
 int coco_serialize(const struct dataset_doc *doc, char **out, struct err *err);
 /* Writes atomically (temporary file in the same folder, fsync, rename): on failure the old
  * file is left as it was. */
