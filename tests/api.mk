@@ -25,3 +25,8 @@ check_PROGRAMS += tests/api_json_strict.t
 tests_api_json_strict_t_SOURCES = tests/api_json_strict.c
 tests_api_json_strict_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_json_strict.t
+
+check_PROGRAMS += tests/api_coco_paths.t
+tests_api_coco_paths_t_SOURCES = tests/api_coco_paths.c
+tests_api_coco_paths_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_coco_paths.t

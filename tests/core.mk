@@ -12,3 +12,7 @@ tests_core_num_t_LDADD = $(TEST_LDADD)
 TESTS += tests/core_num.t
 TESTS += tests/core_str.t tests/check_layers.sh
 EXTRA_DIST += tests/check_layers.sh
+check_PROGRAMS += tests/core_files.t
+tests_core_files_t_SOURCES = tests/core_files.c
+tests_core_files_t_LDADD = $(TEST_LDADD)
+TESTS += tests/core_files.t

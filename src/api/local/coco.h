@@ -17,7 +17,10 @@ struct dataset_doc;
  * say. doc->name is info.description, else json_path's file name without extension (else
  * "coco"). Problems that spare the rest of the dataset (an annotation pointing at a missing
  * image, an image file that is not there or not an image) become doc->warnings; a file that is
- * not COCO at all is an error. The caller owns *out (dataset_doc_free). */
+ * not COCO at all is an error. An image name that leads out of the folders searched and the
+ * --images folder (../../etc/passwd, an absolute path elsewhere) is not opened, with a
+ * warning, unless the environment sets ANNOTTY_IMAGES_ANYWHERE=1. The caller owns *out
+ * (dataset_doc_free). */
 int coco_parse(const char *text, size_t len, const char *json_path, const char *images_dir,
                struct dataset_doc **out, struct err *err);
 /* Reads and parses a file; errors name the file. The caller owns *out. */
