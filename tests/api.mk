@@ -54,3 +54,13 @@ check_PROGRAMS += tests/api_picsellia_faults.t
 tests_api_picsellia_faults_t_SOURCES = tests/api_picsellia_faults.c $(API_STANDIN)
 tests_api_picsellia_faults_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_picsellia_faults.t
+
+check_PROGRAMS += tests/api_json_strict.t
+tests_api_json_strict_t_SOURCES = tests/api_json_strict.c
+tests_api_json_strict_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_json_strict.t
+
+check_PROGRAMS += tests/api_coco_paths.t
+tests_api_coco_paths_t_SOURCES = tests/api_coco_paths.c
+tests_api_coco_paths_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_coco_paths.t

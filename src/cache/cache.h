@@ -21,6 +21,34 @@ struct cache; /* opaque: one SQLite connection */
  * handle is one connection for one thread at a time: each thread opens its own. */
 int cache_open(const char *path, struct cache **out, struct err *err);
 void cache_close(struct cache **cache);
+
+/* Opening runs SQLite's quick_check for at most 1.5 s (a larger cache is checked as far as
+ * that goes, and the log says so). A cache it finds damaged opens read-only: reading works as
+ * far as the damage allows, every write fails with ERR_DAMAGED. A file that is no database at
+ * all fails to open with ERR_DAMAGED. Either way the way out is cache_rebuild. */
+/* What the check found (a static string of the handle), or NULL when the cache is sound. */
+const char *cache_damage(const struct cache *cache);
+
+/* What a rebuild carried over from the damaged file, and what it could not. */
+struct cache_rebuild_report {
+	char aside[4096]; /* where the damaged file now is: it is never deleted */
+	long rows_kept;   /* rows of every table copied into the new cache */
+	long rows_lost;   /* rows read but not kept (their parent row was lost) or not read */
+	int pending_kept; /* outbox entries not pushed yet (edits not exported), carried over */
+	int pending_lost;
+	int edits_kept; /* edit-log rows (the undo history) carried over */
+	int edits_lost;
+	int unread_ranges; /* stretches of a table the damage made unreadable */
+};
+
+/* Rebuilds the cache at path, which no connection may have open (close it first): moves the
+ * damaged file (and its -wal and -shm) aside to path.damaged-YYYYMMDD-HHMMSS, creates a new
+ * cache at path, and copies into it every row of the old one that can still be read and
+ * whose parent rows came too, the outbox and the edit log included. Losses are counted in
+ * report (rows_lost and the counts for unread stretches are estimates from the row ids);
+ * the source can then be imported again to bring back what was lost. Returns 0, or -1 with
+ * err filled (the file is not moved when the new cache cannot be made). */
+int cache_rebuild(const char *path, struct cache_rebuild_report *report, struct err *err);
 int cache_schema_version(struct cache *cache);
 
 /* ---- Import ---------------------------------------------------------------------------- */

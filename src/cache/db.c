@@ -3,10 +3,12 @@
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "core/err.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char sql_settings[] = "PRAGMA foreign_keys = ON;"
                                    "PRAGMA synchronous = NORMAL;"
@@ -15,23 +17,36 @@ static const char sql_wal[] = "PRAGMA journal_mode = WAL";
 static const char sql_user_version[] = "PRAGMA user_version";
 static const char sql_set_user_version[] = "PRAGMA user_version = %d";
 
+#define CACHE_CHECK_MS 1500 /* the integrity check at open stops after this */
+
 _Static_assert(CACHE_SCHEMA_VERSION >= 1, "the schema has at least one migration");
 
-/* What the user can do about the failures that are theirs to act on. */
+/* What the user can do about the failures that are theirs to act on, and their kind. */
 static const struct {
 	int code;
+	enum err_kind kind;
 	const char *hint;
 } fail_hints[] = {
-    {SQLITE_BUSY, "another annotty is writing to the cache; try again in a moment"},
-    {SQLITE_LOCKED, "another annotty is writing to the cache; try again in a moment"},
-    {SQLITE_FULL, "the disk holding the cache is full; free some space"},
-    {SQLITE_IOERR, "the cache file could not be read or written; is the disk full or gone?"},
-    {SQLITE_READONLY, "check the permissions of the cache file and its folder"},
-    {SQLITE_CANTOPEN, "check the permissions of the cache file and its folder"},
-    {SQLITE_PERM, "check the permissions of the cache file and its folder"},
-    {SQLITE_CORRUPT, "the cache file is damaged; move it away to start afresh"},
-    {SQLITE_NOTADB, "the cache file is damaged; move it away to start afresh"},
+    {SQLITE_BUSY, ERR_RETRY, "another annotty is writing to the cache; try again in a moment"},
+    {SQLITE_LOCKED, ERR_RETRY, "another annotty is writing to the cache; try again in a moment"},
+    {SQLITE_FULL, ERR_IO, "the disk holding the cache is full; free some space"},
+    {SQLITE_IOERR, ERR_IO,
+     "the cache file could not be read or written; is the disk full or gone?"},
+    {SQLITE_READONLY, ERR_FORBIDDEN, "check the permissions of the cache file and its folder"},
+    {SQLITE_CANTOPEN, ERR_IO, "check the permissions of the cache file and its folder"},
+    {SQLITE_PERM, ERR_FORBIDDEN, "check the permissions of the cache file and its folder"},
+    {SQLITE_CORRUPT, ERR_DAMAGED, "the cache file is damaged; rebuild it"},
+    {SQLITE_NOTADB, ERR_DAMAGED, "the cache file is damaged; rebuild it"},
 };
+
+/* A write to a cache found damaged at open. */
+static int refuse_damaged(struct cache *c, struct err *err, const char *doing)
+{
+	return err_setk(err, ERR_DAMAGED,
+	                "%s: the cache is damaged (%s) and open read-only; rebuild it to go on "
+	                "editing (the damaged file is kept aside, pending edits are carried over)",
+	                doing, c->damage);
+}
 
 int cache_db_fail(struct cache *c, struct err *err, const char *doing)
 {
@@ -39,9 +54,12 @@ int cache_db_fail(struct cache *c, struct err *err, const char *doing)
 	int code = db != NULL ? sqlite3_errcode(db) : SQLITE_ERROR;
 	const char *msg = db != NULL ? sqlite3_errmsg(db) : "no database connection";
 
+	if (c != NULL && c->damaged && code == SQLITE_READONLY)
+		return refuse_damaged(c, err, doing);
 	for (size_t i = 0; i < sizeof fail_hints / sizeof fail_hints[0]; i++)
 		if (fail_hints[i].code == code)
-			return err_set(err, "%s: %s (%s)", doing, msg, fail_hints[i].hint);
+			return err_setk(err, fail_hints[i].kind, "%s: %s (%s)", doing, msg,
+			                fail_hints[i].hint);
 	return err_set(err, "%s: %s", doing, msg);
 }
 
@@ -62,6 +80,8 @@ int cache_db_exec(struct cache *c, const char *sql, struct err *err, const char 
 
 int cache_db_begin(struct cache *c, struct err *err)
 {
+	if (c->damaged)
+		return refuse_damaged(c, err, "starting a cache transaction");
 	return cache_db_exec(c, "BEGIN IMMEDIATE", err, "starting a cache transaction");
 }
 
@@ -215,14 +235,102 @@ static int configure(struct cache *c, struct err *err)
 	sqlite3_busy_timeout(c->db, CACHE_BUSY_TIMEOUT_MS);
 	if (cache_db_exec(c, sql_settings, err, "configuring the cache") < 0)
 		return -1;
+	if (c->damaged)
+		return 0; /* a read-only connection keeps the journal mode it finds */
 	/* an in-memory or read-only database keeps its own journal mode; that is not an error */
 	return cache_db_exec(c, sql_wal, err, "switching the cache to WAL mode");
+}
+
+/* ---- the integrity check at open ------------------------------------------------------- */
+
+struct check_clock {
+	struct timespec deadline;
+	int expired;
+};
+
+static int check_progress(void *arg)
+{
+	struct check_clock *clock = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > clock->deadline.tv_sec ||
+	    (now.tv_sec == clock->deadline.tv_sec && now.tv_nsec >= clock->deadline.tv_nsec))
+		clock->expired = 1;
+	return clock->expired;
+}
+
+/* quick_check's first finding on one line, without its "*** in database main ***" head. */
+static void check_message(const char *text, char *why, size_t whysz)
+{
+	const char *head = strstr(text, "***\n");
+	size_t n;
+
+	snprintf(why, whysz, "%s", head != NULL ? head + 4 : text);
+	for (n = 0; why[n] != '\0'; n++)
+		if (why[n] == '\n' || why[n] == '\r' || why[n] == '\t')
+			why[n] = ' ';
+}
+
+/* Runs PRAGMA quick_check for at most CACHE_CHECK_MS. Returns 1 with why filled when it found
+ * damage, 0 when it found none or ran out of time (logged: the rest goes unchecked). */
+static int quick_check(struct cache *c, const char *path, char *why, size_t whysz)
+{
+	struct check_clock clock = {.expired = 0};
+	sqlite3_stmt *st = NULL;
+	int rc, damaged = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &clock.deadline);
+	clock.deadline.tv_nsec += (long)CACHE_CHECK_MS % 1000 * 1000000;
+	clock.deadline.tv_sec += CACHE_CHECK_MS / 1000 + clock.deadline.tv_nsec / 1000000000;
+	clock.deadline.tv_nsec %= 1000000000;
+	sqlite3_progress_handler(c->db, 10000, check_progress, &clock);
+	rc = sqlite3_prepare_v2(c->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp(cache_db_text(st, 0), "ok") != 0) {
+		check_message(cache_db_text(st, 0), why, whysz);
+		damaged = 1;
+	} else if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) {
+		snprintf(why, whysz, "%s", sqlite3_errmsg(c->db));
+		damaged = 1;
+	} else if (clock.expired) {
+		log_msg(LOG_INFO,
+		        "%s: the integrity check stopped unfinished after %d ms (a large cache); "
+		        "damage in the pages it did not read shows when they are read",
+		        path, CACHE_CHECK_MS);
+	}
+	sqlite3_finalize(st);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	return damaged;
+}
+
+static int open_connection(struct cache *c, const char *path, int flags, struct err *err)
+{
+	sqlite3_close_v2(c->db);
+	c->db = NULL;
+	/* each thread opens its own connection, so SQLite's per-call locking is not needed */
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return cache_db_fail(c, err, "opening the cache");
+	return 0;
+}
+
+/* A cache that fails the check is opened again read-only, so that nothing is written to it. */
+static int open_checked(struct cache *c, const char *path, struct err *err)
+{
+	if (open_connection(c, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err) < 0)
+		return -1;
+	if (!quick_check(c, path, c->damage, sizeof c->damage))
+		return 0;
+	log_msg(LOG_ERROR, "%s is damaged (%s): opened read-only", path, c->damage);
+	c->damaged = 1;
+	return open_connection(c, path, SQLITE_OPEN_READONLY, err);
 }
 
 int cache_open(const char *path, struct cache **out, struct err *err)
 {
 	struct cache *c = calloc(1, sizeof *c);
-	int rc = -1;
+	int rc = -1, version = 0;
 
 	*out = NULL;
 	if (c == NULL)
@@ -232,14 +340,14 @@ int cache_open(const char *path, struct cache **out, struct err *err)
 		        CACHE_SCHEMA_VERSION);
 		goto out;
 	}
-	/* each thread opens its own connection, so SQLite's per-call locking is not needed */
-	if (sqlite3_open_v2(path, &c->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK) {
-		cache_db_fail(c, err, "opening the cache");
+	if (open_checked(c, path, err) < 0 || configure(c, err) < 0)
 		goto out;
-	}
-	if (configure(c, err) < 0 || migrate(c, err) < 0)
+	if (!c->damaged && migrate(c, err) < 0)
+		goto out;
+	/* a damaged cache cannot be migrated: only one of this version can be read as it is */
+	if (c->damaged && (read_user_version(c, &version, err) < 0 ||
+	                   (version != CACHE_SCHEMA_VERSION &&
+	                    refuse_damaged(c, err, "upgrading the cache's tables") < 0)))
 		goto out;
 	*out = c;
 	c = NULL;
@@ -249,6 +357,11 @@ out:
 		err_wrap(err, "%s", path);
 	cache_close(&c);
 	return rc;
+}
+
+const char *cache_damage(const struct cache *c)
+{
+	return c->damaged ? c->damage : NULL;
 }
 
 void cache_close(struct cache **cp)

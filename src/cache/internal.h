@@ -29,6 +29,10 @@ _Static_assert(SHAPE_BOX == 0 && SHAPE_POLYGON == 1 && SHAPE_LINE == 2 && SHAPE_
 struct cache {
 	sqlite3 *db;
 	char run_id[17]; /* this process's run (run.c), "" until its first edit */
+	/* the integrity check at open found damage: the connection is read-only and every write
+	 * is refused with ERR_DAMAGED; what the check said, for the message */
+	int damaged;
+	char damage[256];
 };
 
 /* ---- db.c ---- */

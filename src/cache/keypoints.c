@@ -4,6 +4,8 @@
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "core/err.h"
+#include "core/log.h"
+#include "core/num.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
@@ -69,10 +71,15 @@ static int skeleton_base(const cJSON *skeleton)
 {
 	const cJSON *pair;
 
+	int n = 0;
+
+	/* only the pairs skeleton_links reads count */
 	cJSON_ArrayForEach(pair, skeleton)
 	{
 		const cJSON *a = cJSON_GetArrayItem(pair, 0), *b = cJSON_GetArrayItem(pair, 1);
 
+		if (n++ == SKELETON_MAX)
+			break;
 		if ((cJSON_IsNumber(a) && a->valuedouble == 0) ||
 		    (cJSON_IsNumber(b) && b->valuedouble == 0))
 			return 0;
@@ -91,11 +98,17 @@ static int skeleton_links(struct asset_detail *d, const cJSON *skeleton, const i
 		const cJSON *a = cJSON_GetArrayItem(pair, 0), *b = cJSON_GetArrayItem(pair, 1);
 		int ia, ib;
 
-		if (n >= SKELETON_MAX || !cJSON_IsNumber(a) || !cJSON_IsNumber(b))
+		if (n >= SKELETON_MAX)
+			break;
+		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b))
 			continue;
-		ia = (int)a->valuedouble - base;
-		ib = (int)b->valuedouble - base;
-		if (ia < 0 || ib < 0 || ia >= nk || ib >= nk || marker[ia] < 0 || marker[ib] < 0)
+		/* an index no keypoint has (1e20, -3, NaN) joins nothing */
+		if (num_to_int(a->valuedouble, base, nk - 1 + base, &ia) < 0 ||
+		    num_to_int(b->valuedouble, base, nk - 1 + base, &ib) < 0)
+			continue;
+		ia -= base;
+		ib -= base;
+		if (marker[ia] < 0 || marker[ib] < 0)
 			continue;
 		if (link_add(d, marker[ia], marker[ib]) < 0)
 			return -1;
@@ -129,31 +142,50 @@ static const cJSON *skeleton_of(struct cache *c, const struct asset_detail *d, i
 	return memo->skeleton[memo->n++];
 }
 
-/* The labelled keypoints (v > 0) of shape i, and the links of its label's skeleton. */
+/* The labelled keypoints (v > 0) of shape i, and the links of its label's skeleton; 1 when the
+ * list was cut at the cap, -1 when out of memory. The list
+ * is walked once (cJSON's index lookup is linear, so indexing it in a loop is quadratic) and
+ * no further than the cap: a hostile file cannot make this cost more than the cap. */
 static int shape_keypoints(struct asset_detail *d, int i, const cJSON *skeleton)
 {
 	cJSON *extras = cJSON_Parse(d->shapes[i].extra_json);
-	const cJSON *kp = cJSON_GetObjectItemCaseSensitive(extras, "keypoints");
-	int nk = cJSON_GetArraySize(kp) / 3, rc = 0, *marker;
+	const cJSON *kp = cJSON_GetObjectItemCaseSensitive(extras, "keypoints"), *item;
+	const cJSON *triple[3];
+	int nk = 0, rc = 0, *marker = NULL, t = 0, cut = 0;
 
-	if (nk <= 0 || (marker = malloc((size_t)nk * sizeof *marker)) == NULL) {
-		cJSON_Delete(extras);
-		return nk <= 0 ? 0 : -1;
+	if (!cJSON_IsArray(kp) || kp->child == NULL)
+		goto out;
+	if ((marker = malloc(KEYPOINTS_MAX * sizeof *marker)) == NULL) {
+		rc = -1;
+		goto out;
 	}
-	for (int k = 0; k < nk && rc == 0; k++) {
-		const cJSON *x = cJSON_GetArrayItem(kp, 3 * k),
-		            *y = cJSON_GetArrayItem(kp, 3 * k + 1),
-		            *v = cJSON_GetArrayItem(kp, 3 * k + 2);
-
-		marker[k] = -1;
-		if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y) || !cJSON_IsNumber(v) ||
-		    v->valuedouble <= 0 || d->nkeypoints >= KEYPOINTS_MAX)
+	cJSON_ArrayForEach(item, kp)
+	{
+		triple[t++] = item;
+		if (t < 3)
 			continue;
-		marker[k] = d->nkeypoints;
-		rc = keypoint_add(d, i, x->valuedouble, y->valuedouble);
+		t = 0;
+		if (nk == KEYPOINTS_MAX || d->nkeypoints >= KEYPOINTS_MAX) {
+			cut = 1;
+			break;
+		}
+		marker[nk] = -1;
+		if (cJSON_IsNumber(triple[0]) && cJSON_IsNumber(triple[1]) &&
+		    cJSON_IsNumber(triple[2]) && triple[2]->valuedouble > 0) {
+			marker[nk] = d->nkeypoints;
+			if (keypoint_add(d, i, triple[0]->valuedouble, triple[1]->valuedouble) <
+			    0) {
+				rc = -1;
+				goto out;
+			}
+		}
+		nk++;
 	}
-	if (rc == 0 && skeleton != NULL)
+	if (skeleton != NULL)
 		rc = skeleton_links(d, skeleton, marker, nk);
+	if (rc == 0)
+		rc = cut;
+out:
 	cJSON_Delete(extras);
 	free(marker);
 	return rc;
@@ -162,7 +194,7 @@ static int shape_keypoints(struct asset_detail *d, int i, const cJSON *skeleton)
 int cache_detail_keypoints(struct cache *c, struct asset_detail *d, struct err *err)
 {
 	struct skeletons memo = {.n = 0};
-	int rc = 0;
+	int rc = 0, cut = 0, one;
 
 	for (int i = 0; i < d->nshapes && rc == 0; i++) {
 		const struct shape *s = &d->shapes[i];
@@ -170,9 +202,14 @@ int cache_detail_keypoints(struct cache *c, struct asset_detail *d, struct err *
 		if (s->kind == SHAPE_POINT || s->extra_json == NULL ||
 		    strstr(s->extra_json, "\"keypoints\"") == NULL)
 			continue;
-		if (shape_keypoints(d, i, skeleton_of(c, d, i, &memo)) < 0)
+		one = shape_keypoints(d, i, skeleton_of(c, d, i, &memo));
+		if (one < 0)
 			rc = err_set(err, "reading an asset's keypoints: out of memory");
+		cut |= one > 0;
 	}
+	if (cut)
+		log_msg(LOG_WARN, "%s has more keypoints than the %d shown: the rest are not drawn",
+		        d->filename, KEYPOINTS_MAX);
 	for (int k = 0; k < memo.n; k++)
 		cJSON_Delete(memo.skeleton[k]);
 	return rc;

@@ -2,6 +2,7 @@
 libannotty_a_SOURCES += \
 	src/cache/cache.h src/cache/internal.h \
 	src/cache/db.c \
+	src/cache/rebuild.c \
 	src/cache/schema.c \
 	src/cache/shapes.c \
 	src/cache/import.c \

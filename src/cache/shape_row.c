@@ -5,9 +5,11 @@
 #include "cache/internal.h"
 #include "core/change.h"
 #include "core/err.h"
+#include "core/num.h"
 #include "core/str.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,12 +132,23 @@ static int add_text(cJSON *o, const char *key, const char *s)
 	           : -1;
 }
 
+/* cJSON prints a number with 15 digits when that reads back "close enough": a revision of
+ * 2^53 - 1 came back one less. Integers go out as raw text, every digit. */
+static int add_integer(cJSON *o, const char *key, int64_t v)
+{
+	char text[32];
+	cJSON *n;
+
+	snprintf(text, sizeof text, "%lld", (long long)v);
+	n = cJSON_CreateRaw(text);
+	return n != NULL && cJSON_AddItemToObject(o, key, n) ? 0 : -1;
+}
+
 static int add_id(cJSON *o, const char *key, int64_t id)
 {
-	return (id != 0 ? cJSON_AddNumberToObject(o, key, (double)id)
-	                : cJSON_AddNullToObject(o, key)) != NULL
-	           ? 0
-	           : -1;
+	if (id == 0)
+		return cJSON_AddNullToObject(o, key) != NULL ? 0 : -1;
+	return add_integer(o, key, id);
 }
 
 static int value_geometry(cJSON *o, const struct shape *s)
@@ -168,8 +181,7 @@ char *cache_shape_value(const struct shape_row *r)
 	if (cJSON_AddStringToObject(o, "kind", shape_kind_name(r->s.kind)) != NULL &&
 	    add_id(o, "label_id", r->label_id) == 0 && add_text(o, "label", r->label_name) == 0 &&
 	    value_geometry(o, &r->s) == 0 && add_text(o, "text", r->s.text) == 0 &&
-	    cJSON_AddNumberToObject(o, "seq", (double)r->seq) != NULL &&
-	    cJSON_AddNumberToObject(o, "rev", (double)r->rev) != NULL &&
+	    add_integer(o, "seq", r->seq) == 0 && add_integer(o, "rev", r->rev) == 0 &&
 	    add_text(o, "ext_id", r->s.ext_id) == 0 &&
 	    add_text(o, "extra_json", r->s.extra_json) == 0)
 		text = cJSON_PrintUnformatted(o);
@@ -194,6 +206,18 @@ static double number_of(const cJSON *o, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+/* An integer member into *out (0 when missing or not a number); -1 when it is a number no
+ * int64 holds (1e300: a damaged value, not one to cast). */
+static int integer_of(const cJSON *o, const char *key, int64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*out = 0;
+	if (!cJSON_IsNumber(v))
+		return 0;
+	return num_to_int64(v->valuedouble, INT64_MIN, INT64_MAX, out);
 }
 
 static int parse_points(const cJSON *o, struct shape *s)
@@ -223,9 +247,11 @@ static int parse_points(const cJSON *o, struct shape *s)
 	i = 0;
 	cJSON_ArrayForEach(v, parts)
 	{
-		int end = cJSON_IsNumber(v) ? v->valueint : -1;
+		int end;
 
-		if (end < (i > 0 ? s->part_ends[i - 1] : 0) || end > s->npoints)
+		if (!cJSON_IsNumber(v) ||
+		    num_to_int(v->valuedouble, i > 0 ? s->part_ends[i - 1] : 0, s->npoints, &end) <
+		        0)
 			return -1;
 		s->part_ends[i++] = end;
 	}
@@ -244,9 +270,9 @@ int cache_shape_value_parse(const char *json, struct shape_row *r, struct err *e
 	if (!cJSON_IsObject(o) || !cJSON_IsString(kind) ||
 	    shape_kind_parse(kind->valuestring, &r->s.kind) < 0)
 		goto out;
-	r->label_id = (int64_t)number_of(o, "label_id");
-	r->seq = (int64_t)number_of(o, "seq");
-	r->rev = (int64_t)number_of(o, "rev");
+	if (integer_of(o, "label_id", &r->label_id) < 0 || integer_of(o, "seq", &r->seq) < 0 ||
+	    integer_of(o, "rev", &r->rev) < 0)
+		goto out;
 	r->s.box.x = number_of(o, "x");
 	r->s.box.y = number_of(o, "y");
 	r->s.box.w = number_of(o, "w");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void buf_init(struct buf *b, size_t max)
 {
@@ -110,16 +111,27 @@ unsigned char *buf_steal(struct buf *b, size_t *len)
 int buf_read_file(struct buf *b, const char *path, struct err *err)
 {
 	unsigned char chunk[65536];
+	struct stat st;
 	FILE *f;
 	size_t n;
 	int rc = -1;
 
 	f = fopen(path, "rb");
 	if (f == NULL)
-		return err_set(err, "cannot open %s: %s", path, strerror(errno));
+		return err_setk(err, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot open %s: %s",
+		                path, strerror(errno));
+	/* a file over the cap is refused before a byte of it is read; the loop below still
+	 * holds the cap for what has no size (a pipe) or grows meanwhile */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > b->max - b->len) {
+		err_setk(err, ERR_TOO_LARGE, "%s is larger than the %zu MiB limit", path,
+		         b->max >> 20);
+		goto out;
+	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (buf_append(b, chunk, n) < 0) {
-			err_set(err, "%s is larger than the %zu MiB limit", path, b->max >> 20);
+			err_setk(err, ERR_TOO_LARGE, "%s is larger than the %zu MiB limit", path,
+			         b->max >> 20);
 			goto out;
 		}
 	}

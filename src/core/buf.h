@@ -22,7 +22,8 @@ void buf_free(struct buf *b);
 /* Hands the bytes to the caller (who frees them) and leaves the buffer empty. */
 unsigned char *buf_steal(struct buf *b, size_t *len);
 
-/* Reads a whole file into b, within b's cap. */
+/* Reads a whole file into b, within b's cap: a file larger than the cap is refused with
+ * ERR_TOO_LARGE before any of it is read. */
 struct err;
 int buf_read_file(struct buf *b, const char *path, struct err *err);
 

@@ -11,7 +11,7 @@ static const char *const kind_names[ERR_KIND_COUNT] = {
     [ERR_PARSE] = "parse",         [ERR_AUTH] = "auth",
     [ERR_FORBIDDEN] = "forbidden", [ERR_CONFLICT] = "conflict",
     [ERR_RETRY] = "retry later",   [ERR_TOO_LARGE] = "too large",
-    [ERR_OFFLINE] = "offline",
+    [ERR_OFFLINE] = "offline",     [ERR_DAMAGED] = "damaged",
 };
 
 static void err_vset(struct err *err, enum err_kind kind, const char *fmt, va_list ap)

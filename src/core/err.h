@@ -20,6 +20,7 @@ enum err_kind {
 	ERR_RETRY,     /* try again later (HTTP 429, 5xx, a dropped connection) */
 	ERR_TOO_LARGE, /* over a size cap */
 	ERR_OFFLINE,   /* the network or the server cannot be reached */
+	ERR_DAMAGED,   /* a file of ours (the cache) fails its integrity check: rebuild it */
 	ERR_KIND_COUNT
 };
 

@@ -3,6 +3,8 @@ libannotty_a_SOURCES += \
 	src/core/change.c src/core/change.h \
 	src/core/buf.c src/core/buf.h \
 	src/core/str.c src/core/str.h \
+	src/core/num.c src/core/num.h \
+	src/core/json_out.c src/core/json_out.h \
 	src/core/model.c src/core/model.h \
 	src/core/shape_edit.c src/core/shape_edit.h \
 	src/core/palette.c src/core/palette.h \

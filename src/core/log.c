@@ -2,18 +2,32 @@
 #include "core/log.h"
 #include "core/str.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static FILE *log_file;
 
 int log_open(const char *path)
 {
-	FILE *f = fopen(path, "a");
+	/* the log holds file names and messages of the user's datasets: theirs alone, whatever
+	 * the umask (fopen would create it 0666 under umask 000) */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	struct stat st;
+	FILE *f;
 
-	if (f == NULL)
+	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 077) != 0)
+		fchmod(fd, st.st_mode & 0700);
+	f = fdopen(fd, "a");
+	if (f == NULL) {
+		close(fd);
+		return -1;
+	}
 	setvbuf(f, NULL, _IOLBF, 0);
 	log_close();
 	log_file = f;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int paths_join(char *out, size_t outsz, const char *dir, const char *name)
 {
@@ -157,4 +158,58 @@ const char *path_base(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
+/* Appends the components of rel to out (absolute, at length *len), resolving "." and "..". */
+static int normalize_append(char *out, size_t outsz, size_t *len, const char *rel)
+{
+	while (*rel != '\0') {
+		size_t n = strcspn(rel, "/");
+
+		if (n == 2 && rel[0] == '.' && rel[1] == '.') {
+			while (*len > 1 && out[*len - 1] != '/')
+				(*len)--;
+			if (*len > 1)
+				(*len)--; /* the slash before the component dropped */
+		} else if (n > 0 && !(n == 1 && rel[0] == '.')) {
+			if (*len + (*len > 1) + n + 1 > outsz)
+				return -1;
+			if (*len > 1)
+				out[(*len)++] = '/';
+			memcpy(out + *len, rel, n);
+			*len += n;
+		}
+		out[*len] = '\0';
+		rel += n;
+		rel += *rel == '/';
+	}
+	return 0;
+}
+
+int paths_normalize(const char *path, char *out, size_t outsz)
+{
+	char cwd[PATH_MAX];
+	size_t len = 1;
+
+	if (outsz < 2)
+		return -1;
+	out[0] = '/';
+	out[1] = '\0';
+	if (path[0] != '/' &&
+	    (getcwd(cwd, sizeof cwd) == NULL || normalize_append(out, outsz, &len, cwd + 1) < 0))
+		return -1;
+	return normalize_append(out, outsz, &len, path);
+}
+
+int paths_is_inside(const char *path, const char *dir)
+{
+	char p[PATH_MAX], d[PATH_MAX];
+	size_t n;
+
+	if (paths_normalize(path, p, sizeof p) < 0 || paths_normalize(dir, d, sizeof d) < 0)
+		return 0;
+	n = strlen(d);
+	if (n == 1)
+		return 1; /* everything is under / */
+	return strncmp(p, d, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }

@@ -22,6 +22,12 @@ int paths_absolute(const char *path, char *out, size_t outsz, struct err *err);
 /* Joins a folder and a relative name into out; returns -1 when it does not fit. */
 int paths_join(char *out, size_t outsz, const char *dir, const char *name);
 int paths_is_dir(const char *path);
+/* The absolute form of path worked out on the string, without touching the disk (a relative
+ * path is taken from the current folder; ".", ".." and repeated slashes are resolved, links are
+ * not). Returns -1 when it does not fit in out. */
+int paths_normalize(const char *path, char *out, size_t outsz);
+/* 1 when path is dir or lies under it, both compared as paths_normalize makes them. */
+int paths_is_inside(const char *path, const char *dir);
 int paths_is_file(const char *path);
 
 /* The last part of a path (after its last slash), for a dataset that does not name itself. */

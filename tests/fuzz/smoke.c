@@ -1,21 +1,22 @@
-/* The fuzz targets without libFuzzer: every seed must be accepted, then a few thousand
- * deterministic mutations of each (bit flips, byte changes, cuts, insertions, splices of two
- * seeds) must each be accepted or refused with a message, and never crash (the sanitizer build
- * turns any memory error into a failure). `--write-seeds DIR` writes the seeds as a libFuzzer
- * corpus. FUZZ_SMOKE_RUNS sets the mutations per seed. */
+/* The fuzz targets without libFuzzer: every seed (the target's own, then the files of
+ * tests/fuzz/corpus/<target>/) must be accepted, then deterministic mutations of each (bit
+ * flips, byte changes, cuts, insertions, splices of two seeds) must each be accepted or refused
+ * with a message, and never crash (the sanitizer build turns any memory error into a
+ * failure). `--write-seeds DIR` writes the target's own seeds as a libFuzzer corpus.
+ * FUZZ_SMOKE_RUNS sets the mutations per seed. */
 #include "fuzz.h"
 
 #include "../tap.h"
 #include "core/err.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_RUNS 5000
-#define MAX_INPUT    (1u << 20)
+#define SMOKE_MAX_INPUT (1u << 20)
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -40,10 +41,10 @@ static unsigned char interesting_byte(void)
 	return pool[rng_below(sizeof pool)];
 }
 
-/* One mutation of src into dst (capacity MAX_INPUT); returns the new length. */
+/* One mutation of src into dst (capacity SMOKE_MAX_INPUT); returns the new length. */
 static size_t mutate(const struct fuzz_seed *src, const struct fuzz_seed *other, unsigned char *dst)
 {
-	size_t len = src->len < MAX_INPUT ? src->len : MAX_INPUT, at;
+	size_t len = src->len < SMOKE_MAX_INPUT ? src->len : SMOKE_MAX_INPUT, at;
 
 	memcpy(dst, src->data, len);
 	if (len == 0)
@@ -68,7 +69,7 @@ static size_t mutate(const struct fuzz_seed *src, const struct fuzz_seed *other,
 	case 4: /* insert a run of one byte */
 	{
 		size_t n = 1 + rng_below(64);
-		if (len + n > MAX_INPUT)
+		if (len + n > SMOKE_MAX_INPUT)
 			return len;
 		memmove(dst + at + n, dst + at, len - at);
 		memset(dst + at, interesting_byte(), n);
@@ -78,8 +79,8 @@ static size_t mutate(const struct fuzz_seed *src, const struct fuzz_seed *other,
 	{
 		size_t from = other->len > 0 ? rng_below((uint32_t)other->len) : 0;
 		size_t n = other->len - from;
-		if (at + n > MAX_INPUT)
-			n = MAX_INPUT - at;
+		if (at + n > SMOKE_MAX_INPUT)
+			n = SMOKE_MAX_INPUT - at;
 		memcpy(dst + at, other->data + from, n);
 		return at + n;
 	}
@@ -125,22 +126,83 @@ static void run_mutations(const struct fuzz_seed *seeds, int nseeds, int s, int 
 	       fuzz_target_name, runs, seeds[s].name, accepted, refused);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One corpus file as a seed (its name kept in name, which outlives the seed). */
+static int read_seed(const char *path, struct fuzz_seed *s, char *name)
+{
+	FILE *f = fopen(path, "rb");
+	long size;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 ||
+	    size > SMOKE_MAX_INPUT || fseek(f, 0, SEEK_SET) < 0 ||
+	    (s->data = malloc((size_t)size + 1)) == NULL ||
+	    fread(s->data, 1, (size_t)size, f) != (size_t)size) {
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	s->len = (size_t)size;
+	s->name = name;
+	return 0;
+}
+
+/* The files of the repository's corpus folder for this target, after the n seeds already
+ * made; returns the new count, or -1 when a file cannot be read. */
+static int corpus_seeds(struct fuzz_seed *seeds, int n, char (*names)[128])
+{
+	const char *top = getenv("top_srcdir");
+	char dirpath[4096], path[4096], *files[FUZZ_MAX_SEEDS];
+	struct dirent *e;
+	int nfiles = 0, rc = n;
+	DIR *d;
+
+	snprintf(dirpath, sizeof dirpath, "%s/tests/fuzz/corpus/%s", top ? top : ".",
+	         fuzz_target_name);
+	if ((d = opendir(dirpath)) == NULL)
+		return n;
+	while ((e = readdir(d)) != NULL && n + nfiles < FUZZ_MAX_SEEDS)
+		if (e->d_name[0] != '.' && (files[nfiles] = strdup(e->d_name)) != NULL)
+			nfiles++;
+	closedir(d);
+	qsort(files, (size_t)nfiles, sizeof *files, name_cmp);
+	for (int i = 0; i < nfiles; i++) {
+		snprintf(names[n], sizeof names[n], "%s", files[i]);
+		snprintf(path, sizeof path, "%s/%s", dirpath, files[i]);
+		if (rc >= 0 && read_seed(path, &seeds[n], names[n]) < 0) {
+			fprintf(stderr, "cannot read %s\n", path);
+			rc = -1;
+		}
+		if (rc >= 0)
+			rc = ++n;
+		free(files[i]);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	static char names[FUZZ_MAX_SEEDS][128];
 	struct fuzz_seed seeds[FUZZ_MAX_SEEDS] = {{0}};
 	const char *env = getenv("FUZZ_SMOKE_RUNS");
-	int runs = env != NULL && atoi(env) > 0 ? atoi(env) : DEFAULT_RUNS;
-	int n = fuzz_seeds(seeds, FUZZ_MAX_SEEDS), rc;
-	unsigned char *input = malloc(MAX_INPUT);
+	int runs = env != NULL && atoi(env) > 0 ? atoi(env) : fuzz_smoke_runs;
+	int own = fuzz_seeds(seeds, FUZZ_MAX_SEEDS), n = own, rc;
+	unsigned char *input = malloc(SMOKE_MAX_INPUT);
 	struct err err;
 
+	if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0 && own >= 0) {
+		rc = write_seeds(argv[2], seeds, own);
+		goto out;
+	}
+	if (own >= 0)
+		n = corpus_seeds(seeds, own, names);
 	if (n <= 0 || input == NULL) {
 		ok(0, "the %s seeds can be made", fuzz_target_name);
 		return done_testing();
-	}
-	if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0) {
-		rc = write_seeds(argv[2], seeds, n);
-		goto out;
 	}
 	for (int s = 0; s < n; s++) {
 		err.msg[0] = '\0';
@@ -155,7 +217,7 @@ int main(int argc, char **argv)
 		run_mutations(seeds, n, s, runs, input);
 	rc = done_testing();
 out:
-	for (int s = 0; s < n; s++)
+	for (int s = 0; s < FUZZ_MAX_SEEDS; s++)
 		free(seeds[s].data);
 	free(input);
 	return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 const char fuzz_target_name[] = "coco";
+const int fuzz_smoke_runs = 5000;
 
 int fuzz_parse(const uint8_t *data, size_t len, struct err *err)
 {

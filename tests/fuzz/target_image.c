@@ -6,6 +6,7 @@
 #include "core/imgprobe.h"
 
 const char fuzz_target_name[] = "image";
+const int fuzz_smoke_runs = 5000;
 
 int fuzz_parse(const uint8_t *data, size_t len, struct err *err)
 {

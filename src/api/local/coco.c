@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "core/num.h"
 #include "core/str.h"
 
 #include <errno.h>
@@ -202,8 +203,9 @@ static int declared_size(struct parse *p, struct asset *a, const cJSON *img)
 		                        "image %s (%s): declared size %gx%g is not believable; "
 		                        "ignored",
 		                        a->ext_id, a->filename, dw, dh);
-	a->width = (int)lround(dw);
-	a->height = (int)lround(dh);
+	/* in range by the test above: the conversions cannot fail */
+	(void)num_to_int(round(dw), 1, COCO_MAX_SIDE, &a->width);
+	(void)num_to_int(round(dh), 1, COCO_MAX_SIDE, &a->height);
 	return 0;
 }
 
@@ -308,6 +310,12 @@ static int images_finish(struct parse *p)
 	                     p->images_dir_given ? "" : " (give the images folder with --images)") <
 	        0)
 		return -1;
+	if (p->finder.outside > 0 &&
+	    dataset_doc_warn(doc,
+	                     "%ld image names lead out of the dataset's folders and were not "
+	                     "opened, e.g. %s (set " COCO_ANYWHERE_ENV "=1 to allow it)",
+	                     p->finder.outside, p->finder.outside_example) < 0)
+		return -1;
 	if (p->unreadable > 0 &&
 	    dataset_doc_warn(doc, "%ld image %s not readable JPEG or PNG, e.g. %s", p->unreadable,
 	                     p->unreadable == 1 ? "file is" : "files are",
@@ -407,8 +415,8 @@ int coco_read_file(const char *json_path, const char *images_dir, struct dataset
 		return err_set(err, "%s is a folder, not a COCO file", json_path);
 	/* refuse before reading a gigabyte */
 	if ((unsigned long long)st.st_size > COCO_MAX_BYTES)
-		return err_set(err, "%s is larger than the %zu MiB limit", json_path,
-		               COCO_MAX_BYTES >> 20);
+		return err_setk(err, ERR_TOO_LARGE, "%s is larger than the %zu MiB limit",
+		                json_path, COCO_MAX_BYTES >> 20);
 	if (buf_read_file(&b, json_path, err) < 0)
 		goto out;
 	rc = coco_parse((const char *)b.data, b.len, json_path, images_dir, out, err);

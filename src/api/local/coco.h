@@ -17,7 +17,10 @@ struct dataset_doc;
  * say. doc->name is info.description, else json_path's file name without extension (else
  * "coco"). Problems that spare the rest of the dataset (an annotation pointing at a missing
  * image, an image file that is not there or not an image) become doc->warnings; a file that is
- * not COCO at all is an error. The caller owns *out (dataset_doc_free). */
+ * not COCO at all is an error. An image name that leads out of the folders searched and the
+ * --images folder (../../etc/passwd, an absolute path elsewhere) is not opened, with a
+ * warning, unless the environment sets ANNOTTY_IMAGES_ANYWHERE=1. The caller owns *out
+ * (dataset_doc_free). */
 int coco_parse(const char *text, size_t len, const char *json_path, const char *images_dir,
                struct dataset_doc **out, struct err *err);
 /* Reads and parses a file; errors name the file. The caller owns *out. */
@@ -25,7 +28,9 @@ int coco_read_file(const char *json_path, const char *images_dir, struct dataset
                    struct err *err);
 
 /* Serialises a dataset as COCO, with review status and tags as extension fields and every
- * kept extra field put back. The caller frees *out (a NUL-terminated string). */
+ * kept extra field put back. The text is strict JSON (json_out_strict): DEL and C1 controls
+ * are escaped, bytes that are not UTF-8 become U+FFFD with a warning in the log naming the
+ * first field. The caller frees *out (a NUL-terminated string). */
 int coco_serialize(const struct dataset_doc *doc, char **out, struct err *err);
 /* Writes atomically (temporary file in the same folder, fsync, rename): on failure the old
  * file is left as it was. */

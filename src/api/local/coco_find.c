@@ -131,8 +131,11 @@ int coco_finder_init(struct coco_finder *f, const char *json_path, const char *i
 {
 	int first_json_dir;
 
+	const char *anywhere = getenv(COCO_ANYWHERE_ENV);
+
 	memset(f, 0, sizeof *f);
 	f->last = -1;
+	f->anywhere = anywhere != NULL && strcmp(anywhere, "1") == 0;
 	if (finder_add_dir(f, images_dir, NULL) < 0)
 		goto oom;
 	first_json_dir = f->ndirs;
@@ -154,8 +157,19 @@ oom:
 	return err_set(err, "out of memory");
 }
 
-/* Tries one (folder, name) pair; returns the path when it names a file. */
-static char *finder_try(const struct coco_finder *f, int t, const char *file_name)
+/* Whether path lies in one of the folders searched: a file name from a dataset may not lead
+ * anywhere else on the disk. */
+static int finder_inside(const struct coco_finder *f, const char *path)
+{
+	for (int i = 0; i < f->ndirs; i++)
+		if (paths_is_inside(path, f->dirs[i]))
+			return 1;
+	return 0;
+}
+
+/* Tries one (folder, name) pair; returns the path when it names a file. *outside is set when
+ * the name led out of the folders searched. */
+static char *finder_try(const struct coco_finder *f, int t, const char *file_name, int *outside)
 {
 	const char *name = f->tries[t].base ? base_name(file_name) : file_name;
 	char path[PATH_MAX];
@@ -164,23 +178,30 @@ static char *finder_try(const struct coco_finder *f, int t, const char *file_nam
 		return NULL; /* same as the plain try */
 	if (paths_join(path, sizeof path, f->dirs[f->tries[t].dir], name) < 0)
 		return NULL;
+	if (!f->anywhere && !finder_inside(f, path)) {
+		*outside = 1;
+		return NULL;
+	}
 	return paths_is_file(path) ? strdup(path) : NULL;
 }
 
 char *coco_finder_locate(struct coco_finder *f, const char *file_name)
 {
 	char *path = NULL;
+	int outside = 0;
 
 	if (file_name[0] != '\0' && f->last >= 0)
-		path = finder_try(f, f->last, file_name);
+		path = finder_try(f, f->last, file_name, &outside);
 	for (int t = 0; path == NULL && file_name[0] != '\0' && t < f->ntries; t++) {
 		if (t == f->last)
 			continue;
-		path = finder_try(f, t, file_name);
+		path = finder_try(f, t, file_name, &outside);
 		if (path != NULL)
 			f->last = t;
 	}
-	if (path == NULL && f->missing++ == 0)
+	if (path == NULL && outside && f->outside++ == 0)
+		str_copy(f->outside_example, file_name, sizeof f->outside_example);
+	else if (path == NULL && f->missing++ == 0)
 		str_copy(f->missing_example, file_name, sizeof f->missing_example);
 	return path;
 }

@@ -91,7 +91,14 @@ struct coco_finder {
 	int last; /* the try that found the previous image: most datasets keep one layout */
 	long missing;
 	char missing_example[256];
+	/* file names that lead out of every folder searched (../../etc/passwd, /etc/passwd) are
+	 * not opened unless $ANNOTTY_IMAGES_ANYWHERE is 1 */
+	int anywhere;
+	long outside;
+	char outside_example[256];
 };
+
+#define COCO_ANYWHERE_ENV "ANNOTTY_IMAGES_ANYWHERE"
 
 int coco_finder_init(struct coco_finder *f, const char *json_path, const char *images_dir,
                      struct err *err);

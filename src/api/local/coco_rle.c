@@ -4,6 +4,7 @@
 #include "api/local/coco.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -84,12 +85,11 @@ static int rle_read_size(const cJSON *size, struct coco_rle *rle, struct err *er
 	if (!cJSON_IsArray(size) || cJSON_GetArraySize(size) != 2 || !cJSON_IsNumber(h) ||
 	    !cJSON_IsNumber(w))
 		return err_set(err, "RLE size is not [height, width]");
-	if (h->valuedouble < 1 || h->valuedouble > COCO_MAX_SIDE || w->valuedouble < 1 ||
-	    w->valuedouble > COCO_MAX_SIDE)
+	/* NaN fails the conversion too, where a comparison would have let it through */
+	if (num_to_int64(h->valuedouble, 1, COCO_MAX_SIDE, &rle->h) < 0 ||
+	    num_to_int64(w->valuedouble, 1, COCO_MAX_SIDE, &rle->w) < 0)
 		return err_set(err, "RLE size %gx%g is out of range", w->valuedouble,
 		               h->valuedouble);
-	rle->h = (int64_t)h->valuedouble;
-	rle->w = (int64_t)w->valuedouble;
 	return 0;
 }
 
@@ -104,9 +104,10 @@ static int rle_read_list(const cJSON *list, struct coco_rle *rle, struct err *er
 	cJSON_ArrayForEach(item, list)
 	{
 		double v = item->valuedouble;
-		if (!cJSON_IsNumber(item) || v < 0 || v != floor(v) || v > 1e12)
+		if (!cJSON_IsNumber(item) || v != floor(v) ||
+		    num_to_int64(v, 0, (int64_t)1e12, &rle->counts[k]) < 0)
 			return err_set(err, "RLE count %zu is not a non-negative integer", k);
-		rle->counts[k++] = (int64_t)v;
+		k++;
 	}
 	rle->n = k;
 	return 0;

@@ -4,6 +4,7 @@
 #include "api/local/coco_internal.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/json_out.h"
 #include "core/model.h"
 
 #include <errno.h>
@@ -612,6 +613,7 @@ static void out_lists(struct writer *w)
 int coco_serialize(const struct dataset_doc *doc, char **out, struct err *err)
 {
 	struct writer w = {.doc = doc};
+	struct json_out_report report;
 	int rc = -1;
 
 	*out = NULL;
@@ -629,7 +631,13 @@ int coco_serialize(const struct dataset_doc *doc, char **out, struct err *err)
 		        COCO_MAX_BYTES >> 20);
 		goto out;
 	}
-	*out = (char *)buf_steal(&w.out, NULL);
+	/* names and kept extras come from data: no raw control byte or broken UTF-8 goes out */
+	*out = json_out_strict((const char *)w.out.data, &report);
+	if (*out == NULL) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	json_out_warn(&report, "the COCO export");
 	rc = 0;
 out:
 	buf_free(&w.out);
