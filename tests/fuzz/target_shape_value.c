@@ -4,6 +4,7 @@
 
 #include "cache/cache.h"
 #include "cache/internal.h"
+#include "core/change.h"
 #include "core/err.h"
 
 #include <stdlib.h>
@@ -35,11 +36,21 @@ static int round_trip(const struct shape_row *r, struct err *err)
 	}
 	cache_shape_row_clear(&again);
 	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
-		char *payload = cache_shape_payload(r, ops[i]);
+		char *payload = cache_shape_payload(r, r, ops[i]);
+		struct change back;
+		enum change_kind kind = CHANGE_SHAPE_UPDATE;
+
 		if (payload == NULL) {
 			err_set(err, "out of memory writing the %s payload", ops[i]);
 			goto out;
 		}
+		/* what the outbox keeps must read back as the change it was */
+		if (change_kind_parse(ops[i], &kind) < 0 ||
+		    change_from_json(kind, payload, &back, err) < 0) {
+			free(payload);
+			goto out;
+		}
+		change_clear(&back);
 		free(payload);
 	}
 	rc = 0;
