@@ -323,7 +323,8 @@ static void test_ids_and_names(void)
 	is_int(doc->assets[0].nshapes, 1, "annotation found its image by string id");
 	is_int(doc->nassets, 3, "image without id skipped");
 	is_int(warnings_with(doc, "without a usable id"), 1, "and warned");
-	is_int(warnings_with(doc, "1 image repeats the id"), 1, "duplicate image id warned, in the singular");
+	is_int(warnings_with(doc, "1 image repeats the id"), 1,
+	       "duplicate image id warned, in the singular");
 	is_int(doc->assets[1].nshapes, 2, "annotations go to the first of duplicates");
 	ok(shape_by_id(doc, "20180000001") != NULL, "11-digit ids kept exactly");
 	dataset_doc_free(&doc);
