@@ -68,6 +68,33 @@ int sync_push(struct cache *cache, struct backend *b, int64_t dataset_id,
 int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, const char *out_path,
                 int *written, struct err *err);
 
+/* What one sync of a source covers. */
+struct sync_scope {
+	const char *dataset; /* "NAME/VERSION" (or "NAME" for each of its versions); NULL: all */
+	int pull;            /* bring the source's content into the cache */
+	int push;            /* send the outbox */
+	int images;          /* also fetch the image bytes of the pulled assets into the store */
+	int datalake;        /* also pull the datalake's data and tags */
+};
+
+struct sync_report {
+	int versions;     /* dataset versions pulled */
+	int64_t assets;   /* assets stored by the pulls */
+	int64_t data;     /* datalake items stored */
+	int pushed;       /* outbox entries the source confirmed */
+	int conflicts;    /* entries that met a conflict */
+	int waiting;      /* entries left for later (offline, rate limited) */
+	int images;       /* image files fetched */
+	int complete;     /* everything in scope was pulled and pushed */
+	char last_error[256];
+};
+
+/* Syncs a remote source: pushes each dataset's outbox, then pulls its containers (resuming
+ * pulls cut short), as scope says. A failure of the source (offline, auth) ends it with err
+ * set and rep saying how far it got; conflicts do not fail it (rep counts them). */
+int sync_source(struct cache *cache, struct backend *b, const struct sync_scope *scope,
+                const struct sync_hooks *hooks, struct sync_report *rep, struct err *err);
+
 /* How long to wait before the attempt-th retry of an entry: exponential from 1 s, capped at
  * five minutes, with jitter; a source's Retry-After wins when it is longer. */
 int sync_backoff_seconds(int attempt, int retry_after);
