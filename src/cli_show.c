@@ -10,8 +10,9 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "demo/demo.h"
+#include "frame/frame.h"
 #include "render/render.h"
-#include "ui/frame.h"
+#include "ui/term.h"
 #include "ui/version.h"
 
 #include <limits.h>

@@ -5,7 +5,7 @@
 #include "ui/app.h"
 #include "core/log.h"
 #include "render/render.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <curses.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
 #include "core/shape_edit.h"
 #include "core/str.h"
 #include "render/decode.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,12 +4,10 @@ libannotty_a_SOURCES += \
 	src/ui/chrome.c \
 	src/ui/edit.c src/ui/edit_internal.h \
 	src/ui/edit_mouse.c \
-	src/ui/frame.c src/ui/frame.h \
-	src/ui/frame_store.c src/ui/frame_store.h \
+	src/ui/frame.c \
 	src/ui/list.c \
 	src/ui/picker.c \
 	src/ui/prompt.c \
 	src/ui/term.c src/ui/term.h \
 	src/ui/version.c src/ui/version.h \
-	src/ui/viewer.c \
-	src/ui/worker.c src/ui/worker.h
+	src/ui/viewer.c

@@ -1,6 +1,6 @@
 /* The render worker thread and the frame pipe (see worker.h). One thread is enough: the pane
  * wants one frame at a time and the prefetches of its two neighbours go behind it. */
-#include "ui/worker.h"
+#include "frame/worker.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -22,7 +22,7 @@ struct job {
 	struct frame_key key;
 	uint64_t generation;
 	enum worker_priority priority;
-	struct asset_detail asset; /* a deep copy, freed with cache_asset_detail_free */
+	struct asset_detail asset; /* a deep copy, freed with asset_dup_free */
 	struct frame_spec spec;    /* spec.marks points at marks below */
 	struct overlay_marks marks;
 	struct shape mark_shape;
@@ -82,7 +82,7 @@ static int shape_dup(struct shape *d, const struct shape *s)
 	return 0;
 }
 
-/* What frame_build reads, in the layout cache_asset_detail_free releases. */
+/* What frame_build reads; asset_dup_free releases it, also when the copy failed half-way. */
 static int asset_dup(struct asset_detail *d, const struct asset_detail *s)
 {
 	memset(d, 0, sizeof *d);
@@ -125,6 +125,21 @@ static int asset_dup(struct asset_detail *d, const struct asset_detail *s)
 	return 0;
 }
 
+/* Releases what asset_dup made (it never copies the ids or the tags). */
+static void asset_dup_free(struct asset_detail *d)
+{
+	for (int i = 0; i < d->nshapes; i++) {
+		shape_clear(&d->shapes[i]);
+		free(d->shape_labels ? d->shape_labels[i] : NULL);
+	}
+	free(d->shapes);
+	free(d->shape_labels);
+	free(d->keypoints);
+	free(d->keypoint_shape);
+	free(d->keypoint_links);
+	memset(d, 0, sizeof *d);
+}
+
 static int marks_dup(struct job *job, const struct overlay_marks *m)
 {
 	job->marks = *m;
@@ -147,7 +162,7 @@ static int marks_dup(struct job *job, const struct overlay_marks *m)
 
 static void job_free(struct job *job)
 {
-	cache_asset_detail_free(&job->asset);
+	asset_dup_free(&job->asset);
 	shape_clear(&job->mark_shape);
 	free(job->draft);
 	free(job);

@@ -6,7 +6,7 @@
 #include "core/palette.h"
 #include "render_fixtures.h"
 #include "tap.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <math.h>
 #include <unistd.h>

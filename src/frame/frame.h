@@ -1,11 +1,15 @@
 /* Building the terminal bytes of an asset's image with its shapes: the one path the asset
- * screen, the frame tests and `annotty show` share. No curses here. */
-#ifndef ANNOTTY_UI_FRAME_H
-#define ANNOTTY_UI_FRAME_H
+ * screen, the frame tests and `annotty show` share. Pure: no curses, no SQLite, no network; of
+ * the cache only its plain types (struct asset_detail). */
+#ifndef ANNOTTY_FRAME_FRAME_H
+#define ANNOTTY_FRAME_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cache/cache.h"
+#include "frame/graphics.h"
 #include "render/render.h"
-#include "ui/term.h"
 
 struct buf;
 struct err;
@@ -101,5 +105,9 @@ unsigned long frame_decode_count(void);
  * zoom and the centre: the image's path and size, the shapes with their labels and text, the
  * selection, overlays on or off, the editing marks, low_bandwidth and the encoding options. */
 uint64_t frame_hash(const struct asset_detail *asset, const struct frame_spec *spec);
+/* The same 64-bit hash (FNV-1a) over n more bytes, starting from h (FRAME_HASH_SEED for a new
+ * one): for callers that key something of their own on a frame's inputs. */
+#define FRAME_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t frame_hash_mix(uint64_t h, const void *data, size_t n);
 
 #endif

@@ -3,13 +3,13 @@
  * main thread's side of it, which keeps finished frames in a frame_store and knows which one
  * the pane wants. The worker never touches SQLite, curses or the terminal: each request carries
  * deep copies of what it draws, and results come back through a queue and a wake-up pipe. */
-#ifndef ANNOTTY_UI_WORKER_H
-#define ANNOTTY_UI_WORKER_H
+#ifndef ANNOTTY_FRAME_WORKER_H
+#define ANNOTTY_FRAME_WORKER_H
 
 #include <stdint.h>
 
-#include "ui/frame.h"
-#include "ui/frame_store.h"
+#include "frame/frame.h"
+#include "frame/store.h"
 
 struct err;
 
