@@ -156,15 +156,15 @@ static int frame_encode_pixels(const struct image *img, const struct frame_spec 
 	}
 }
 
-/* The one wording every encoder uses, so that the size fallback can recognise it. */
+/* Over the byte budget, as the encoders say it: the size fallback acts on the kind. */
 static int frame_too_large(const struct buf *out, struct err *err)
 {
-	return err_set(err, "frame larger than %zu bytes", out->max);
+	return err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", out->max);
 }
 
 static int frame_is_too_large(const struct err *err)
 {
-	return strncmp(err->msg, "frame larger", 12) == 0;
+	return err_kind_of(err) == ERR_TOO_LARGE;
 }
 
 static int frame_encode(const struct image *img, const struct frame_spec *spec, struct buf *out,

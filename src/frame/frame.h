@@ -60,8 +60,8 @@ struct frame_result {
  * the cursor and each half-block row ends with a newline. low_bandwidth encodes sixel, kitty
  * and iTerm2 with 16 colours and half-blocks with 256. A frame that would not fit in out->max
  * is encoded again: kitty and iTerm2 first as a 256-colour palette PNG, then with
- * low_bandwidth, then smaller (res->reduced says so); when nothing fits the error says "frame
- * larger than N bytes". */
+ * low_bandwidth, then smaller (res->reduced says so); when nothing fits the error is
+ * ERR_TOO_LARGE, "frame larger than N bytes". */
 int frame_build(const struct asset_detail *asset, const struct frame_spec *spec, struct buf *out,
                 struct frame_result *res, struct err *err);
 
