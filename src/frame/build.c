@@ -21,17 +21,14 @@ unsigned long frame_decode_count(void)
 	return atomic_load(&decodes);
 }
 
-/* The frame's size in image pixels for a pane: sixel uses real pixels, half-blocks use one
- * pixel per column and two per row. */
+/* The frame's size in image pixels for a pane: the pane, as frame_place sees it. */
 static void frame_target(const struct frame_spec *spec, int *w, int *h)
 {
-	if (graphics_mode_has_pixels(spec->mode)) {
-		*w = spec->cols * (spec->cell_w > 0 ? spec->cell_w : 10);
-		*h = spec->rows * (spec->cell_h > 0 ? spec->cell_h : 20);
-	} else {
-		*w = spec->cols;
-		*h = spec->rows * 2;
-	}
+	int px_w, px_h;
+
+	frame_cell_size(spec->mode, spec->cell_w, spec->cell_h, &px_w, &px_h);
+	*w = spec->cols * px_w;
+	*h = spec->rows * px_h;
 }
 
 static int frame_decode(const struct asset_detail *asset, int w, int h, struct image *img,
@@ -170,17 +167,17 @@ static int frame_is_too_large(const struct err *err)
 static int frame_encode(const struct image *img, const struct frame_spec *spec, struct buf *out,
                         struct err *err)
 {
-	int cw = spec->cell_w > 0 ? spec->cell_w : 10, ch = spec->cell_h > 0 ? spec->cell_h : 20;
-	int cols = (img->w + cw - 1) / cw, rows = (img->h + ch - 1) / ch, top, left;
-	int truecolor = spec->truecolor && !spec->low_bandwidth;
+	int truecolor = spec->truecolor && !spec->low_bandwidth, top, left;
+	struct frame_placement pl;
 
+	frame_place_picture(spec, img->w, img->h, &pl);
 	if (spec->mode == GRAPHICS_KITTY_TMUX) {
 		/* placeholder cells are text that tmux keeps; the encoder places them itself */
-		top = spec->inline_output ? 0 : spec->top;
-		left = spec->inline_output ? 0 : spec->left + (spec->cols - cols) / 2;
-		if (render_encode_kitty_placeholder(img, FRAME_KITTY_IMAGE_ID, top,
-		                                    top > 0 && left < 1 ? 1 : left, cols, rows,
-		                                    frame_png_colors(spec), 1, out, err) < 0)
+		top = spec->inline_output ? 0 : pl.top;
+		left = spec->inline_output ? 0 : pl.left;
+		if (render_encode_kitty_placeholder(
+		        img, FRAME_KITTY_IMAGE_ID, top, top > 0 && left < 1 ? 1 : left, pl.cols,
+		        pl.rows, frame_png_colors(spec), 1, out, err) < 0)
 			return -1;
 		return spec->inline_output && buf_putc(out, '\n') < 0 ? frame_too_large(out, err)
 		                                                      : 0;
@@ -191,81 +188,56 @@ static int frame_encode(const struct image *img, const struct frame_spec *spec, 
 		return buf_putc(out, '\n') < 0 ? frame_too_large(out, err) : 0;
 	}
 	if (spec->inline_output)
-		return frame_encode_pixels(img, spec, cols, rows, out, err);
+		return frame_encode_pixels(img, spec, pl.cols, pl.rows, out, err);
 	if (spec->mode == GRAPHICS_BLOCKS) {
-		cols = img->w;
-		rows = (img->h + 1) / 2;
-		top = spec->top + (spec->rows - rows) / 2;
-		left = spec->left + (spec->cols - cols) / 2;
 		/* curses must find the cursor where it left it, or its next update erases from
 		 * the wrong row */
 		if (buf_puts(out, "\0337") < 0)
 			return frame_too_large(out, err);
-		if (render_encode_blocks(img, top, left, cols, rows, truecolor, out, err) < 0)
+		if (render_encode_blocks(img, pl.top, pl.left, pl.cols, pl.rows, truecolor, out,
+		                         err) < 0)
 			return -1;
 		return buf_puts(out, "\0338") < 0 ? frame_too_large(out, err) : 0;
 	}
-	left = spec->left + (spec->cols - cols) / 2;
-	if (buf_printf(out, "\0337\033[%d;%dH", spec->top, left > 0 ? left : 1) < 0)
+	if (buf_printf(out, "\0337\033[%d;%dH", pl.top, pl.left > 0 ? pl.left : 1) < 0)
 		return frame_too_large(out, err);
-	if (frame_encode_pixels(img, spec, cols, rows, out, err) < 0)
+	if (frame_encode_pixels(img, spec, pl.cols, pl.rows, out, err) < 0)
 		return -1;
 	if (buf_puts(out, "\0338") < 0)
 		return frame_too_large(out, err);
 	return 0;
 }
 
-static double clampd(double v, double lo, double hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-void frame_zoom_plan_make(int img_w, int img_h, double zoom, double center_x, double center_y,
-                          int pw, int ph, struct frame_zoom_plan *p)
-{
-	double fit = fmin((double)pw / img_w, (double)ph / img_h);
-	double cx = center_x > 0 ? center_x : img_w / 2.0;
-	double cy = center_y > 0 ? center_y : img_h / 2.0;
-
-	p->z = fit * zoom;
-	p->rw = fmin(img_w, pw / p->z);
-	p->rh = fmin(img_h, ph / p->z);
-	p->x0 = clampd(cx - p->rw / 2, 0, img_w - p->rw);
-	p->y0 = clampd(cy - p->rh / 2, 0, img_h - p->rh);
-	p->out_w = (int)fmax(1, fmin(pw, lround(p->rw * p->z)));
-	p->out_h = (int)fmax(1, fmin(ph, lround(p->rh * p->z)));
-}
-
 /* Decodes at the scale the visible region needs (the DCT scale is picked for it, not for the
  * whole image), crops the region and brings it to the pane's size. */
-static int frame_decode_zoomed(const struct asset_detail *a, const struct frame_spec *spec, int pw,
-                               int ph, struct image *out, struct overlay_style *view,
-                               struct err *err)
+static int frame_decode_zoomed(const struct asset_detail *a, const struct frame_spec *spec,
+                               struct image *out, struct overlay_style *view, struct err *err)
 {
 	struct image full = {0}, crop = {0};
-	struct frame_zoom_plan p;
+	struct frame_placement pl;
+	const struct frame_zoom_plan *p = &pl.plan;
 	int src_w, src_h, cx, cy, cw, ch, rc = -1;
 	double s;
 
-	frame_zoom_plan_make(a->width, a->height, spec->zoom, spec->center_x, spec->center_y, pw,
-	                     ph, &p);
+	if (frame_place(spec, a->width, a->height, &pl) < 0)
+		return err_set(err, "the image pane is too small");
 	atomic_fetch_add(&decodes, 1);
-	if (render_decode_file(a->path, (int)fmin(RENDER_MAX_SIDE, ceil(a->width * p.z)),
-	                       (int)fmin(RENDER_MAX_SIDE, ceil(a->height * p.z)), &full, &src_w,
+	if (render_decode_file(a->path, (int)fmin(RENDER_MAX_SIDE, ceil(a->width * p->z)),
+	                       (int)fmin(RENDER_MAX_SIDE, ceil(a->height * p->z)), &full, &src_w,
 	                       &src_h, err) < 0)
 		goto out;
 	s = (double)full.w / src_w;
-	cx = (int)fmin(full.w - 1, floor(p.x0 * s));
-	cy = (int)fmin(full.h - 1, floor(p.y0 * s));
-	cw = (int)fmax(1, fmin(full.w - cx, lround(p.rw * s)));
-	ch = (int)fmax(1, fmin(full.h - cy, lround(p.rh * s)));
+	cx = (int)fmin(full.w - 1, floor(p->x0 * s));
+	cy = (int)fmin(full.h - 1, floor(p->y0 * s));
+	cw = (int)fmax(1, fmin(full.w - cx, lround(p->rw * s)));
+	ch = (int)fmax(1, fmin(full.h - cy, lround(p->rh * s)));
 	if (render_crop(&full, cx, cy, cw, ch, &crop, err) < 0 ||
-	    render_resize(&crop, p.out_w, p.out_h, out, err) < 0)
+	    render_resize(&crop, pl.w, pl.h, out, err) < 0)
 		goto out;
-	view->scale_x = p.out_w / p.rw;
-	view->scale_y = p.out_h / p.rh;
-	view->offset_x = p.x0;
-	view->offset_y = p.y0;
+	view->scale_x = pl.scale_x;
+	view->scale_y = pl.scale_y;
+	view->offset_x = pl.offset_x;
+	view->offset_y = pl.offset_y;
 	rc = 0;
 out:
 	image_free(&full);
@@ -283,7 +255,7 @@ static int frame_decode_view(const struct asset_detail *a, const struct frame_sp
 
 	memset(view, 0, sizeof *view);
 	if (spec->zoom > 1.001 && a->width > 0 && a->height > 0 && a->path[0] != '\0' &&
-	    frame_decode_zoomed(a, spec, w, h, img, view, &why) == 0)
+	    frame_decode_zoomed(a, spec, img, view, &why) == 0)
 		return 0;
 	if (frame_decode(a, w, h, img, &src_w, &src_h, res, err) < 0)
 		return -1;

@@ -18,10 +18,10 @@ struct err;
 #define FRAME_KITTY_IMAGE_ID 7
 
 struct frame_spec {
-	enum graphics_mode mode; /* GRAPHICS_SIXEL or GRAPHICS_BLOCKS */
+	enum graphics_mode mode; /* any but GRAPHICS_AUTO and GRAPHICS_NONE */
 	int top, left;           /* the pane, in 1-based terminal cells */
 	int cols, rows;
-	int cell_w, cell_h; /* pixels per cell (sixel sizing) */
+	int cell_w, cell_h; /* pixels per cell in the pixel modes (0: the defaults below) */
 	int truecolor;      /* blocks: 24-bit colour, else 256 colours */
 	int overlays;       /* draw the shapes */
 	int selected;       /* index of the selected shape, or -1 */
@@ -36,9 +36,18 @@ struct frame_spec {
 	int png_colors; /* kitty, iTerm2: a palette PNG of this many colours; 0: full colour */
 };
 
+/* Pixels per cell when the terminal does not say (a common font size); the one pair of
+ * defaults the frames, their placement and `annotty show` use. */
+#define FRAME_CELL_W_DEFAULT 10
+#define FRAME_CELL_H_DEFAULT 20
+
+/* Frame pixels per cell: in the pixel modes the terminal's cell (cell_w x cell_h, each the
+ * default when 0 or less), for half-blocks one pixel per column and two per row. */
+void frame_cell_size(enum graphics_mode mode, int cell_w, int cell_h, int *px_w, int *px_h);
+
 /* Where a zoomed view looks, in source pixels: a region of rw x rh at (x0, y0), shown at z
  * pane pixels per source pixel as a picture of out_w x out_h. The centre (0: the middle) is
- * moved so that the region stays on the image. The frames and the editing keys share it. */
+ * moved so that the region stays on the image. */
 struct frame_zoom_plan {
 	double z, rw, rh, x0, y0;
 	int out_w, out_h;
@@ -46,6 +55,31 @@ struct frame_zoom_plan {
 
 void frame_zoom_plan_make(int img_w, int img_h, double zoom, double center_x, double center_y,
                           int pw, int ph, struct frame_zoom_plan *p);
+
+/* Where the picture goes in the pane and how the source lands on it: frame pixel (x, y) shows
+ * source pixel (offset + x / scale); the picture's top-left is at cell (top, left), in the
+ * spec's 1-based coordinates, and one cell covers px_w x px_h frame pixels. The frames are
+ * encoded and the mouse is hit-tested with the same numbers. */
+struct frame_placement {
+	int px_w, px_h;          /* frame pixels per cell (frame_cell_size) */
+	int pane_w, pane_h;      /* the pane in frame pixels: the largest picture */
+	int w, h;                /* the picture in frame pixels */
+	double scale_x, scale_y; /* frame pixels per source pixel */
+	double offset_x, offset_y;
+	int top, left;  /* the picture's first cell; pixel pictures start at the pane's top row,
+	                 * half-blocks are centred both ways */
+	int cols, rows; /* the cells it covers */
+	int zoomed;     /* plan holds the zoomed view */
+	struct frame_zoom_plan plan;
+};
+
+/* The placement of an image of src_w x src_h source pixels drawn as spec says (its mode, pane,
+ * cell size, zoom and centre). -1 when the size is unknown or the pane has no pixel. */
+int frame_place(const struct frame_spec *spec, int src_w, int src_h, struct frame_placement *pl);
+/* Only the pane and the cells, for a picture of w x h frame pixels as it came out (a
+ * placeholder, or one made smaller to fit): fills px_w, px_h, pane_w, pane_h, w, h, top, left,
+ * cols and rows of pl and leaves the rest. */
+void frame_place_picture(const struct frame_spec *spec, int w, int h, struct frame_placement *pl);
 
 struct frame_result {
 	int img_w, img_h;  /* the frame's size in image pixels */

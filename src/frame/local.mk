@@ -4,5 +4,6 @@ libannotty_a_SOURCES += \
 	src/frame/frame.h \
 	src/frame/build.c \
 	src/frame/hash.c \
+	src/frame/place.c \
 	src/frame/store.c src/frame/store.h \
 	src/frame/worker.c src/frame/worker.h

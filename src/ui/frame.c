@@ -1,9 +1,9 @@
 /* The asset screen's image on the screen: ask the frame pipe for it, say "loading" while it
  * comes, write it after curses has drawn, and ask for the neighbours' frames behind it. */
+#include "ui/frame.h"
 #include "ui/app.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "frame/frame.h"
 #include "frame/worker.h"
 
 #include <curses.h>
@@ -16,14 +16,10 @@
 
 /* ---- on screen ---------------------------------------------------------------------------- */
 
-/* The spec of the pane's frame now; -1 when the pane shows no frame. */
-static int frame_spec_for(struct app *app, struct frame_spec *spec)
+void frame_pane_spec(const struct app *app, struct frame_spec *spec)
 {
 	int top, left, rows, cols;
 
-	if (app->screen != SCREEN_ASSET || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
-	    app->frame.pipe == NULL)
-		return -1;
 	viewer_pane(app, &top, &left, &rows, &cols);
 	memset(spec, 0, sizeof *spec);
 	spec->mode = app->graphics;
@@ -33,12 +29,21 @@ static int frame_spec_for(struct app *app, struct frame_spec *spec)
 	spec->cols = cols;
 	spec->cell_w = app->caps.cell_w;
 	spec->cell_h = app->caps.cell_h;
-	spec->truecolor = app->caps.truecolor;
-	spec->overlays = app->overlays;
-	spec->selected = app->selected_shape;
 	spec->zoom = app->zoom;
 	spec->center_x = app->center_x;
 	spec->center_y = app->center_y;
+}
+
+/* The spec of the pane's frame now; -1 when the pane shows no frame. */
+static int frame_spec_for(struct app *app, struct frame_spec *spec)
+{
+	if (app->screen != SCREEN_ASSET || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
+	    app->frame.pipe == NULL)
+		return -1;
+	frame_pane_spec(app, spec);
+	spec->truecolor = app->caps.truecolor;
+	spec->overlays = app->overlays;
+	spec->selected = app->selected_shape;
 	spec->sync_output = app->caps.sync_output;
 	spec->marks = edit_marks(app);
 	spec->low_bandwidth = app->low_bandwidth;
