@@ -6,4 +6,5 @@ libannotty_a_SOURCES += \
 	src/frame/hash.c \
 	src/frame/place.c \
 	src/frame/store.c src/frame/store.h \
-	src/frame/worker.c src/frame/worker.h
+	src/frame/worker.c src/frame/worker.h \
+	src/frame/pipe.c
