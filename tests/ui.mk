@@ -6,14 +6,6 @@ TESTS += tests/xterm_real.sh
 EXTRA_DIST += tests/xterm_real.sh tests/xterm_pixels.py
 clean-local:
 	rm -rf tests/demo-data tests/demo-data.lock
-check_PROGRAMS += tests/ui_frame.t
-tests_ui_frame_t_SOURCES = tests/ui_frame.c
-tests_ui_frame_t_LDADD = $(TEST_LDADD)
-TESTS += tests/ui_frame.t
-check_PROGRAMS += tests/ui_worker.t
-tests_ui_worker_t_SOURCES = tests/ui_worker.c
-tests_ui_worker_t_LDADD = $(TEST_LDADD)
-TESTS += tests/ui_worker.t
 check_PROGRAMS += tests/ui_edit.t
 tests_ui_edit_t_SOURCES = tests/ui_edit.c
 tests_ui_edit_t_LDADD = $(TEST_LDADD)

@@ -1,12 +1,12 @@
-/* The TUI's event loop: curses set-up and teardown, one poll() over the terminal, the signal
- * wake-up pipe and the render worker's, keys and the mouse handed to the screen on top (and
- * from it to the action table), and one draw per iteration (wnoutrefresh + doupdate, then the
- * image). */
+/* The TUI's event loop: curses set-up and teardown, one poll() over a list of sources (the
+ * terminal, the signal wake-up pipe, the render worker's), keys and the mouse handed to the
+ * screen on top (and from it to the action table), and one draw per iteration (wnoutrefresh +
+ * doupdate, then the image). */
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/log.h"
 #include "render/render.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -295,14 +295,60 @@ static int read_keys(struct app *app)
 	return change;
 }
 
+/* What the loop waits on: a descriptor and what to do when it is readable (it returns enum
+ * ui_change), or after every wake-up for a source that may hold input its descriptor no longer
+ * shows (curses keeps keys it read ahead or was handed back). The signals' wake-up pipe, the
+ * render worker's results, the terminal's keys; another thread's pipe is one more row. */
+struct poll_source {
+	int fd;
+	int (*ready)(struct app *app);
+	int every_wake;
+};
+
+enum { POLL_SOURCES_MAX = 8 };
+
+struct poll_sources {
+	struct poll_source src[POLL_SOURCES_MAX];
+	struct pollfd fds[POLL_SOURCES_MAX];
+	int n;
+};
+
+/* A source without a descriptor (-1: no thread could be started) is left out. */
+static void sources_add(struct poll_sources *s, int fd, int (*ready)(struct app *app),
+                        int every_wake)
+{
+	if (fd < 0 || s->n == POLL_SOURCES_MAX)
+		return;
+	s->src[s->n] = (struct poll_source){fd, ready, every_wake};
+	s->fds[s->n] = (struct pollfd){.fd = fd, .events = POLLIN};
+	s->n++;
+}
+
+static int signals_ready(struct app *app)
+{
+	term_wake_drain();
+	return handle_signals(app);
+}
+
+/* Each source that woke the loop, in the order they were added, until one says quit. */
+static int sources_run(struct poll_sources *s, struct app *app)
+{
+	int change = UI_NONE;
+
+	for (int i = 0; i < s->n && !(change & UI_QUIT); i++)
+		if (s->fds[i].revents != 0 || s->src[i].every_wake)
+			change |= s->src[i].ready(app);
+	return change;
+}
+
 static int loop(struct app *app, int wake_fd)
 {
-	/* poll() skips an entry whose fd is -1 */
-	struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
-	                        {.fd = wake_fd, .events = POLLIN},
-	                        {.fd = frame_screen_fd(app), .events = POLLIN}};
+	struct poll_sources s = {0};
 	int change = UI_REDRAW;
 
+	sources_add(&s, wake_fd, signals_ready, 0);
+	sources_add(&s, frame_screen_fd(app), frame_collect, 0);
+	sources_add(&s, STDIN_FILENO, read_keys, 1);
 	for (;;) {
 		if (change & UI_FRAME)
 			app->frame_dirty = 1;
@@ -310,13 +356,13 @@ static int loop(struct app *app, int wake_fd)
 			list_reanchor(app, list_current(app)->id);
 		if (change & (UI_REDRAW | UI_FRAME | UI_RELOAD))
 			draw(app);
-		if (poll(fds, 3, -1) < 0 && errno != EINTR)
-			return -1;
-		term_wake_drain();
-		change = handle_signals(app);
-		change |= frame_collect(app);
-		if (!(change & UI_QUIT))
-			change |= read_keys(app);
+		if (poll(s.fds, (nfds_t)s.n, -1) < 0) {
+			if (errno != EINTR)
+				return -1;
+			change = UI_NONE; /* the signal's byte wakes the next poll() at once */
+			continue;
+		}
+		change = sources_run(&s, app);
 		if (change & UI_QUIT)
 			return 0;
 	}

@@ -120,7 +120,7 @@ struct picker {
 };
 
 /* The asset screen's frames (frame.c): built by the render worker thread, kept in an LRU of
- * encoded frames (ui/worker.h), written after doupdate; the latency trace (ANNOTTY_TRACE). */
+ * encoded frames (frame/worker.h), written after doupdate; the latency trace (ANNOTTY_TRACE). */
 struct frame_pipe;
 struct frame_entry;
 struct frame_cache {
@@ -246,9 +246,9 @@ const struct overlay_marks *edit_marks(struct app *app);
 /* "EDIT move", "EDIT resize top-left", "EDIT vertex 3/7", "NEW box ...", or "". */
 void edit_status(const struct app *app, char *out, size_t outsz);
 
-/* How the pane shows the image, mirroring frame.c: frame pixel (x, y) shows source pixel
- * (offset + x / scale); the frame's top-left is at screen cell (top, left), 0-based, and one
- * cell covers px_w x px_h frame pixels. */
+/* How the pane shows the image, as frame_place says (frame/frame.h): frame pixel (x, y) shows
+ * source pixel (offset + x / scale); the frame's top-left is at screen cell (top, left), 0-based,
+ * and one cell covers px_w x px_h frame pixels. */
 struct view_geometry {
 	double scale_x, scale_y;
 	double offset_x, offset_y;

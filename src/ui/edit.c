@@ -7,7 +7,6 @@
 #include "ui/edit_internal.h"
 #include "core/shape_edit.h"
 #include "core/str.h"
-#include "render/decode.h"
 #include "ui/frame.h"
 
 #include <math.h>
@@ -20,60 +19,34 @@
 /* What a successful edit changed: the cache, so the text, the frame and the list. */
 #define EDITED (UI_REDRAW | UI_FRAME | UI_RELOAD)
 
-/* ---- How the pane shows the image (the same arithmetic as frame.c) ----------------------- */
+/* ---- How the pane shows the image (frame_place, as the frames are drawn) -------------------- */
 
 static double clampd(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* A zoomed view: the region of rw x rh source pixels at (x0, y0) shown at z pixels per source
- * pixel, as frame.c's zoom plan. */
-static void geometry_zoomed(const struct app *app, int pw, int ph, struct view_geometry *g)
-{
-	struct frame_zoom_plan p;
-
-	frame_zoom_plan_make(app->asset.width, app->asset.height, app->zoom, app->center_x,
-	                     app->center_y, pw, ph, &p);
-	g->offset_x = p.x0;
-	g->offset_y = p.y0;
-	g->w = p.out_w;
-	g->h = p.out_h;
-	g->scale_x = g->w / p.rw;
-	g->scale_y = g->h / p.rh;
-}
-
 int view_geometry(const struct app *app, struct view_geometry *g)
 {
-	int top, left, rows, cols, pw, ph, fcols, frows;
+	struct frame_spec spec;
+	struct frame_placement pl;
 
 	memset(g, 0, sizeof *g);
-	if (!app->asset_loaded || app->asset.width <= 0 || app->asset.height <= 0)
+	if (!app->asset_loaded)
 		return -1;
-	viewer_pane(app, &top, &left, &rows, &cols);
-	if (graphics_mode_has_pixels(app->graphics)) {
-		g->px_w = app->caps.cell_w > 0 ? app->caps.cell_w : 10;
-		g->px_h = app->caps.cell_h > 0 ? app->caps.cell_h : 20;
-	} else { /* half-blocks: one pixel per column, two per row */
-		g->px_w = 1;
-		g->px_h = 2;
-	}
-	pw = cols * g->px_w;
-	ph = rows * g->px_h;
-	if (pw < 1 || ph < 1)
+	frame_pane_spec(app, &spec);
+	if (frame_place(&spec, app->asset.width, app->asset.height, &pl) < 0)
 		return -1;
-	if (app->zoom > 1.001) {
-		geometry_zoomed(app, pw, ph, g);
-	} else {
-		render_fit(app->asset.width, app->asset.height, pw, ph, &g->w, &g->h);
-		g->scale_x = (double)g->w / app->asset.width;
-		g->scale_y = (double)g->h / app->asset.height;
-	}
-	fcols = (g->w + g->px_w - 1) / g->px_w;
-	frows = (g->h + g->px_h - 1) / g->px_h;
-	g->left = left + (cols - fcols) / 2;
-	/* half-blocks are centred both ways; pixel images start at the pane's top */
-	g->top = graphics_mode_has_pixels(app->graphics) ? top : top + (rows - frows) / 2;
+	g->scale_x = pl.scale_x;
+	g->scale_y = pl.scale_y;
+	g->offset_x = pl.offset_x;
+	g->offset_y = pl.offset_y;
+	g->w = pl.w;
+	g->h = pl.h;
+	g->top = pl.top - 1; /* the screen's 0-based cells */
+	g->left = pl.left - 1;
+	g->px_w = pl.px_w;
+	g->px_h = pl.px_h;
 	return 0;
 }
 

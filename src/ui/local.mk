@@ -5,7 +5,6 @@ libannotty_a_SOURCES += \
 	src/ui/edit.c src/ui/edit_internal.h \
 	src/ui/edit_mouse.c \
 	src/ui/frame.c src/ui/frame.h \
-	src/ui/frame_store.c src/ui/frame_store.h \
 	src/ui/help.c \
 	src/ui/list.c \
 	src/ui/picker.c \
@@ -13,5 +12,4 @@ libannotty_a_SOURCES += \
 	src/ui/screen.c src/ui/screen.h src/ui/screens.def \
 	src/ui/term.c src/ui/term.h \
 	src/ui/version.c src/ui/version.h \
-	src/ui/viewer.c \
-	src/ui/worker.c src/ui/worker.h
+	src/ui/viewer.c

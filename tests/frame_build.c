@@ -3,10 +3,11 @@
  * half-block frames land centred in the pane; unreadable images give a placeholder and a
  * reason, never bytes from the data. */
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/palette.h"
 #include "render_fixtures.h"
 #include "tap.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -395,6 +396,108 @@ static void test_color_registers(void)
 	buf_free(&out);
 }
 
+/* One placement for the frame and for the mouse: the frame is as large and lands where
+ * frame_place says, in every mode, whole and zoomed; no cell size means the defaults. */
+static void test_placement(void)
+{
+	struct asset_detail a;
+	struct shape box;
+	char *labels[1];
+	static const enum graphics_mode modes[] = {GRAPHICS_SIXEL, GRAPHICS_KITTY, GRAPHICS_BLOCKS};
+	struct frame_spec spec;
+	struct frame_placement pl;
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+	char want[64];
+	int r, c;
+
+	make_asset(&a, &box, labels, "grey.jpg");
+	buf_init(&out, 1u << 20);
+	for (size_t i = 0; i < 2 * sizeof modes / sizeof modes[0]; i++) {
+		spec = sixel_spec();
+		spec.mode = modes[i % 3];
+		spec.cols = 36; /* a 360x300 pane in the pixel modes: the picture is narrower */
+		spec.cell_w = spec.cell_h = 0;
+		spec.zoom = i < 3 ? 1 : 3;
+		spec.center_x = i < 3 ? 0 : 700;
+		buf_reset(&out);
+		r = c = -1;
+		if (frame_build(&a, &spec, &out, &res, &err) < 0 ||
+		    frame_place(&spec, 800, 600, &pl) < 0 ||
+		    sscanf((const char *)out.data, "\0337\033[%d;%dH", &r, &c) != 2)
+			r = c = -1;
+		ok(res.img_w == pl.w && res.img_h == pl.h && r == pl.top && c == pl.left,
+		   "%s zoom %.0f: a %dx%d frame at %d;%d, as placed (%dx%d at %d;%d)",
+		   graphics_mode_name(spec.mode), spec.zoom, res.img_w, res.img_h, r, c, pl.w, pl.h,
+		   pl.top, pl.left);
+		if (spec.mode != GRAPHICS_KITTY)
+			continue;
+		snprintf(want, sizeof want, "c=%d,r=%d", pl.cols, pl.rows);
+		ok(strstr((char *)out.data, want) != NULL && pl.px_w == FRAME_CELL_W_DEFAULT &&
+		       pl.px_h == FRAME_CELL_H_DEFAULT,
+		   "and covers the cells it says with the default cell size (%s)", want);
+	}
+	buf_free(&out);
+}
+
+/* Over the byte budget is a kind the size fallback decides on, whatever the encoder. */
+static void test_too_large_kind(const struct asset_detail *a)
+{
+	static const enum graphics_mode modes[] = {GRAPHICS_SIXEL, GRAPHICS_BLOCKS, GRAPHICS_KITTY,
+	                                           GRAPHICS_ITERM2, GRAPHICS_KITTY_TMUX};
+	struct frame_spec spec = sixel_spec();
+	struct frame_result res;
+	struct buf out;
+	struct err err;
+	int rc;
+
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		spec.mode = modes[i];
+		buf_init(&out, 300);
+		err_clear(&err);
+		rc = frame_build(a, &spec, &out, &res, &err);
+		ok(rc < 0 && err_kind_of(&err) == ERR_TOO_LARGE,
+		   "%s: a frame over the budget fails as too large (%s)",
+		   graphics_mode_name(modes[i]), err_kind_name(err_kind_of(&err)));
+		buf_free(&out);
+	}
+}
+
+/* A sixel frame whose lower half alone passes the budget: the error of the second thread
+ * comes back with its kind. */
+static void test_too_large_lower_half(void)
+{
+	struct image img;
+	struct buf out;
+	struct err err;
+	unsigned s = 99;
+	size_t whole;
+	int rc;
+
+	image_alloc(&img, 400, 300, NULL);
+	fx_fill(&img, 0, 0, 400, 150, BG);
+	for (size_t i = (size_t)400 * 150 * 3; i < (size_t)400 * 300 * 3; i++) {
+		s = s * 1103515245u + 12345u;
+		img.rgb[i] = (unsigned char)(s >> 16);
+	}
+	render_sixel_threads(2);
+	buf_init(&out, (size_t)8 << 20);
+	render_encode_sixel(&img, 256, &out, &err);
+	whole = out.len;
+	buf_free(&out);
+	buf_init(&out, whole / 2);
+	err_clear(&err);
+	rc = render_encode_sixel(&img, 256, &out, &err);
+	ok(rc < 0 && err_kind_of(&err) == ERR_TOO_LARGE,
+	   "two halves: the lower half over the budget fails as too large (%s: %s)",
+	   err_kind_name(err_kind_of(&err)), err.msg);
+	is_int((int)out.len, 0, "with no half frame in the buffer");
+	render_sixel_threads(0);
+	buf_free(&out);
+	image_free(&img);
+}
+
 int main(void)
 {
 	struct asset_detail a;
@@ -414,6 +517,9 @@ int main(void)
 	test_keypoints(&a);
 	test_broken(&a);
 	test_color_registers();
+	test_placement();
+	test_too_large_kind(&a);
+	test_too_large_lower_half();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		tap_diag("could not remove the temporary folder");

@@ -7,9 +7,9 @@
 #include "core/palette.h"
 #include "render_fixtures.h"
 #include "tap.h"
-#include "ui/frame.h"
-#include "ui/frame_store.h"
-#include "ui/worker.h"
+#include "frame/frame.h"
+#include "frame/store.h"
+#include "frame/worker.h"
 
 #include <math.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* The LRU of encoded frames (see frame_store.h). A few hundred entries at most (the bound over
  * frames of tens to hundreds of kilobytes), so a linear scan is cheaper than any index. */
-#include "ui/frame_store.h"
+#include "frame/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /* Encoded frames kept in memory, keyed by what they show, so that showing a frame again is a
  * lookup and one write. Main thread only: the render worker hands its frames over. */
-#ifndef ANNOTTY_UI_FRAME_STORE_H
-#define ANNOTTY_UI_FRAME_STORE_H
+#ifndef ANNOTTY_FRAME_STORE_H
+#define ANNOTTY_FRAME_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 /* Everything that decides a frame's bytes. */
 struct frame_key {
@@ -20,6 +20,9 @@ struct frame_key {
 void frame_key_make(const struct asset_detail *asset, const struct frame_spec *spec,
                     struct frame_key *key);
 int frame_key_equal(const struct frame_key *a, const struct frame_key *b);
+/* A hash of where and how large the picture lands: the key without what is drawn over it, so
+ * that the pane can tell a new picture from the same one drawn over differently. */
+uint64_t frame_key_place(const struct frame_key *k);
 
 struct frame_entry {
 	struct frame_key key;

@@ -1,15 +1,17 @@
-/* The render worker: one thread that turns frame requests into terminal bytes with
- * frame_build's code, so that the main loop never waits on a decode; and the frame pipe, the
- * main thread's side of it, which keeps finished frames in a frame_store and knows which one
- * the pane wants. The worker never touches SQLite, curses or the terminal: each request carries
- * deep copies of what it draws, and results come back through a queue and a wake-up pipe. */
-#ifndef ANNOTTY_UI_WORKER_H
-#define ANNOTTY_UI_WORKER_H
+/* The render worker: one thread (a core/workq queue) that turns frame requests into terminal
+ * bytes with frame_build's code, so that the main loop never waits on a decode; and the frame
+ * pipe, the main thread's side of it, which keeps finished frames in a frame_store and knows
+ * which one the pane wants. The worker never touches SQLite, curses or the terminal: each
+ * request carries deep copies of what it draws, and results come back as the queue's messages,
+ * announced on its wake-up pipe. Main thread only, but for the thread inside. */
+#ifndef ANNOTTY_FRAME_WORKER_H
+#define ANNOTTY_FRAME_WORKER_H
 
 #include <stdint.h>
 
-#include "ui/frame.h"
-#include "ui/frame_store.h"
+#include "core/workq.h"
+#include "frame/frame.h"
+#include "frame/store.h"
 
 struct err;
 
@@ -27,6 +29,7 @@ struct worker_result {
 	size_t len;
 	struct frame_result res;
 	char error[256];
+	struct workq_msg link; /* the worker's */
 };
 
 struct worker;
