@@ -633,7 +633,7 @@ static int frame_spec_for(struct app *app, struct frame_spec *spec)
 {
 	int top, left, rows, cols;
 
-	if (app->screen != SCREEN_ASSET || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
+	if (!screen_shows_image(app) || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
 	    app->frame.pipe == NULL)
 		return -1;
 	viewer_pane(app, &top, &left, &rows, &cols);
@@ -783,7 +783,7 @@ int frame_collect(struct app *app)
 {
 	if (app->frame.pipe == NULL || !frame_pipe_collect(app->frame.pipe))
 		return UI_NONE;
-	return app->screen == SCREEN_ASSET ? UI_REDRAW | UI_FRAME : UI_NONE;
+	return screen_shows_image(app) ? UI_REDRAW | UI_FRAME : UI_NONE;
 }
 
 /* The asset before (-1) or after (1) the open one in the list's order, or 0. */
