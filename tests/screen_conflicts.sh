@@ -76,6 +76,9 @@ PY
 [ "$state" = "pushed/theirs" ]; ok $? "the cache took theirs ($state)"
 wait_for "1 conflict"; ok $? "one conflict is left"
 screen | grep -q "$first: review"; ok $? "and it is selected"
+sleep 0.5; tm capture-pane -e -p -t t > "$T/pane"
+grep -qE '38;2;255;255;255|38;5;231|48;2;255;255;255|48;5;231' "$T/pane"
+ok $([ $? -ne 0 ]; echo $?) "a review conflict draws no outline of theirs"
 keys m; wait_for "kept your"; ok $? "m keeps mine"
 state=$(sql <<'PY'
 import sqlite3, sys
