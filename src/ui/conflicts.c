@@ -490,12 +490,12 @@ static void draw_words(struct app *app, struct conflicts_state *st, int y, int w
 		             0);
 	if (st->noutline > 0 && y + 1 < bottom) {
 		attron(COLOR_PAIR(PAIR_DIM));
-		ui_put(++y, 1, w - 1, "image: mine selected in its colour, theirs in white", 0);
+		ui_put(++y, 1, w - 1, "image: mine selected, theirs in white", 0);
 		attroff(COLOR_PAIR(PAIR_DIM));
 	}
 	if (y + 2 < bottom) {
 		attron(COLOR_PAIR(PAIR_DIM));
-		ui_put(y + 2, 1, w - 1, "m keep mine   t take theirs   Enter open   q back", 0);
+		ui_put(y + 2, 1, w - 1, "m mine  t theirs  Enter open  q back", 0);
 		attroff(COLOR_PAIR(PAIR_DIM));
 	}
 }
