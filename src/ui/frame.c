@@ -37,7 +37,7 @@ void frame_pane_spec(const struct app *app, struct frame_spec *spec)
 /* The spec of the pane's frame now; -1 when the pane shows no frame. */
 static int frame_spec_for(struct app *app, struct frame_spec *spec)
 {
-	if (app->screen != SCREEN_ASSET || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
+	if (!screen_shows_image(app) || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
 	    app->frame.pipe == NULL)
 		return -1;
 	frame_pane_spec(app, spec);
@@ -159,7 +159,7 @@ int frame_collect(struct app *app)
 {
 	if (app->frame.pipe == NULL || !frame_pipe_collect(app->frame.pipe))
 		return UI_NONE;
-	return app->screen == SCREEN_ASSET ? UI_REDRAW | UI_FRAME : UI_NONE;
+	return screen_shows_image(app) ? UI_REDRAW | UI_FRAME : UI_NONE;
 }
 
 /* The asset before (-1) or after (1) the open one in the list's order, or 0. */

@@ -2,6 +2,8 @@ libannotty_a_SOURCES += \
 	src/ui/app.c src/ui/app.h \
 	src/ui/actions.c src/ui/actions.h \
 	src/ui/chrome.c \
+	src/ui/conflicts.c src/ui/conflicts.h \
+	src/ui/conflict_words.c \
 	src/ui/edit.c src/ui/edit_internal.h \
 	src/ui/edit_mouse.c \
 	src/ui/frame.c src/ui/frame.h \
@@ -12,4 +14,5 @@ libannotty_a_SOURCES += \
 	src/ui/screen.c src/ui/screen.h src/ui/screens.def \
 	src/ui/term.c src/ui/term.h \
 	src/ui/version.c src/ui/version.h \
-	src/ui/viewer.c
+	src/ui/viewer.c \
+	src/ui/watch.c
