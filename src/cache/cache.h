@@ -115,6 +115,30 @@ int cache_pull_page(struct cache *cache, int64_t dataset_id, const struct datase
 int cache_pull_finish(struct cache *cache, int64_t dataset_id, struct import_stats *stats,
                       struct err *err);
 
+/* ---- A platform's datalake ------------------------------------------------------------------
+ *
+ * Its items with their tags, pulled page by page (each page one transaction). An item whose
+ * tags the user changed (outbox entries on entity 'data', entity_id its row) keeps the user's
+ * tags until they are pushed. The datalake has a dataset row of format 'datalake', whose id
+ * the edits of its items queue under (listings of datasets leave such rows out). */
+
+struct data_item;
+
+struct datalake_pull {
+	int64_t datalake_id;
+	int64_t dataset_id; /* the datalake's dataset row, for the outbox */
+	int64_t generation;
+};
+
+/* Starts a pull of the datalake ext_id (named name) of the source at locator. */
+int cache_datalake_begin(struct cache *c, const char *kind, const char *locator, const char *ext_id,
+                         const char *name, struct datalake_pull *out, struct err *err);
+int cache_datalake_page(struct cache *c, const struct datalake_pull *p,
+                        const struct data_item *items, int n, struct err *err);
+/* After the last page: removes the items the pull did not see (those with unsent edits stay). */
+int cache_datalake_finish(struct cache *c, const struct datalake_pull *p, int *removed,
+                          struct err *err);
+
 /* ---- The image store ---------------------------------------------------------------------- */
 
 /* The datasets of a source (by its locator), at most max, oldest first. */

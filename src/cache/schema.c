@@ -359,6 +359,8 @@ static const char ddl_v3_pull[] =
     " started_at INTEGER NOT NULL DEFAULT " NOW ","
     " finished_at INTEGER);"
     "CREATE INDEX dataset_ext ON dataset(source_id, ext_id);"
+    /* the pull that last saw a datalake item, to tell those gone from the platform */
+    "ALTER TABLE data ADD COLUMN pull_gen INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX annotation_ext ON annotation(ext_id);"
     "CREATE INDEX shape_ext ON shape(ext_id) WHERE ext_id IS NOT NULL;";
 

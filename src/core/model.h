@@ -75,6 +75,23 @@ struct asset {
 	char *extra_json;
 };
 
+/* An item of a platform's datalake (Picsellia's data): an image before any dataset. */
+struct data_item {
+	char *ext_id;
+	char *filename;
+	char *object_name;
+	char *content_type;
+	char *type;          /* IMAGE, VIDEO */
+	char *upload_status; /* PENDING, COMPUTING, ERROR, DONE */
+	int width;           /* 0 when unknown */
+	int height;
+	char **tags;
+	int ntags;
+	char *extra_json; /* metadata and custom metadata as they came */
+};
+
+void data_item_clear(struct data_item *d);
+
 struct dataset_doc {
 	char *name;
 	char *format; /* "coco", "voc", "yolo", "picsellia" */
