@@ -41,3 +41,8 @@ check_PROGRAMS += tests/cache_runs.t
 tests_cache_runs_t_SOURCES = tests/cache_runs.c $(CACHE_TEST_SOURCES)
 tests_cache_runs_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_runs.t
+
+check_PROGRAMS += tests/cache_campaign.t
+tests_cache_campaign_t_SOURCES = tests/cache_campaign.c $(CACHE_TEST_SOURCES)
+tests_cache_campaign_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_campaign.t
