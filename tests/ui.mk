@@ -30,3 +30,7 @@ check_PROGRAMS += tests/ui_actions.t
 tests_ui_actions_t_SOURCES = tests/ui_actions.c
 tests_ui_actions_t_LDADD = $(TEST_LDADD)
 TESTS += tests/ui_actions.t
+check_PROGRAMS += tests/ui_campaign.t
+tests_ui_campaign_t_SOURCES = tests/ui_campaign.c
+tests_ui_campaign_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_campaign.t
