@@ -20,5 +20,7 @@ libannotty_a_SOURCES += \
 	src/cache/shape_edit.c \
 	src/cache/label_edit.c \
 	src/cache/export.c \
+	src/cache/campaign.c \
+	src/cache/task.c \
 	src/cache/sync.c src/cache/sync.h \
 	src/cache/version.c src/cache/version.h

@@ -209,6 +209,7 @@ void asset_clear(struct asset *asset)
 	free(asset->filename);
 	free(asset->path);
 	free(asset->extra_json);
+	asset_task_free(&asset->task);
 	memset(asset, 0, sizeof *asset);
 }
 

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "core/campaign.h"
+
 enum shape_kind {
 	SHAPE_BOX = 0,
 	SHAPE_POLYGON,
@@ -73,6 +75,7 @@ struct asset {
 	struct shape *shapes;
 	int nshapes;
 	char *extra_json;
+	struct asset_task *task; /* its place in a campaign (an export writes it); NULL: none */
 };
 
 /* An item of a platform's datalake (Picsellia's data): an image before any dataset. */
