@@ -59,3 +59,10 @@ check_PROGRAMS += tests/cache_campaign.t
 tests_cache_campaign_t_SOURCES = tests/cache_campaign.c $(CACHE_TEST_SOURCES)
 tests_cache_campaign_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_campaign.t
+
+# the campaign loop of two people against the stand-in server
+check_PROGRAMS += tests/sync_tasks.t
+tests_sync_tasks_t_SOURCES = tests/sync_tasks.c tests/api_standin.c tests/api_standin.h \
+	tests/api_fixture.c tests/api_fixture.h $(CACHE_TEST_SOURCES)
+tests_sync_tasks_t_LDADD = $(TEST_LDADD)
+TESTS += tests/sync_tasks.t
