@@ -46,3 +46,11 @@ check_PROGRAMS += tests/cache_harden.t
 tests_cache_harden_t_SOURCES = tests/cache_harden.c $(CACHE_TEST_SOURCES)
 tests_cache_harden_t_LDADD = $(TEST_LDADD)
 TESTS += tests/cache_harden.t
+
+# the sync engine with the Picsellia backend against the stand-in server
+check_PROGRAMS += tests/sync_picsellia.t
+tests_sync_picsellia_t_SOURCES = tests/sync_picsellia.c tests/api_standin.c tests/api_standin.h \
+	tests/api_fixture.c tests/api_fixture.h \
+	$(CACHE_TEST_SOURCES)
+tests_sync_picsellia_t_LDADD = $(TEST_LDADD)
+TESTS += tests/sync_picsellia.t

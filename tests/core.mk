@@ -10,6 +10,11 @@ check_PROGRAMS += tests/core_num.t
 tests_core_num_t_SOURCES = tests/core_num.c
 tests_core_num_t_LDADD = $(TEST_LDADD)
 TESTS += tests/core_num.t
+
+check_PROGRAMS += tests/core_workq.t
+tests_core_workq_t_SOURCES = tests/core_workq.c
+tests_core_workq_t_LDADD = $(TEST_LDADD)
+TESTS += tests/core_workq.t
 TESTS += tests/core_str.t tests/check_layers.sh
 EXTRA_DIST += tests/check_layers.sh
 check_PROGRAMS += tests/core_files.t

@@ -11,6 +11,7 @@ include tests/core.mk
 include tests/api.mk
 include tests/cache.mk
 include tests/render.mk
+include tests/frame.mk
 include tests/ui.mk
 include tests/demo.mk
 include tests/fuzz.mk

@@ -1,19 +1,11 @@
 # tests of the command line and the TUI (shell scripts driving the real binary)
-TESTS += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh
-EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh
+TESTS += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh tests/screen_conflicts.sh tests/screen_beside.sh
+EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh tests/screen_conflicts.sh tests/screen_beside.sh
 # annotty in a real xterm under Xvfb, checked on screenshots
 TESTS += tests/xterm_real.sh
 EXTRA_DIST += tests/xterm_real.sh tests/xterm_pixels.py
 clean-local:
 	rm -rf tests/demo-data tests/demo-data.lock
-check_PROGRAMS += tests/ui_frame.t
-tests_ui_frame_t_SOURCES = tests/ui_frame.c
-tests_ui_frame_t_LDADD = $(TEST_LDADD)
-TESTS += tests/ui_frame.t
-check_PROGRAMS += tests/ui_worker.t
-tests_ui_worker_t_SOURCES = tests/ui_worker.c
-tests_ui_worker_t_LDADD = $(TEST_LDADD)
-TESTS += tests/ui_worker.t
 check_PROGRAMS += tests/ui_edit.t
 tests_ui_edit_t_SOURCES = tests/ui_edit.c
 tests_ui_edit_t_LDADD = $(TEST_LDADD)
@@ -30,3 +22,7 @@ check_PROGRAMS += tests/ui_actions.t
 tests_ui_actions_t_SOURCES = tests/ui_actions.c
 tests_ui_actions_t_LDADD = $(TEST_LDADD)
 TESTS += tests/ui_actions.t
+check_PROGRAMS += tests/ui_conflicts.t
+tests_ui_conflicts_t_SOURCES = tests/ui_conflicts.c
+tests_ui_conflicts_t_LDADD = $(TEST_LDADD)
+TESTS += tests/ui_conflicts.t

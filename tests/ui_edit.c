@@ -4,7 +4,7 @@
 #include "render_fixtures.h"
 #include "tap.h"
 #include "ui/app.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -19,6 +19,7 @@ struct backend_factory {
 /* Local formats first: a path is tried against each in turn. */
 static const struct backend_factory factories[] = {
     {.kind = "coco", .remote = 0, .open = backend_local_open},
+    {.kind = "picsellia", .remote = 1, .open = backend_picsellia_open},
 };
 
 #define NFACTORIES (sizeof factories / sizeof factories[0])
@@ -42,6 +43,8 @@ int backend_open(const struct backend_locator *loc, struct backend **out, struct
 			return err_setk(err, ERR_USAGE, "unknown source kind %s", loc->kind);
 		return f->open(loc, out, err);
 	}
+	if (loc->path == NULL && loc->host != NULL)
+		return backend_picsellia_open(loc, out, err); /* the one platform so far */
 	if (loc->path == NULL)
 		return err_setk(err, ERR_USAGE, "no source given");
 	/* the first local format that recognises the path (only COCO for now) */

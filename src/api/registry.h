@@ -9,5 +9,8 @@ struct err;
 
 /* Local COCO JSON files and folders (api/local/backend_local.c). */
 int backend_local_open(const struct backend_locator *loc, struct backend **out, struct err *err);
+/* The Picsellia platform (api/picsellia/backend_picsellia.c). */
+int backend_picsellia_open(const struct backend_locator *loc, struct backend **out,
+                           struct err *err);
 
 #endif

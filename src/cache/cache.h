@@ -115,6 +115,24 @@ int cache_pull_page(struct cache *cache, int64_t dataset_id, const struct datase
 int cache_pull_finish(struct cache *cache, int64_t dataset_id, struct import_stats *stats,
                       struct err *err);
 
+/* ---- The image store ---------------------------------------------------------------------- */
+
+/* The datasets of a source (by its locator), at most max, oldest first. */
+int cache_source_datasets(struct cache *c, const char *locator, int64_t *ids, int max, int *n,
+                          struct err *err);
+/* The folder that keeps remote images, beside the database (created). */
+int cache_image_dir(struct cache *c, char *out, size_t outsz, struct err *err);
+
+struct missing_image {
+	int64_t asset_id;
+	char ext_id[128];
+	char data_ext_id[128];
+};
+/* Assets of the dataset with no image file yet, after asset id `after`, at most max. */
+int cache_images_missing(struct cache *c, int64_t dataset_id, int64_t after,
+                         struct missing_image *rows, int max, int *n, struct err *err);
+int cache_asset_path_set(struct cache *c, int64_t asset_id, const char *path, struct err *err);
+
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
 struct dataset_info {

@@ -63,11 +63,14 @@ static const char sql_asset_insert[] =
     " height, status, shape_count, content_hash, base_rev, dataset_id, version_id)"
     " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 /* unchanged content: the review status and tags stay as the user left them */
+/* a remote source names no file: the image store's file (path) stays */
+#define SQL_PATH    " path = iif(?20, coalesce(?3, path), ?3),"
+#define PARAM_PAGED 20
 static const char sql_asset_keep[] =
-    "UPDATE asset SET ext_id = ?2, path = ?3, seq = ?4, import_gen = ?5, extra_json = ?6,"
+    "UPDATE asset SET ext_id = ?2," SQL_PATH " seq = ?4, import_gen = ?5, extra_json = ?6,"
     " data_ext_id = ?7 WHERE id = ?1";
 static const char sql_asset_change[] =
-    "UPDATE asset SET ext_id = ?2, path = ?3, seq = ?4, import_gen = ?5, extra_json = ?6,"
+    "UPDATE asset SET ext_id = ?2," SQL_PATH " seq = ?4, import_gen = ?5, extra_json = ?6,"
     " data_ext_id = ?7, filename = ?8, width = ?9, height = ?10, status = ?11,"
     " shape_count = ?12, content_hash = ?13, base_rev = ?14 WHERE id = ?1";
 static const char sql_version_has_assets[] =
@@ -581,6 +584,8 @@ static void asset_bind(struct import *ix, sqlite3_stmt *st, const struct asset *
 	sqlite3_bind_int64(st, 5, ix->gen);
 	bind_static(st, 6, a->extra_json);
 	bind_static(st, 7, a->data_ext_id);
+	if (sqlite3_bind_parameter_count(st) >= PARAM_PAGED)
+		sqlite3_bind_int(st, PARAM_PAGED, ix->paged);
 	if (!all)
 		return;
 	bind_static(st, 8, a->filename != NULL ? a->filename : "");

@@ -14,6 +14,7 @@ libannotty_a_SOURCES += \
 	src/cache/outbox.c \
 	src/cache/outbox_sync.c \
 	src/cache/run.c \
+	src/cache/store.c \
 	src/cache/undo.c \
 	src/cache/shape_row.c \
 	src/cache/shape_edit.c \

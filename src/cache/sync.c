@@ -3,6 +3,7 @@
 #include "cache/sync.h"
 #include "api/backend.h"
 #include "cache/cache.h"
+#include "core/buf.h"
 #include "core/change.h"
 #include "core/err.h"
 #include "core/model.h"
@@ -261,7 +262,8 @@ int sync_push(struct cache *cache, struct backend *b, int64_t dataset_id,
 		found = cache_outbox_next(cache, dataset_id, &e, err);
 		if (found <= 0)
 			return found;
-		if (e.due_at > (int64_t)time(NULL)) { /* the oldest waits, and the rest behind it */
+		if (e.due_at > (int64_t)time(NULL) && !(hooks != NULL && hooks->eager)) {
+			/* the oldest waits, and the rest behind it */
 			res->waiting++;
 			res->retry_at = e.due_at;
 			cache_outbox_entry_clear(&e);
@@ -302,4 +304,157 @@ int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, cons
 out:
 	dataset_doc_free(&doc);
 	return rc;
+}
+
+/* ---- a whole source ----------------------------------------------------------------------- */
+
+#define SYNC_DATASETS_MAX 4096
+#define IMAGE_BATCH       64
+#define IMAGE_MAX_BYTES   (256u << 20)
+
+static int push_all(struct cache *cache, struct backend *b, const struct sync_hooks *hooks,
+                    struct sync_report *rep, struct err *err)
+{
+	static int64_t ids[SYNC_DATASETS_MAX];
+	int n = 0;
+
+	if (cache_source_datasets(cache, b->locator, ids, SYNC_DATASETS_MAX, &n, err) < 0)
+		return -1;
+	for (int i = 0; i < n && !cancelled(hooks); i++) {
+		struct push_result pr;
+
+		if (sync_push(cache, b, ids[i], hooks, &pr, err) < 0)
+			return -1;
+		rep->pushed += pr.pushed;
+		rep->conflicts += pr.conflicts;
+		rep->waiting += pr.waiting;
+		if (pr.last_error[0] != '\0')
+			str_copy(rep->last_error, pr.last_error, sizeof rep->last_error);
+	}
+	return 0;
+}
+
+/* Whether the version named "dataset/version" is in the scope ("NAME/VERSION", "NAME"). */
+static int in_scope(const struct sync_scope *scope, const char *dataset, const char *version)
+{
+	size_t n;
+
+	if (scope->dataset == NULL || scope->dataset[0] == '\0')
+		return 1;
+	n = strlen(dataset);
+	if (strncmp(scope->dataset, dataset, n) != 0)
+		return 0;
+	return scope->dataset[n] == '\0' ||
+	       (scope->dataset[n] == '/' && strcmp(scope->dataset + n + 1, version) == 0);
+}
+
+/* The image bytes of the dataset's assets that have none yet, into the image store. */
+static int fetch_images(struct cache *cache, struct backend *b, int64_t dataset_id,
+                        const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+{
+	struct missing_image rows[IMAGE_BATCH];
+	char dir[4096], path[4300];
+	int64_t after = 0;
+	struct buf bytes;
+	int n, rc = -1;
+
+	buf_init(&bytes, IMAGE_MAX_BYTES);
+	if (cache_image_dir(cache, dir, sizeof dir, err) < 0)
+		goto out;
+	do {
+		if (cache_images_missing(cache, dataset_id, after, rows, IMAGE_BATCH, &n, err) < 0)
+			goto out;
+		for (int i = 0; i < n && !cancelled(hooks); i++) {
+			struct image_ref ref = {.asset_ext_id = rows[i].ext_id,
+			                        .data_ext_id = rows[i].data_ext_id};
+			after = rows[i].asset_id;
+			buf_reset(&bytes);
+			if (backend_fetch_image(b, &ref, &bytes, err) < 0 ||
+			    snprintf(path, sizeof path, "%s/%s", dir, rows[i].ext_id) >=
+			        (int)sizeof path ||
+			    buf_write_file(&bytes, path, err) < 0 ||
+			    cache_asset_path_set(cache, rows[i].asset_id, path, err) < 0)
+				goto out;
+			rep->images++;
+			progress(hooks, "images", rep->images, -1);
+		}
+	} while (n == IMAGE_BATCH && !cancelled(hooks));
+	rc = 0;
+out:
+	buf_free(&bytes);
+	return rc;
+}
+
+static int pull_version(struct cache *cache, struct backend *b, const struct container *ds,
+                        const struct container *v, const struct sync_scope *scope,
+                        const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+{
+	char name[1024];
+	struct cache_pull_target t = {
+	    .kind = b->ops->kind,
+	    .locator = b->locator,
+	    .container_ext_id = v->ext_id,
+	    .name = name,
+	    .version_name = v->name,
+	};
+	struct import_stats stats = {0};
+	struct pull_result res;
+
+	snprintf(name, sizeof name, "%s/%s", ds->name ? ds->name : "", v->name ? v->name : "");
+	if (sync_pull_container(cache, b, &t, hooks, &res, &stats, err) < 0)
+		return err_wrap(err, "%s", name);
+	rep->versions++;
+	rep->assets += stats.assets_added + stats.assets_updated + stats.assets_unchanged;
+	if (scope->images && fetch_images(cache, b, res.dataset_id, hooks, rep, err) < 0)
+		return err_wrap(err, "%s: images", name);
+	return 0;
+}
+
+static int pull_all(struct cache *cache, struct backend *b, const struct sync_scope *scope,
+                    const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+{
+	struct container_list datasets = {0}, versions = {0};
+	int rc = -1, matched = 0;
+
+	if (backend_list(b, CONTAINER_DATASET, NULL, &datasets, err) < 0)
+		return -1;
+	for (int i = 0; i < datasets.n && !cancelled(hooks); i++) {
+		if (backend_list(b, CONTAINER_VERSION, datasets.items[i].ext_id, &versions, err) <
+		    0)
+			goto out;
+		for (int j = 0; j < versions.n && !cancelled(hooks); j++) {
+			if (!in_scope(scope, datasets.items[i].name, versions.items[j].name))
+				continue;
+			matched++;
+			if (pull_version(cache, b, &datasets.items[i], &versions.items[j], scope,
+			                 hooks, rep, err) < 0)
+				goto out;
+		}
+		container_list_clear(&versions);
+	}
+	if (!matched && scope->dataset != NULL) {
+		err_setk(err, ERR_NOT_FOUND, "the source has no dataset version %s",
+		         scope->dataset);
+		goto out;
+	}
+	rc = 0;
+out:
+	container_list_clear(&versions);
+	container_list_clear(&datasets);
+	return rc;
+}
+
+int sync_source(struct cache *cache, struct backend *b, const struct sync_scope *scope,
+                const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+{
+	memset(rep, 0, sizeof *rep);
+	/* edits first: the pull then shows the source with them */
+	if (scope->push && push_all(cache, b, hooks, rep, err) < 0)
+		return -1;
+	if (scope->pull && pull_all(cache, b, scope, hooks, rep, err) < 0)
+		return -1;
+	if (cancelled(hooks))
+		return err_setk(err, ERR_RETRY, "the sync was stopped; it goes on next time");
+	rep->complete = rep->waiting == 0 && rep->conflicts == 0;
+	return 0;
 }

@@ -39,6 +39,7 @@ struct sync_hooks {
 	sync_progress_fn progress;
 	void *ctx;
 	const atomic_int *cancel; /* set from another thread: stop after the page or entry */
+	int eager; /* the user asked for this sync: entries put off for later are tried now */
 };
 
 /* Pulls one container of a paged source into the cache, resuming a pull cut short. hooks and
@@ -78,14 +79,14 @@ struct sync_scope {
 };
 
 struct sync_report {
-	int versions;     /* dataset versions pulled */
-	int64_t assets;   /* assets stored by the pulls */
-	int64_t data;     /* datalake items stored */
-	int pushed;       /* outbox entries the source confirmed */
-	int conflicts;    /* entries that met a conflict */
-	int waiting;      /* entries left for later (offline, rate limited) */
-	int images;       /* image files fetched */
-	int complete;     /* everything in scope was pulled and pushed */
+	int versions;   /* dataset versions pulled */
+	int64_t assets; /* assets stored by the pulls */
+	int64_t data;   /* datalake items stored */
+	int pushed;     /* outbox entries the source confirmed */
+	int conflicts;  /* entries that met a conflict */
+	int waiting;    /* entries left for later (offline, rate limited) */
+	int images;     /* image files fetched */
+	int complete;   /* everything in scope was pulled and pushed */
 	char last_error[256];
 };
 

@@ -1,6 +1,7 @@
 /* `annotty doctor`: what annotty finds out about the terminal, the graphics mode it would
  * choose and why, its files and its libraries; as text, or with --json as one object. */
 #include "cli/cli.h"
+#include "frame/frame.h"
 #include "api/version.h"
 #include "cache/cache.h"
 #include "cache/version.h"
@@ -21,8 +22,6 @@
 #define DOCTOR_DETECT_MS 300
 #define DOCTOR_ITEMS_MAX 64
 #define DOCTOR_VALUE_MAX (PATH_MAX + 256)
-#define DEFAULT_CELL_W   10
-#define DEFAULT_CELL_H   20
 
 /* The report is gathered first, then written as text or JSON. */
 struct doctor_item {
@@ -111,8 +110,8 @@ static void doctor_cell_size(struct doctor_report *r, const struct term_caps *ca
 	char text[128];
 
 	if (caps->cell_w <= 0)
-		snprintf(text, sizeof text, "unknown (%dx%d assumed)", DEFAULT_CELL_W,
-		         DEFAULT_CELL_H);
+		snprintf(text, sizeof text, "unknown (%dx%d assumed)", FRAME_CELL_W_DEFAULT,
+		         FRAME_CELL_H_DEFAULT);
 	else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_xpixel > 0 && ws.ws_col > 0)
 		snprintf(text, sizeof text, "%dx%d pixels (from TIOCGWINSZ)", caps->cell_w,
 		         caps->cell_h);

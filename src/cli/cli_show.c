@@ -8,7 +8,8 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "render/render.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
+#include "ui/term.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -30,8 +31,6 @@ struct show_options {
 #define SHOW_PAGE       16
 #define SHOW_MAX_COLS   1000
 #define SHOW_DEFAULT_PX 800
-#define DEFAULT_CELL_W  10
-#define DEFAULT_CELL_H  20
 
 /* The pane width in pixels: what the terminal reports, else 800. */
 static int show_default_width(const struct term_caps *caps)
@@ -72,8 +71,8 @@ static int show_spec(const struct show_options *o, const struct term_caps *caps,
 		/* sixel is placed in pixels; kitty and iTerm2 images are sized in cells */
 		spec->cell_w = spec->cell_h = 1;
 		if (spec->mode != GRAPHICS_SIXEL) {
-			spec->cell_w = caps->cell_w > 0 ? caps->cell_w : DEFAULT_CELL_W;
-			spec->cell_h = caps->cell_h > 0 ? caps->cell_h : DEFAULT_CELL_H;
+			frame_cell_size(spec->mode, caps->cell_w, caps->cell_h, &spec->cell_w,
+			                &spec->cell_h);
 		}
 		spec->cols = (int)((w + spec->cell_w - 1) / spec->cell_w);
 		spec->rows = clamp_int(
@@ -81,8 +80,8 @@ static int show_spec(const struct show_options *o, const struct term_caps *caps,
 		    RENDER_MAX_SIDE);
 		return 0;
 	}
-	spec->cols = clamp_int((int)(w / (caps->cell_w > 0 ? caps->cell_w : DEFAULT_CELL_W)), 2,
-	                       SHOW_MAX_COLS);
+	spec->cols = clamp_int((int)(w / (caps->cell_w > 0 ? caps->cell_w : FRAME_CELL_W_DEFAULT)),
+	                       2, SHOW_MAX_COLS);
 	spec->rows = clamp_int((int)(((int64_t)spec->cols * src_h + src_w) / (2 * (int64_t)src_w)),
 	                       1, SHOW_MAX_COLS);
 	return 0;

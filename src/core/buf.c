@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void buf_init(struct buf *b, size_t max)
 {
@@ -146,5 +148,47 @@ int buf_read_file(struct buf *b, const char *path, struct err *err)
 	rc = 0;
 out:
 	fclose(f);
+	return rc;
+}
+
+/* Writes all of fd's part; -1 with errno set on failure. */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int buf_write_file(const struct buf *b, const char *path, struct err *err)
+{
+	char tmp[4096];
+	int fd, rc = -1;
+
+	if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp)
+		return err_setk(err, ERR_TOO_LARGE, "the file name %s is too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_setk(err, ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+	if (write_all(fd, b->data, b->len) < 0 || fsync(fd) < 0) {
+		err_setk(err, ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		err_setk(err, ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		unlink(tmp);
 	return rc;
 }

@@ -26,5 +26,7 @@ unsigned char *buf_steal(struct buf *b, size_t *len);
  * ERR_TOO_LARGE before any of it is read. */
 struct err;
 int buf_read_file(struct buf *b, const char *path, struct err *err);
+/* Writes b to path whole or not at all (through path.part, synced, then renamed). */
+int buf_write_file(const struct buf *b, const char *path, struct err *err);
 
 #endif

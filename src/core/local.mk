@@ -10,4 +10,5 @@ libannotty_a_SOURCES += \
 	src/core/palette.c src/core/palette.h \
 	src/core/imgprobe.c src/core/imgprobe.h \
 	src/core/paths.c src/core/paths.h \
-	src/core/log.c src/core/log.h
+	src/core/log.c src/core/log.h \
+	src/core/workq.c src/core/workq.h

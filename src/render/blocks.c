@@ -97,7 +97,7 @@ int render_encode_blocks(const struct image *img, int top, int left, int cols, i
 		out->len = start;
 		if (out->data != NULL)
 			out->data[start] = '\0';
-		err_set(err, "frame larger than %zu bytes", out->max);
+		err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", out->max);
 		goto out;
 	}
 	rc = 0;

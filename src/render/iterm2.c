@@ -27,7 +27,7 @@ int render_encode_iterm2(const struct image *img, int cols, int rows, int colors
 	               "preserveAspectRatio=1:",
 	               png.len, cols, rows) < 0 ||
 	    render_base64_append(out, png.data, png.len) < 0 || buf_putc(out, '\a') < 0) {
-		err_set(err, "frame larger than %zu bytes", out->max);
+		err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", out->max);
 		goto out;
 	}
 	rc = 0;

@@ -110,7 +110,7 @@ static int kitty_transmit(const struct image *img, unsigned id, int cols, int ro
 	}
 	if (kitty_emit(id, cols, rows, keys, format, colors > 0 ? png.data : z,
 	               colors > 0 ? png.len : zlen, k) < 0)
-		err_set(err, "frame larger than %zu bytes", k->out->max);
+		err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", k->out->max);
 	else
 		rc = 0;
 out:
@@ -286,7 +286,7 @@ int render_encode_kitty_placeholder(const struct image *img, uint32_t image_id, 
 	if (kitty_transmit(img, image_id, cols, rows, colors, "U=1,", &k, err) < 0)
 		goto out;
 	if (kitty_cells(image_id, top, left, cols, rows, out) < 0) {
-		err_set(err, "frame larger than %zu bytes", out->max);
+		err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", out->max);
 		goto out;
 	}
 	rc = 0;

@@ -42,7 +42,7 @@ static void sink_write(png_structp png, png_bytep data, size_t n)
 	struct png_sink *sink = png_get_error_ptr(png);
 
 	if (buf_append(sink->out, data, n) < 0) {
-		err_set(sink->err, "frame larger than %zu bytes", sink->out->max);
+		err_setk(sink->err, ERR_TOO_LARGE, "frame larger than %zu bytes", sink->out->max);
 		png_longjmp(png, 1);
 	}
 }

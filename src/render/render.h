@@ -107,10 +107,10 @@ void render_overlay_marks(struct image *img, const struct overlay_marks *m,
  * dithering, and an opaque background (every pixel painted once). Flat colours repeated in the
  * image, such as the overlay's label colours, keep their exact value (within the format's
  * whole-percent steps) while the palette has room for them: a quarter of it, half of a palette
- * of 32 or fewer. Fails with "frame larger than N bytes" when the result would exceed out->max
- * (early, band by band); on any failure out is left as it was. Thread-safe: no shared state.
- * A large frame on a machine with two cores or more is encoded in two halves at once (the
- * lower half on a thread of its own); the bytes are the same either way. */
+ * of 32 or fewer. Fails with ERR_TOO_LARGE ("frame larger than N bytes") when the result would
+ * exceed out->max (early, band by band); on any failure out is left as it was. Thread-safe: no
+ * shared state. A large frame on a machine with two cores or more is encoded in two halves at once
+ * (the lower half on a thread of its own); the bytes are the same either way. */
 int render_encode_sixel(const struct image *img, int colors, struct buf *out, struct err *err);
 /* 1: sixel frames on one thread; 2: on two whenever the frame has enough rows; 0 (the
  * default): two for large frames when the machine has two cores. For tests and benchmarks. */
@@ -149,8 +149,8 @@ int render_encode_iterm2(const struct image *img, int cols, int rows, int colors
 
 /* Appends the image as a PNG: 8-bit RGB when colors is 0, else with a palette of at most
  * colors entries (2..256) fitted like a sixel frame's, flat colours exact, no dithering (a
- * third to a half of the RGB PNG's bytes for a photo). Fails with "frame larger than N bytes"
- * when out->max would be passed, leaving out as it was. */
+ * third to a half of the RGB PNG's bytes for a photo). Fails with ERR_TOO_LARGE ("frame larger than
+ * N bytes") when out->max would be passed, leaving out as it was. */
 int render_png_encode(const struct image *img, int colors, struct buf *out, struct err *err);
 
 /* ---- Through tmux: DCS passthrough and kitty's Unicode placeholders --------------------- */

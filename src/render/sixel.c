@@ -268,7 +268,7 @@ static int put_header(struct sixel_enc *e, int h)
 static int flush(struct sixel_enc *e, struct buf *out, struct err *err)
 {
 	if (out->len + e->len > out->max)
-		return err_set(err, "frame larger than %zu bytes", out->max);
+		return err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", out->max);
 	if (buf_append(out, e->line, e->len) < 0)
 		return err_set(err, "sixel: out of memory");
 	e->len = 0;
@@ -292,7 +292,7 @@ static int encode_rows(struct sixel_enc *e, const struct image *img, int y0, int
 		if (out != NULL && flush(e, out, err) < 0)
 			return -1;
 		if (out == NULL && e->len > max)
-			return err_set(err, "frame larger than %zu bytes", max);
+			return err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", max);
 	}
 	return 0;
 }
@@ -385,10 +385,13 @@ static int lower_half_start(struct lower_half *l, const struct sixel_enc *e,
 static int lower_half_join(struct lower_half *l, struct buf *out, int rc, struct err *err)
 {
 	pthread_join(l->thread, NULL);
-	if (rc == 0 && l->rc < 0)
-		rc = err_set(err, "%s", l->err.msg);
+	if (rc == 0 && l->rc < 0) {
+		if (err != NULL)
+			*err = l->err; /* its kind too: the caller decides on it */
+		rc = -1;
+	}
 	if (rc == 0 && out->len + l->e.len > out->max)
-		rc = err_set(err, "frame larger than %zu bytes", out->max);
+		rc = err_setk(err, ERR_TOO_LARGE, "frame larger than %zu bytes", out->max);
 	if (rc == 0 && buf_append(out, l->e.line, l->e.len) < 0)
 		rc = err_set(err, "sixel: out of memory");
 	enc_free(&l->e);

@@ -11,7 +11,7 @@
 #define CTRL(c)  ((c)&0x1f)
 #define BOTH     (SCREEN_LIST | SCREEN_ASSET)
 #define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
-#define ANYWHERE (BOTH | EDITING)
+#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS)
 
 unsigned actions_context(const struct app *app)
 {
@@ -474,6 +474,41 @@ static int act_graphics(struct app *app, const struct action_call *c)
 	app_message(app, "graphics: %s", graphics_mode_name(app->graphics));
 	frame_forget(app);
 	return UI_REDRAW | UI_FRAME;
+}
+
+/* ---- Conflicts (conflicts.c does the work) -------------------------------------------------- */
+
+static int act_conflicts(struct app *app, const struct action_call *c)
+{
+	if (app->screen == SCREEN_CONFLICTS)
+		return screens_refresh(app);
+	edit_reset(app);
+	return screen_push(app, SCREEN_INDEX_CONFLICTS, NULL);
+}
+
+static int act_keep_mine(struct app *app, const struct action_call *c)
+{
+	return conflicts_resolve(app, 0);
+}
+
+static int act_take_theirs(struct app *app, const struct action_call *c)
+{
+	return conflicts_resolve(app, 1);
+}
+
+static int act_conflict_next(struct app *app, const struct action_call *c)
+{
+	return conflicts_move(app, 1);
+}
+
+static int act_conflict_prev(struct app *app, const struct action_call *c)
+{
+	return conflicts_move(app, -1);
+}
+
+static int act_conflict_open(struct app *app, const struct action_call *c)
+{
+	return conflicts_open(app);
 }
 
 /* ---- Editing shapes (edit.c does the work) ----------------------------------------------- */
@@ -1197,14 +1232,52 @@ static const struct action action_table[] = {
      .keys = "u",
      .key = {'u'},
      .run = act_undo,
-     .help = "undo the last edit (it may be on another asset: that one opens)"},
+     .help = "undo the last edit; one on another asset or from an earlier run asks first"},
     {.name = "redo",
      .screens = BOTH | SCREEN_EDIT,
      .needs = WRITES,
      .keys = "C-r",
      .key = {CTRL('r')},
      .run = act_redo,
-     .help = "redo the last undone edit"},
+     .help = "redo the last undone edit (asks first as undo does)"},
+    {.name = "conflicts",
+     .screens = BOTH | SCREEN_CONFLICTS,
+     .keys = "C",
+     .key = {'C'},
+     .run = act_conflicts,
+     .help = "the edits that met another change on the source: keep mine or take theirs"},
+    {.name = "keep-mine",
+     .screens = SCREEN_CONFLICTS,
+     .needs = WRITES,
+     .keys = "m",
+     .key = {'m'},
+     .run = act_keep_mine,
+     .help = "keep your version: it is sent again over the source's"},
+    {.name = "take-theirs",
+     .screens = SCREEN_CONFLICTS,
+     .needs = WRITES,
+     .keys = "t",
+     .key = {'t'},
+     .run = act_take_theirs,
+     .help = "take the source's version in place of yours"},
+    {.name = "conflict-next",
+     .screens = SCREEN_CONFLICTS,
+     .keys = "j Down",
+     .key = {'j', KEY_DOWN},
+     .run = act_conflict_next,
+     .help = "the next conflict"},
+    {.name = "conflict-prev",
+     .screens = SCREEN_CONFLICTS,
+     .keys = "k Up",
+     .key = {'k', KEY_UP},
+     .run = act_conflict_prev,
+     .help = "the previous conflict"},
+    {.name = "conflict-open",
+     .screens = SCREEN_CONFLICTS,
+     .keys = "Enter",
+     .key = {'\n', KEY_ENTER},
+     .run = act_conflict_open,
+     .help = "open the conflict's asset"},
     {.name = "graphics",
      .screens = ANYWHERE,
      .arg = "mode",
@@ -1395,7 +1468,8 @@ void actions_print(FILE *out)
 	} where[] = {{SCREEN_LIST, "list"},
 	             {SCREEN_ASSET, "asset"},
 	             {SCREEN_EDIT, "edit"},
-	             {SCREEN_CREATE, "new"}};
+	             {SCREEN_CREATE, "new"},
+	             {SCREEN_CONFLICTS, "conflicts"}};
 	int n;
 	const struct action *t = actions_table(&n);
 

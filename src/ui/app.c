@@ -1,12 +1,12 @@
-/* The TUI's event loop: curses set-up and teardown, one poll() over the terminal, the signal
- * wake-up pipe and the render worker's, keys and the mouse handed to the screen on top (and
- * from it to the action table), and one draw per iteration (wnoutrefresh + doupdate, then the
- * image). */
+/* The TUI's event loop: curses set-up and teardown, one poll() over a list of sources (the
+ * terminal, the signal wake-up pipe, the render worker's), keys and the mouse handed to the
+ * screen on top (and from it to the action table), and one draw per iteration (wnoutrefresh +
+ * doupdate, then the image). */
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/log.h"
 #include "render/render.h"
-#include "ui/frame.h"
+#include "frame/frame.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 enum { MIN_COLS = 40, MIN_ROWS = 10 };
+/* The longest the loop sleeps before it looks whether the cache changed beside it. */
+enum { WATCH_MS = 1000 };
 
 int app_reload_pending(struct app *app)
 {
@@ -26,7 +28,7 @@ int app_reload_pending(struct app *app)
 		app_error(app, "%s", err.msg);
 		return -1;
 	}
-	return 0;
+	return app_count_conflicts(app, &app->conflicts);
 }
 
 static int too_small(const struct app *app)
@@ -169,6 +171,11 @@ static int handle_key(struct app *app, int key)
 	}
 	if (too_small(app))
 		return key == 'q' || key == 'Q' ? UI_QUIT : UI_NONE;
+	if (edit_history_cancels(app, key)) {
+		if (key == KEY_MOUSE)
+			mouse_read(&m); /* used up with the key */
+		return UI_REDRAW;
+	}
 	if (app->prompt.active)
 		return prompt_key(app, key);
 	if (ops->key != NULL &&
@@ -186,11 +193,12 @@ static int handle_key(struct app *app, int key)
 	return actions_dispatch_key(app, a, key);
 }
 
-/* Motion while a button is held (xterm's mode 1002), which curses does not ask for itself;
- * off again before the terminal is handed back. */
+/* Motion while a button is held (xterm's mode 1002), which curses does not ask for itself,
+ * and focus reports (mode 1004: ESC [ I when the window gets the focus back, so that what
+ * changed meanwhile is read at once); both off again before the terminal is handed back. */
 static void mouse_motion(struct app *app, int on)
 {
-	static const char start[] = "\033[?1002h", stop[] = "\033[?1002l";
+	static const char start[] = "\033[?1002h\033[?1004h", stop[] = "\033[?1004l\033[?1002l";
 
 	term_write_all(app->tty_fd, on ? start : stop, (on ? sizeof start : sizeof stop) - 1);
 }
@@ -257,8 +265,9 @@ static int handle_signals(struct app *app)
 /* After an Esc: a terminal's reply that came too late for the start-up questions (a slow
  * link) reads as keys; ESC [ ... (no key curses knows: those come decoded) or ESC _ ... ESC \
  * is passed over whole (term_sequence_length says where it ends), so that none of its
- * characters acts as a key. 1 when one was. */
-static int swallow_reply(void)
+ * characters acts as a key. A focus report (ESC [ I) asks for a look at the cache. 1 when a
+ * sequence was passed over. */
+static int swallow_reply(struct app *app)
 {
 	char seq[512] = "\033";
 	size_t n = 1;
@@ -272,6 +281,8 @@ static int swallow_reply(void)
 	do
 		seq[n++] = (char)c;
 	while (term_sequence_length(seq, n) == 0 && n < sizeof seq && (c = getch()) != ERR);
+	if (n == 3 && seq[1] == '[' && seq[2] == 'I')
+		app->focus_gained = 1;
 	return 1;
 }
 
@@ -281,7 +292,7 @@ static int read_keys(struct app *app)
 	uint64_t t0;
 
 	while ((key = getch()) != ERR) {
-		if (key == 27 && swallow_reply())
+		if (key == 27 && swallow_reply(app))
 			continue;
 		t0 = app->frame.trace_fd >= 0 ? frame_clock_us() : 0;
 		key = key == '\r' ? '\n' : key;
@@ -295,14 +306,60 @@ static int read_keys(struct app *app)
 	return change;
 }
 
+/* What the loop waits on: a descriptor and what to do when it is readable (it returns enum
+ * ui_change), or after every wake-up for a source that may hold input its descriptor no longer
+ * shows (curses keeps keys it read ahead or was handed back). The signals' wake-up pipe, the
+ * render worker's results, the terminal's keys; another thread's pipe is one more row. */
+struct poll_source {
+	int fd;
+	int (*ready)(struct app *app);
+	int every_wake;
+};
+
+enum { POLL_SOURCES_MAX = 8 };
+
+struct poll_sources {
+	struct poll_source src[POLL_SOURCES_MAX];
+	struct pollfd fds[POLL_SOURCES_MAX];
+	int n;
+};
+
+/* A source without a descriptor (-1: no thread could be started) is left out. */
+static void sources_add(struct poll_sources *s, int fd, int (*ready)(struct app *app),
+                        int every_wake)
+{
+	if (fd < 0 || s->n == POLL_SOURCES_MAX)
+		return;
+	s->src[s->n] = (struct poll_source){fd, ready, every_wake};
+	s->fds[s->n] = (struct pollfd){.fd = fd, .events = POLLIN};
+	s->n++;
+}
+
+static int signals_ready(struct app *app)
+{
+	term_wake_drain();
+	return handle_signals(app);
+}
+
+/* Each source that woke the loop, in the order they were added, until one says quit. */
+static int sources_run(struct poll_sources *s, struct app *app)
+{
+	int change = UI_NONE;
+
+	for (int i = 0; i < s->n && !(change & UI_QUIT); i++)
+		if (s->fds[i].revents != 0 || s->src[i].every_wake)
+			change |= s->src[i].ready(app);
+	return change;
+}
+
 static int loop(struct app *app, int wake_fd)
 {
-	/* poll() skips an entry whose fd is -1 */
-	struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
-	                        {.fd = wake_fd, .events = POLLIN},
-	                        {.fd = frame_screen_fd(app), .events = POLLIN}};
+	struct poll_sources s = {0};
 	int change = UI_REDRAW;
 
+	sources_add(&s, wake_fd, signals_ready, 0);
+	sources_add(&s, frame_screen_fd(app), frame_collect, 0);
+	sources_add(&s, STDIN_FILENO, read_keys, 1);
 	for (;;) {
 		if (change & UI_FRAME)
 			app->frame_dirty = 1;
@@ -310,15 +367,16 @@ static int loop(struct app *app, int wake_fd)
 			list_reanchor(app, list_current(app)->id);
 		if (change & (UI_REDRAW | UI_FRAME | UI_RELOAD))
 			draw(app);
-		if (poll(fds, 3, -1) < 0 && errno != EINTR)
-			return -1;
-		term_wake_drain();
-		change = handle_signals(app);
-		change |= frame_collect(app);
-		if (!(change & UI_QUIT))
-			change |= read_keys(app);
+		if (poll(s.fds, (nfds_t)s.n, WATCH_MS) < 0) {
+			if (errno != EINTR)
+				return -1;
+			change = UI_NONE; /* the signal's byte wakes the next poll() at once */
+			continue;
+		}
+		change = sources_run(&s, app);
 		if (change & UI_QUIT)
 			return 0;
+		change |= app_watch(app, 0);
 	}
 }
 
@@ -343,6 +401,7 @@ int app_run(struct app *app)
 		screens_free(app);
 		return -1;
 	}
+	app_watch_start(app);
 	app_reload_pending(app);
 	curses_start(app);
 	rc = loop(app, wake_fd);

@@ -120,7 +120,7 @@ struct picker {
 };
 
 /* The asset screen's frames (frame.c): built by the render worker thread, kept in an LRU of
- * encoded frames (ui/worker.h), written after doupdate; the latency trace (ANNOTTY_TRACE). */
+ * encoded frames (frame/worker.h), written after doupdate; the latency trace (ANNOTTY_TRACE). */
 struct frame_pipe;
 struct frame_entry;
 struct frame_cache {
@@ -148,6 +148,16 @@ struct source_state {
 	int in_task;   /* working on an assignment (a campaign's task) */
 };
 
+/* An undo (or redo) that leaves the asset shown or reaches an earlier run asks first: the
+ * step it would take, until the same key comes again (any other key cancels). */
+struct undo_ask {
+	int armed;
+	int redo;
+	struct undo_step step;
+};
+
+#define CONFLICTS_COUNT_MAX 100 /* the status bar says "100+" beyond */
+
 struct app {
 	struct cache *cache;
 	int64_t dataset_id;
@@ -171,7 +181,11 @@ struct app {
 	double center_x;    /* source pixels; 0 means the middle */
 	double center_y;
 	int pending_edits;
+	int conflicts; /* the dataset's conflicts, counted up to CONFLICTS_COUNT_MAX */
 	struct source_state source;
+	struct undo_ask undo_ask;
+	int64_t data_version; /* the cache's, when it was last looked at (watch.c) */
+	int focus_gained;     /* the terminal reported the focus back: look at once */
 	int count; /* digits typed before a key (5l), 0 when none: the next action's count */
 
 	struct prompt prompt;
@@ -229,7 +243,14 @@ int edit_duplicate(struct app *app);
 int edit_relabel(struct app *app, const char *name); /* NULL: ask with the picker */
 int edit_quick_label(struct app *app, int digit);    /* 1-9 */
 int edit_set_text(struct app *app, const char *text);
-int edit_history(struct app *app, int redo);              /* undo or redo, then show it */
+/* Undo or redo, then show it; a step that leaves the asset shown or reaches an earlier run
+ * of annotty asks first (the same key again does it). */
+int edit_history(struct app *app, int redo);
+/* While an undo or redo asks: 1 when key cancels it (the key is used up), 0 when it is the
+ * key that goes on, or nothing asks. */
+int edit_history_cancels(struct app *app, int key);
+/* The open asset read again, the same shape selected (the cache changed beside). */
+int edit_refresh(struct app *app);
 int edit_label_chosen(struct app *app, const char *name); /* the picker's answer */
 void edit_label_cancelled(struct app *app);
 /* The mouse on the image pane: a press selects, or takes hold of the selected shape (its
@@ -246,9 +267,9 @@ const struct overlay_marks *edit_marks(struct app *app);
 /* "EDIT move", "EDIT resize top-left", "EDIT vertex 3/7", "NEW box ...", or "". */
 void edit_status(const struct app *app, char *out, size_t outsz);
 
-/* How the pane shows the image, mirroring frame.c: frame pixel (x, y) shows source pixel
- * (offset + x / scale); the frame's top-left is at screen cell (top, left), 0-based, and one
- * cell covers px_w x px_h frame pixels. */
+/* How the pane shows the image, as frame_place says (frame/frame.h): frame pixel (x, y) shows
+ * source pixel (offset + x / scale); the frame's top-left is at screen cell (top, left), 0-based,
+ * and one cell covers px_w x px_h frame pixels. */
 struct view_geometry {
 	double scale_x, scale_y;
 	double offset_x, offset_y;
@@ -327,6 +348,29 @@ void ui_put(int y, int x, int cols, const char *text, int pad);
 
 /* app.c */
 int app_run(struct app *app);
+/* Reads the counts the status bar shows again: pending edits and conflicts. */
 int app_reload_pending(struct app *app);
+
+/* watch.c: what is shown never stays stale. app_watch asks the cache whether another
+ * connection committed since the last look (cheap: after each key and at least once a
+ * second) and, when one did or force is set (the terminal got the focus back), reads the
+ * counts, the list's rows and the screen on top again, keeping the selection and the view;
+ * the message line says so when what is shown changed, and names a new conflict. Returns
+ * enum ui_change. */
+int app_watch(struct app *app, int force);
+/* Takes the data version as seen now, so that the app's own reads start from it. */
+void app_watch_start(struct app *app);
+/* The dataset's conflicts, counted up to CONFLICTS_COUNT_MAX; -1 with the message set. */
+int app_count_conflicts(struct app *app, int *count);
+
+/* conflicts.c: the conflicts screen's actions (each returns enum ui_change): move the
+ * selection, keep mine or take theirs for the selected conflict, open its asset. */
+int conflicts_move(struct app *app, int delta);
+int conflicts_resolve(struct app *app, int take_theirs);
+int conflicts_open(struct app *app);
+
+/* viewer.c: the asset screen reads its asset again, keeping the shape selected and the view;
+ * an asset gone from the cache goes back to the list. */
+int viewer_refresh(struct app *app);
 
 #endif

@@ -162,9 +162,27 @@ static void completions_grey(const struct prompt *p, int y, int width)
 	attroff(A_DIM);
 }
 
+/* The counts every screen's status bar ends with: edits not sent yet, and conflicts. */
+static void status_counts(const struct app *app, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (app->pending_edits > 0)
+		n = (size_t)snprintf(out, outsz, "  \xe2\x9c\x8e %d edit%s not %s yet",
+		                     app->pending_edits, app->pending_edits == 1 ? "" : "s",
+		                     strcmp(app->dataset.kind, "coco") == 0 ? "exported"
+		                                                            : "synced");
+	if (app->conflicts > 0 && n < outsz)
+		snprintf(out + n, outsz - n, "  \xe2\x9a\xa0 %d%s conflict%s%s", app->conflicts,
+		         app->conflicts >= CONFLICTS_COUNT_MAX ? "+" : "",
+		         app->conflicts == 1 ? "" : "s",
+		         app->screen == SCREEN_CONFLICTS ? "" : " (C)");
+}
+
 void chrome_draw_status(struct app *app)
 {
-	char text[1024], filter[300] = "", pending[64] = "", zoom[32] = "", mode[128] = "";
+	char text[1024], filter[300] = "", pending[160] = "", zoom[32] = "", mode[128] = "";
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
@@ -173,10 +191,7 @@ void chrome_draw_status(struct app *app)
 		list_filter_text(app, now, sizeof now);
 		snprintf(filter, sizeof filter, "  filter %s (%d)", now, app->list.total);
 	}
-	if (app->pending_edits > 0)
-		snprintf(pending, sizeof pending, "  \xe2\x9c\x8e %d edit%s not %s yet",
-		         app->pending_edits, app->pending_edits == 1 ? "" : "s",
-		         strcmp(app->dataset.kind, "coco") == 0 ? "exported" : "synced");
+	status_counts(app, pending, sizeof pending);
 	if (app->zoom > 1)
 		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", app->zoom * 100);
 	if (app->screen == SCREEN_ASSET && app->asset_loaded) {
@@ -192,6 +207,8 @@ void chrome_draw_status(struct app *app)
 		         app->asset.nshapes, app->asset.nshapes == 1 ? "" : "s",
 		         app->overlays ? "" : "  (overlays hidden)", zoom, pending,
 		         graphics_mode_name(app->graphics));
+	else if (app->screen == SCREEN_CONFLICTS)
+		snprintf(text, sizeof text, " m keep mine  t take theirs  Enter open%s", pending);
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
 		         q->descending ? " \xe2\x86\x93" : "", filter, pending);

@@ -7,7 +7,6 @@
 #include "ui/edit_internal.h"
 #include "core/shape_edit.h"
 #include "core/str.h"
-#include "render/decode.h"
 #include "ui/frame.h"
 
 #include <math.h>
@@ -20,60 +19,34 @@
 /* What a successful edit changed: the cache, so the text, the frame and the list. */
 #define EDITED (UI_REDRAW | UI_FRAME | UI_RELOAD)
 
-/* ---- How the pane shows the image (the same arithmetic as frame.c) ----------------------- */
+/* ---- How the pane shows the image (frame_place, as the frames are drawn) -------------------- */
 
 static double clampd(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* A zoomed view: the region of rw x rh source pixels at (x0, y0) shown at z pixels per source
- * pixel, as frame.c's zoom plan. */
-static void geometry_zoomed(const struct app *app, int pw, int ph, struct view_geometry *g)
-{
-	struct frame_zoom_plan p;
-
-	frame_zoom_plan_make(app->asset.width, app->asset.height, app->zoom, app->center_x,
-	                     app->center_y, pw, ph, &p);
-	g->offset_x = p.x0;
-	g->offset_y = p.y0;
-	g->w = p.out_w;
-	g->h = p.out_h;
-	g->scale_x = g->w / p.rw;
-	g->scale_y = g->h / p.rh;
-}
-
 int view_geometry(const struct app *app, struct view_geometry *g)
 {
-	int top, left, rows, cols, pw, ph, fcols, frows;
+	struct frame_spec spec;
+	struct frame_placement pl;
 
 	memset(g, 0, sizeof *g);
-	if (!app->asset_loaded || app->asset.width <= 0 || app->asset.height <= 0)
+	if (!app->asset_loaded)
 		return -1;
-	viewer_pane(app, &top, &left, &rows, &cols);
-	if (graphics_mode_has_pixels(app->graphics)) {
-		g->px_w = app->caps.cell_w > 0 ? app->caps.cell_w : 10;
-		g->px_h = app->caps.cell_h > 0 ? app->caps.cell_h : 20;
-	} else { /* half-blocks: one pixel per column, two per row */
-		g->px_w = 1;
-		g->px_h = 2;
-	}
-	pw = cols * g->px_w;
-	ph = rows * g->px_h;
-	if (pw < 1 || ph < 1)
+	frame_pane_spec(app, &spec);
+	if (frame_place(&spec, app->asset.width, app->asset.height, &pl) < 0)
 		return -1;
-	if (app->zoom > 1.001) {
-		geometry_zoomed(app, pw, ph, g);
-	} else {
-		render_fit(app->asset.width, app->asset.height, pw, ph, &g->w, &g->h);
-		g->scale_x = (double)g->w / app->asset.width;
-		g->scale_y = (double)g->h / app->asset.height;
-	}
-	fcols = (g->w + g->px_w - 1) / g->px_w;
-	frows = (g->h + g->px_h - 1) / g->px_h;
-	g->left = left + (cols - fcols) / 2;
-	/* half-blocks are centred both ways; pixel images start at the pane's top */
-	g->top = graphics_mode_has_pixels(app->graphics) ? top : top + (rows - frows) / 2;
+	g->scale_x = pl.scale_x;
+	g->scale_y = pl.scale_y;
+	g->offset_x = pl.offset_x;
+	g->offset_y = pl.offset_y;
+	g->w = pl.w;
+	g->h = pl.h;
+	g->top = pl.top - 1; /* the screen's 0-based cells */
+	g->left = pl.left - 1;
+	g->px_w = pl.px_w;
+	g->px_h = pl.px_h;
 	return 0;
 }
 
@@ -189,6 +162,13 @@ static int reload(struct app *app, int64_t asset_id, int64_t select)
 	mode_check(app);
 	app->frame_dirty = 1;
 	return EDITED;
+}
+
+int edit_refresh(struct app *app)
+{
+	if (!app->asset_loaded)
+		return UI_NONE;
+	return reload(app, app->asset.id, selected_id(app));
 }
 
 int edit_select(struct app *app, int index)
@@ -884,14 +864,84 @@ static int64_t shape_new_since(const struct app *app, const int64_t *ids, int n)
 	return 0;
 }
 
+/* The asset the user is looking at: the open one, or the selected list row (0: none). */
+static int64_t shown_asset(const struct app *app)
+{
+	const struct asset_row *row;
+
+	if (app->screen == SCREEN_ASSET)
+		return app->asset_loaded ? app->asset.id : 0;
+	row = list_current(app);
+	return row ? row->id : 0;
+}
+
+/* Whether the step must be asked about: it opens another asset, or it reaches back into an
+ * edit made by an earlier run of annotty. */
+static int history_surprises(const struct app *app, const struct undo_step *step)
+{
+	return step->earlier_run || (step->asset_id != 0 && step->asset_id != shown_asset(app));
+}
+
+static int history_asked(const struct app *app, int redo, const struct undo_step *step)
+{
+	const struct undo_ask *a = &app->undo_ask;
+
+	return a->armed && a->redo == redo && a->step.asset_id == step->asset_id &&
+	       a->step.earlier_run == step->earlier_run && strcmp(a->step.what, step->what) == 0;
+}
+
+/* Says what the step would do and waits for the same key again. */
+static int history_ask(struct app *app, int redo, const struct undo_step *step)
+{
+	struct asset_query q = {.dataset_id = app->dataset_id};
+	struct asset_row row;
+	char where[600] = "";
+	struct err err;
+
+	app->undo_ask = (struct undo_ask){.armed = 1, .redo = redo, .step = *step};
+	if (step->asset_id != 0 && cache_asset_row(app->cache, &q, step->asset_id, &row, &err) == 0)
+		snprintf(where, sizeof where, " on %s", row.filename);
+	else if (step->asset_id != 0)
+		snprintf(where, sizeof where, " on asset %lld", (long long)step->asset_id);
+	app_message(app, "%s again to %s %s%s%s; any other key cancels", redo ? "C-r" : "u",
+	            redo ? "redo" : "undo", step->what, where,
+	            step->earlier_run ? " (an earlier session)" : "");
+	return UI_REDRAW;
+}
+
+int edit_history_cancels(struct app *app, int key)
+{
+	const struct action *a;
+
+	if (!app->undo_ask.armed)
+		return 0;
+	a = actions_for_key(app, key);
+	if (a != NULL && a == actions_find(app->undo_ask.redo ? "redo" : "undo"))
+		return 0;
+	app->undo_ask.armed = 0;
+	app_message(app, "%s cancelled: nothing changed", app->undo_ask.redo ? "redo" : "undo");
+	return 1;
+}
+
 int edit_history(struct app *app, int redo)
 {
 	char what[128] = "";
 	int64_t asset_id = 0, keep = selected_id(app);
+	struct undo_step step;
 	struct err err;
 	int n = 0, rc, change = UI_REDRAW;
-	int64_t *before = shape_ids_copy(app, &n), back;
+	int64_t *before = NULL, back;
 
+	if (cache_undo_peek(app->cache, app->dataset_id, redo, &step, &err) < 0) {
+		app_error(app, "%s", err.msg);
+		return UI_REDRAW;
+	}
+	if (step.asset_id != 0 || step.what[0] != '\0') {
+		if (history_surprises(app, &step) && !history_asked(app, redo, &step))
+			return history_ask(app, redo, &step);
+	}
+	app->undo_ask.armed = 0;
+	before = shape_ids_copy(app, &n);
 	rc = redo ? cache_redo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err)
 	          : cache_undo(app->cache, app->dataset_id, &asset_id, what, sizeof what, &err);
 	if (rc < 0) {
@@ -968,9 +1018,13 @@ static int preview(struct edit_state *e, int *closed)
 
 const struct overlay_marks *edit_marks(struct app *app)
 {
+	enum screen_index on = screen_top(app);
 	struct edit_state *e = edit_state_of(app);
 	struct overlay_marks *m = &e->marks;
 
+	if (on < SCREEN_COUNT && on != SCREEN_INDEX_ASSET) /* another screen's picture */
+		return screen_ops(on)->marks ? screen_ops(on)->marks(app, screen_state(app, on))
+		                             : NULL;
 	memset(m, 0, sizeof *m);
 	m->vertex = -1;
 	m->handle = -1;

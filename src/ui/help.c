@@ -49,9 +49,11 @@ static int help_line(struct app *app, int y, const struct action *a)
 }
 
 /* The help section of an action: 0 everywhere, 1 the list, 2 the asset screen, 3 the edit
- * modes and new shapes. */
+ * modes and new shapes, 4 the conflicts screen. */
 static int help_section(unsigned screens)
 {
+	if (screens == SCREEN_CONFLICTS)
+		return 4;
 	if ((screens & SCREEN_LIST) && (screens & SCREEN_ASSET))
 		return 0;
 	if (screens & SCREEN_LIST)
@@ -79,7 +81,8 @@ static void help_draw(struct app *app, void *self)
 	struct help_state *st = self;
 	static const char *const titles[] = {
 	    "Everywhere", "Asset list", "Asset screen",
-	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves"};
+	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves",
+	    "Conflicts screen (C or :conflicts)"};
 	static const char *const footer[] = {
 	    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
 	    ":filter label:car, :graphics blocks",

@@ -2,10 +2,11 @@ libannotty_a_SOURCES += \
 	src/ui/app.c src/ui/app.h \
 	src/ui/actions.c src/ui/actions.h \
 	src/ui/chrome.c \
+	src/ui/conflicts.c src/ui/conflicts.h \
+	src/ui/conflict_words.c \
 	src/ui/edit.c src/ui/edit_internal.h \
 	src/ui/edit_mouse.c \
 	src/ui/frame.c src/ui/frame.h \
-	src/ui/frame_store.c src/ui/frame_store.h \
 	src/ui/help.c \
 	src/ui/list.c \
 	src/ui/picker.c \
@@ -14,4 +15,4 @@ libannotty_a_SOURCES += \
 	src/ui/term.c src/ui/term.h \
 	src/ui/version.c src/ui/version.h \
 	src/ui/viewer.c \
-	src/ui/worker.c src/ui/worker.h
+	src/ui/watch.c

@@ -63,10 +63,14 @@ int screen_push(struct app *app, enum screen_index i, const void *arg)
 		if (s->at[k] == i)
 			on = k;
 	if (on >= 0) { /* one state per screen: go back to it instead */
+		int change = UI_REDRAW;
 		while (s->depth > on + 1)
 			screen_leave_top(app);
+		if (s->stale[i] && registry[i]->refresh != NULL)
+			change |= registry[i]->refresh(app, s->state[i]);
+		s->stale[i] = 0;
 		screen_settle(app);
-		return UI_REDRAW;
+		return change;
 	}
 	if (s->depth == SCREEN_STACK_MAX) {
 		app_error(app, "too many screens open (q goes back)");
@@ -75,17 +79,54 @@ int screen_push(struct app *app, enum screen_index i, const void *arg)
 	if (registry[i]->enter != NULL && registry[i]->enter(app, s->state[i], arg) < 0)
 		return UI_REDRAW;
 	s->at[s->depth++] = i;
+	s->stale[i] = 0; /* entered: it has just read what it shows */
 	screen_settle(app);
 	return UI_REDRAW | (registry[i]->flags & SCREEN_SHOWS_IMAGE ? UI_FRAME : 0);
 }
 
 int screen_pop(struct app *app)
 {
-	if (app->screens.depth <= 1)
+	struct screen_stack *s = &app->screens;
+	enum screen_index top;
+	int change = UI_REDRAW;
+
+	if (s->depth <= 1)
 		return UI_QUIT;
 	screen_leave_top(app);
+	top = screen_top(app);
+	if (s->stale[top] && registry[top]->refresh != NULL)
+		change |= registry[top]->refresh(app, s->state[top]);
+	s->stale[top] = 0;
 	screen_settle(app);
-	return UI_REDRAW;
+	return change;
+}
+
+int screen_shows_image(const struct app *app)
+{
+	enum screen_index top = screen_top(app);
+
+	return top < SCREEN_COUNT && (registry[top]->flags & SCREEN_SHOWS_IMAGE) != 0;
+}
+
+int screens_refresh(struct app *app)
+{
+	struct screen_stack *s = &app->screens;
+	enum screen_index top = screen_top(app);
+
+	if (top == SCREEN_COUNT)
+		return UI_NONE;
+	screens_mark_stale(app);
+	s->stale[top] = 0;
+	return registry[top]->refresh != NULL ? registry[top]->refresh(app, s->state[top])
+	                                      : UI_NONE;
+}
+
+void screens_mark_stale(struct app *app)
+{
+	struct screen_stack *s = &app->screens;
+
+	for (int i = 0; i + 1 < s->depth; i++)
+		s->stale[s->at[i]] = 1;
 }
 
 int screens_init(struct app *app)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 struct app;
+struct overlay_marks;
 
 /* One index per line of ui/screens.def, in its order. */
 enum screen_index {
@@ -59,6 +60,15 @@ struct screen_ops {
 	int (*key)(struct app *app, void *self, int key);
 	int (*mouse)(struct app *app, void *self, const struct screen_mouse *m);
 	void (*resize)(struct app *app, void *self); /* the terminal's size changed */
+	/* the cache changed beside this annotty (another process, the sync worker), or under the
+	 * screen while it was covered: read again what it shows, keeping the selection and the
+	 * view; returns enum ui_change */
+	int (*refresh)(struct app *app, void *self);
+	/* a screen that shows an image (SCREEN_SHOWS_IMAGE) in a pane of its own: where the pane
+	 * is, in 0-based cells (NULL: the asset screen's), and the marks drawn over its shapes */
+	void (*pane)(const struct app *app, const void *self, int *top, int *left, int *rows,
+	             int *cols);
+	const struct overlay_marks *(*marks)(struct app *app, void *self);
 };
 
 #define SCREEN_KEY_ACTIONS (-1)
@@ -74,6 +84,8 @@ struct screen_stack {
 	enum screen_index at[SCREEN_STACK_MAX];
 	int depth;
 	void *state[SCREEN_COUNT]; /* each screen's own state, from screens_init */
+	/* the cache changed while the screen was covered: refreshed when it is uncovered */
+	int stale[SCREEN_COUNT];
 };
 
 /* Allocates every screen's state and puts the first screen of ui/screens.def on the stack
@@ -91,7 +103,15 @@ void *screen_state(const struct app *app, enum screen_index i);
  * pushed twice (the ones above it are popped instead). Returns enum ui_change (UI_REDRAW
  * alone when the screen refused). */
 int screen_push(struct app *app, enum screen_index i, const void *arg);
-/* Leaves the top screen and uncovers the one below; UI_QUIT at the bottom. */
+/* Leaves the top screen and uncovers the one below (refreshed first when it is stale);
+ * UI_QUIT at the bottom. */
 int screen_pop(struct app *app);
+/* Whether the screen on top shows an image (its flags have SCREEN_SHOWS_IMAGE). */
+int screen_shows_image(const struct app *app);
+/* The cache changed: the screen on top is refreshed now (returns enum ui_change), the ones
+ * under it when they are uncovered. */
+int screens_refresh(struct app *app);
+/* Marks the screens under the top one as stale (the top one changed what they show). */
+void screens_mark_stale(struct app *app);
 
 #endif

@@ -5,16 +5,7 @@
 
 #include <stddef.h>
 
-enum graphics_mode {
-	GRAPHICS_AUTO = 0,
-	GRAPHICS_SIXEL,
-	GRAPHICS_BLOCKS,
-	GRAPHICS_NONE,
-	GRAPHICS_KITTY,
-	GRAPHICS_ITERM2,
-	GRAPHICS_KITTY_TMUX, /* kitty's Unicode placeholders, the image sent through tmux */
-	GRAPHICS_MODE_COUNT
-};
+#include "frame/graphics.h"
 
 /* What tmux says about itself and the terminal outside it (asked with tmux display-message),
  * and what annotty makes of it. */
@@ -50,11 +41,6 @@ struct term_caps {
 	char typeahead[32];  /* keys typed before the replies came, to hand to curses */
 	int ntypeahead;
 };
-
-const char *graphics_mode_name(enum graphics_mode mode);
-/* Sixel, kitty (either way) and iTerm2 draw real pixels; half-blocks draw two per cell. */
-int graphics_mode_has_pixels(enum graphics_mode mode);
-int graphics_mode_parse(const char *name, enum graphics_mode *out);
 
 /* Asks the terminal on fd (in one batch ending with primary device attributes) and reads the
  * replies for at most timeout_ms. Must run before curses takes the terminal. */

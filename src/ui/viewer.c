@@ -34,6 +34,12 @@ struct picker *picker_of(const struct app *app)
 
 void viewer_pane(const struct app *app, int *top, int *left, int *rows, int *cols)
 {
+	enum screen_index on = screen_top(app);
+
+	if (on < SCREEN_COUNT && screen_ops(on)->pane != NULL) { /* a pane of its own */
+		screen_ops(on)->pane(app, screen_state(app, on), top, left, rows, cols);
+		return;
+	}
 	*top = 1;
 	*left = 0;
 	*rows = app->rows - 3; /* title above; status bar and message line below */
@@ -253,6 +259,25 @@ static void viewer_leave(struct app *app, void *self)
 	list_reanchor(app, id);
 }
 
+int viewer_refresh(struct app *app)
+{
+	int64_t id = app->asset.id;
+
+	if (!app->asset_loaded)
+		return UI_NONE;
+	edit_refresh(app);
+	if (app->asset_loaded)
+		return UI_REDRAW | UI_FRAME;
+	/* gone from the cache beside this annotty (a re-import, another process) */
+	app_error(app, "asset %lld is no longer in the cache", (long long)id);
+	return screen_pop(app) | UI_RELOAD;
+}
+
+static int viewer_refresh_hook(struct app *app, void *self)
+{
+	return viewer_refresh(app);
+}
+
 /* The wheel zooms; a press on the side panel's list selects that shape, one on the picture
  * takes hold of what is there (edit_press). */
 static int viewer_mouse(struct app *app, void *self, const struct screen_mouse *m)
@@ -286,4 +311,5 @@ const struct screen_ops screen_asset = {
     .leave = viewer_leave,
     .draw = viewer_draw,
     .mouse = viewer_mouse,
+    .refresh = viewer_refresh_hook,
 };

@@ -9,4 +9,5 @@ libannotty_a_SOURCES += \
 	src/api/picsellia/browse.c \
 	src/api/picsellia/download.c \
 	src/api/picsellia/push.c \
-	src/api/picsellia/tasks.c
+	src/api/picsellia/tasks.c \
+	src/api/picsellia/backend_picsellia.c
