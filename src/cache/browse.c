@@ -4,6 +4,7 @@
 #include "cache/internal.h"
 #include "core/err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

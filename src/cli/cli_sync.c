@@ -138,10 +138,11 @@ static void report_json(const struct sync_report *r, int complete, int conflicts
 	fputs("}\n", stdout);
 }
 
-/* 0 everything done, 1 a failure or edits left waiting, EXIT_CONFLICTS conflicts to settle. */
+/* 0 everything done, 1 a failure or edits left waiting, EXIT_CONFLICTS conflicts to settle
+ * (those of earlier syncs included). */
 static int sync_status(const struct sync_report *r, int failed, int conflicts_left)
 {
-	if (failed || !r->complete || r->waiting > 0)
+	if (failed || r->waiting > 0)
 		return EXIT_FAILURE_GENERIC;
 	return conflicts_left > 0 ? EXIT_CONFLICTS : EXIT_OK;
 }
@@ -150,7 +151,8 @@ int cli_run_sync(const struct cli_call *call, struct err *err)
 {
 	struct cli_remote_session s;
 	struct progress p = {.tty = isatty(STDERR_FILENO)};
-	struct sync_hooks hooks = {.warn = on_warning, .progress = on_progress, .ctx = &p};
+	struct sync_hooks hooks = {
+	    .warn = on_warning, .progress = on_progress, .ctx = &p, .eager = 1};
 	struct sync_scope scope = {
 	    .dataset = call->value[OPT_DATASET],
 	    .pull = 1,
@@ -170,7 +172,8 @@ int cli_run_sync(const struct cli_call *call, struct err *err)
 	if (cache_source_find(s.cache, s.backend->locator, &s.source_id, NULL) > 0)
 		cache_versions_each(s.cache, s.source_id, NULL, count_conflicts, &left, NULL);
 	if (json)
-		report_json(&rep, !failed && rep.complete, left, failed ? err : NULL);
+		report_json(&rep, !failed && rep.waiting == 0 && left == 0, left,
+		            failed ? err : NULL);
 	else if (!failed)
 		report_text(&s, &rep, left);
 	rc = sync_status(&rep, failed, left);
