@@ -147,6 +147,12 @@ const struct cli_command cli_commands[] = {
      .required = CLI_OPT(OPT_DEMO),
      .summary = "review the bundled demo dataset (written on first use)",
      .run = cli_run_open},
+    {.name = "",
+     .options = CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_GRAPHICS) |
+                CLI_OPT(OPT_LOW_BANDWIDTH),
+     .required = CLI_OPT(OPT_DATASET),
+     .summary = "review a synced Picsellia dataset version (edits wait for annotty sync)",
+     .run = cli_run_open},
     {.name = "ls",
      .word = "assets",
      .words_are = "what to list",
