@@ -6,6 +6,8 @@
 # in no file annotty writes besides the credentials.
 . "${top_srcdir:-.}/tests/lib.sh"
 need_python3
+# a developer's own platform settings must not reach the tests
+unset PICSELLIA_HOST PICSELLIA_TOKEN PICSELLIA_ORGANIZATION
 
 standin_start --seed small || { ok 1 "the stand-in server starts"; done_testing; }
 U=$STANDIN_URL

@@ -339,10 +339,11 @@ int cache_asset_lookup(struct cache *c, int64_t dataset_id, const char *key, int
 		return err_setk(err, ERR_NOT_FOUND, "no asset has the id or file name %s", key);
 	if (found > 1) {
 		*asset_id = 0;
-		return err_setk(err, ERR_USAGE,
-		                "several assets are named %s; name one by its id (annotty ls assets "
-		                "--json)",
-		                key);
+		return err_setk(
+		    err, ERR_USAGE,
+		    "several assets are named %s; name one by its id (annotty ls assets "
+		    "--json)",
+		    key);
 	}
 	return 0;
 }
@@ -564,8 +565,8 @@ int cache_conflicts_count(struct cache *c, int64_t dataset_id, int *count, struc
 	int64_t n = 0;
 
 	*count = 0;
-	if (CACHE_DB_DO(c, sql_conflicts_count, &n, err, "counting conflicts",
-	                DB_INT(dataset_id)) < 0)
+	if (CACHE_DB_DO(c, sql_conflicts_count, &n, err, "counting conflicts", DB_INT(dataset_id)) <
+	    0)
 		return -1;
 	*count = (int)n;
 	return 0;

@@ -427,7 +427,7 @@ struct cache_source_row {
 	const char *locator; /* a file path, or the platform's URL and organization */
 	int datasets;        /* dataset versions cached */
 	int64_t assets;
-	int pending;         /* edits not yet pushed (not yet exported, for a local file) */
+	int pending; /* edits not yet pushed (not yet exported, for a local file) */
 	int conflicts;
 	int64_t imported_at; /* Unix seconds of the last import or pull, 0 for never */
 };

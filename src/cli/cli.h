@@ -114,14 +114,14 @@ extern const struct cli_command cli_commands[];
 
 /* A parsed command line. The strings point into argv. */
 struct cli_call {
-	const struct cli_command *cmd; /* NULL when only a global option was asked */
-	const char *topic;             /* the command name its help is under, or NULL */
+	const struct cli_command *cmd;   /* NULL when only a global option was asked */
+	const char *topic;               /* the command name its help is under, or NULL */
 	const char *args[CLI_WORDS_MAX]; /* an argument that takes many words fills the rest */
 	int nargs;
 	const char *value[OPT_COUNT]; /* as given (the last one wins); NULL when absent */
 	const char *repeated[OPT_COUNT][CLI_REPEAT_MAX]; /* every value of a repeatable option */
 	int nrepeated[OPT_COUNT];
-	char **raw;                   /* for a raw command: the words after its name */
+	char **raw; /* for a raw command: the words after its name */
 	int nraw;
 	/* the typed values */
 	enum graphics_mode graphics;
@@ -202,8 +202,7 @@ void cli_session_close(struct cli_session *s);
 /* ---- cli_ls.c ---- */
 /* Writes the dataset's labels with their shape counts (text lines, or the objects of a JSON
  * array without its brackets); *count is how many. */
-int cli_ls_labels(struct cache *cache, int64_t dataset_id, int json, long *count,
-                  struct err *err);
+int cli_ls_labels(struct cache *cache, int64_t dataset_id, int json, long *count, struct err *err);
 
 /* ---- remote.c: a configured platform source and what the cache holds of it ---- */
 struct cli_remote_session {
@@ -225,25 +224,25 @@ int cli_remote_dataset(struct cli_remote_session *s, const char *name, int64_t *
 int cli_remote_need_cached(const struct cli_remote_session *s, struct err *err);
 
 /* ---- the handlers, one file each ---- */
-int cli_run_open(const struct cli_call *call, struct err *err);       /* cli_open.c */
-int cli_run_ls_assets(const struct cli_call *call, struct err *err);  /* cli_ls.c */
-int cli_run_ls_labels(const struct cli_call *call, struct err *err);  /* cli_ls.c */
-int cli_run_export(const struct cli_call *call, struct err *err);     /* cli_export.c */
-int cli_run_show_asset(const struct cli_call *call, struct err *err); /* cli_show.c */
-int cli_run_show_file(const struct cli_call *call, struct err *err);  /* cli_show.c */
-int cli_run_doctor(const struct cli_call *call, struct err *err);     /* cli_doctor.c */
-int cli_run_help(const struct cli_call *call, struct err *err);       /* cli_help.c */
-int cli_run_synopsis(const struct cli_call *call, struct err *err);   /* cli_help.c */
-int cli_run_complete(const struct cli_call *call, struct err *err);   /* cli_complete.c */
-int cli_run_login(const struct cli_call *call, struct err *err);      /* cli_login.c */
-int cli_run_logout(const struct cli_call *call, struct err *err);     /* cli_login.c */
-int cli_run_sources(const struct cli_call *call, struct err *err);    /* cli_sources.c */
-int cli_run_sync(const struct cli_call *call, struct err *err);       /* cli_sync.c */
-int cli_run_ls_remote(const struct cli_call *call, struct err *err);  /* cli_ls_remote.c */
+int cli_run_open(const struct cli_call *call, struct err *err);         /* cli_open.c */
+int cli_run_ls_assets(const struct cli_call *call, struct err *err);    /* cli_ls.c */
+int cli_run_ls_labels(const struct cli_call *call, struct err *err);    /* cli_ls.c */
+int cli_run_export(const struct cli_call *call, struct err *err);       /* cli_export.c */
+int cli_run_show_asset(const struct cli_call *call, struct err *err);   /* cli_show.c */
+int cli_run_show_file(const struct cli_call *call, struct err *err);    /* cli_show.c */
+int cli_run_doctor(const struct cli_call *call, struct err *err);       /* cli_doctor.c */
+int cli_run_help(const struct cli_call *call, struct err *err);         /* cli_help.c */
+int cli_run_synopsis(const struct cli_call *call, struct err *err);     /* cli_help.c */
+int cli_run_complete(const struct cli_call *call, struct err *err);     /* cli_complete.c */
+int cli_run_login(const struct cli_call *call, struct err *err);        /* cli_login.c */
+int cli_run_logout(const struct cli_call *call, struct err *err);       /* cli_login.c */
+int cli_run_sources(const struct cli_call *call, struct err *err);      /* cli_sources.c */
+int cli_run_sync(const struct cli_call *call, struct err *err);         /* cli_sync.c */
+int cli_run_ls_remote(const struct cli_call *call, struct err *err);    /* cli_ls_remote.c */
 int cli_run_ls_conflicts(const struct cli_call *call, struct err *err); /* cli_conflicts.c */
-int cli_run_conflicts(const struct cli_call *call, struct err *err);  /* cli_conflicts.c */
-int cli_run_tag(const struct cli_call *call, struct err *err);        /* cli_edit.c */
-int cli_run_review(const struct cli_call *call, struct err *err);     /* cli_edit.c */
+int cli_run_conflicts(const struct cli_call *call, struct err *err);    /* cli_conflicts.c */
+int cli_run_tag(const struct cli_call *call, struct err *err);          /* cli_edit.c */
+int cli_run_review(const struct cli_call *call, struct err *err);       /* cli_edit.c */
 
 /* main.c's entry */
 int cli_main(int argc, char **argv);

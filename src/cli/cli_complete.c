@@ -141,7 +141,8 @@ static void offer_words(const struct comp *k)
 	if (c != NULL && c->word != NULL && k->npos == 1) {
 		puts("none");
 		for (const struct cli_command *r = c; r->name && !strcmp(r->name, c->name); r++)
-			if (r == c || strcmp(r[-1].word, r->word) != 0) /* forms of a word sit together */
+			if (r == c ||
+			    strcmp(r[-1].word, r->word) != 0) /* forms of a word sit together */
 				offer(k, r->word);
 		return;
 	}

@@ -25,7 +25,8 @@ static int target_open(struct edit_target *t, const struct cli_call *call, struc
 	t->is_remote = call->value[OPT_DATASET] != NULL;
 	if (t->is_remote) {
 		if (cli_remote_open(&t->remote, call, err) < 0 ||
-		    cli_remote_dataset(&t->remote, call->value[OPT_DATASET], &t->dataset_id, err) < 0)
+		    cli_remote_dataset(&t->remote, call->value[OPT_DATASET], &t->dataset_id, err) <
+		        0)
 			return -1;
 		t->cache = t->remote.cache;
 		return 0;
@@ -51,8 +52,8 @@ static int assets_resolve(struct edit_target *t, const struct cli_call *call, in
                           int64_t *ids, struct err *err)
 {
 	for (int i = from; i < to; i++)
-		if (cache_asset_lookup(t->cache, t->dataset_id, call->args[i], &ids[i - from], err) <
-		    0)
+		if (cache_asset_lookup(t->cache, t->dataset_id, call->args[i], &ids[i - from],
+		                       err) < 0)
 			return -1;
 	return 0;
 }
@@ -109,8 +110,8 @@ int cli_run_tag(const struct cli_call *call, struct err *err)
 	int add = strcmp(call->cmd->word, "add") == 0, queued = 0, rc = -1;
 	int64_t id;
 
-	if (target_open(&t, call, err) < 0 || assets_resolve(&t, call, t.first, t.first + 1, &id,
-	                                                     err) < 0)
+	if (target_open(&t, call, err) < 0 ||
+	    assets_resolve(&t, call, t.first, t.first + 1, &id, err) < 0)
 		goto out;
 	for (int i = t.first + 1; i < call->nargs; i++)
 		if (tag_one(&t, id, call->args[i], add, &queued, err) < 0)
@@ -144,24 +145,21 @@ static int review_one(struct edit_target *t, int64_t id, enum review_status stat
 	return 0;
 }
 
-static int review_word(const char *word, enum review_status *out)
+/* The status a word of review sets: accept, reject, reset (back to pending). */
+static enum review_status review_word(const char *word)
 {
-	if (strcmp(word, "reset") == 0) {
-		*out = REVIEW_PENDING;
-		return 0;
-	}
-	*out = strcmp(word, "accept") == 0 ? REVIEW_ACCEPTED : REVIEW_REJECTED;
-	return 0;
+	if (strcmp(word, "accept") == 0)
+		return REVIEW_ACCEPTED;
+	return strcmp(word, "reject") == 0 ? REVIEW_REJECTED : REVIEW_PENDING;
 }
 
 int cli_run_review(const struct cli_call *call, struct err *err)
 {
 	struct edit_target t;
-	enum review_status status;
+	enum review_status status = review_word(call->cmd->word);
 	int64_t *ids = NULL;
 	int queued = 0, rc = -1, n;
 
-	review_word(call->cmd->word, &status);
 	if (target_open(&t, call, err) < 0)
 		goto out;
 	n = call->nargs - t.first;

@@ -115,7 +115,8 @@ int cli_run_logout(const struct cli_call *call, struct err *err)
 		return -1;
 	removed = cli_creds_remove(c, host_in != NULL ? host : NULL, org);
 	if (removed == 0) {
-		err_setk(err, ERR_NOT_FOUND, "no stored login %s", c->n == 0 ? "at all" : "matches");
+		err_setk(err, ERR_NOT_FOUND, "no stored login %s",
+		         c->n == 0 ? "at all" : "matches");
 		goto out;
 	}
 	if (cli_creds_save(c, err) < 0)

@@ -96,8 +96,7 @@ static void labels_print(const struct label_row *rows, int n, int json)
 	}
 }
 
-int cli_ls_labels(struct cache *cache, int64_t dataset_id, int json, long *count,
-                  struct err *err)
+int cli_ls_labels(struct cache *cache, int64_t dataset_id, int json, long *count, struct err *err)
 {
 	struct dataset_info info;
 	struct label_row *rows = NULL;

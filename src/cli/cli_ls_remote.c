@@ -405,7 +405,7 @@ static const struct {
 	const char *word;
 	int (*fn)(struct lsr *o, struct err *err);
 } listings[] = {
-    {"datasets", ls_datasets}, {"versions", ls_versions}, {"assets", ls_assets},
+    {"datasets", ls_datasets}, {"versions", ls_versions},   {"assets", ls_assets},
     {"labels", ls_labels},     {"datalakes", ls_datalakes}, {"data", ls_data},
     {"tags", ls_tags},         {"campaigns", ls_campaigns}, {"steps", ls_steps},
 };

@@ -131,8 +131,9 @@ static int creds_line(struct cli_creds *c, char *line, int lineno, const char *p
 		return creds_section(c, line, lineno, path, err);
 	eq = strchr(line, '=');
 	if (eq == NULL || c->n == 0)
-		return err_setk(err, ERR_PARSE, "%s:%d: expected [picsellia ORG@HOST] or token = ...",
-		                path, lineno);
+		return err_setk(err, ERR_PARSE,
+		                "%s:%d: expected [picsellia ORG@HOST] or token = ...", path,
+		                lineno);
 	*eq = '\0';
 	key = trim(line);
 	value = trim(eq + 1);
@@ -241,9 +242,11 @@ static int creds_write_fd(int fd, const struct cli_creds *c)
 
 		rc = write_all(fd, "\n" SECTION_PREFIX, strlen(SECTION_PREFIX) + 1) < 0 ||
 		             write_all(fd, r->organization, strlen(r->organization)) < 0 ||
-		             write_all(fd, "@", 1) < 0 || write_all(fd, r->host, strlen(r->host)) < 0 ||
+		             write_all(fd, "@", 1) < 0 ||
+		             write_all(fd, r->host, strlen(r->host)) < 0 ||
 		             write_all(fd, "]\ntoken = ", 10) < 0 ||
-		             write_all(fd, r->token, strlen(r->token)) < 0 || write_all(fd, "\n", 1) < 0
+		             write_all(fd, r->token, strlen(r->token)) < 0 ||
+		             write_all(fd, "\n", 1) < 0
 		         ? -1
 		         : 0;
 	}
@@ -358,10 +361,12 @@ int cli_host_normalize(const char *in, char *out, size_t n, struct err *err)
 	if (in == NULL || in[0] == '\0')
 		in = CLI_DEFAULT_HOST;
 	if (strncmp(in, "https://", 8) != 0 && strncmp(in, "http://", 7) != 0)
-		return err_setk(err, ERR_USAGE, "the host must be an http:// or https:// URL: %s", in);
+		return err_setk(err, ERR_USAGE, "the host must be an http:// or https:// URL: %s",
+		                in);
 	for (const char *p = in; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == ']' || *p == 0x7f)
-			return err_setk(err, ERR_USAGE, "the host holds a space or a control character");
+			return err_setk(err, ERR_USAGE,
+			                "the host holds a space or a control character");
 	if (str_copy(out, in, n) >= n)
 		return err_setk(err, ERR_USAGE, "the host is too long");
 	len = strlen(out);
@@ -396,8 +401,7 @@ static int remote_from_env(const struct cli_call *call, const char *token, struc
 	return 0;
 }
 
-static int remote_from_creds(const struct cli_call *call, struct cli_remote *out,
-                             struct err *err)
+static int remote_from_creds(const struct cli_call *call, struct cli_remote *out, struct err *err)
 {
 	const char *host_in = chosen(call, OPT_HOST, "PICSELLIA_HOST");
 	const char *org = chosen(call, OPT_ORGANIZATION, "PICSELLIA_ORGANIZATION");

@@ -33,8 +33,8 @@ static int option_long(const char *name, size_t len, unsigned takes)
 			continue;
 		}
 		/* a unique prefix names the option, as getopt_long allows */
-		if (found == -1 || (found >= 0 && strcmp(cli_options[found].name,
-		                                          cli_options[o].name) == 0)) {
+		if (found == -1 ||
+		    (found >= 0 && strcmp(cli_options[found].name, cli_options[o].name) == 0)) {
 			if (found == -1 || (takes & CLI_OPT(o)))
 				found = o;
 		} else {

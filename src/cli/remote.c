@@ -77,8 +77,9 @@ int cli_remote_dataset(struct cli_remote_session *s, const char *name, int64_t *
 	if (found < 0)
 		return -1;
 	if (found == 0)
-		return err_setk(err, ERR_NOT_FOUND,
-		                "the cache holds no dataset %s of %s: run annotty sync --dataset %s",
-		                name, s->label, name);
+		return err_setk(
+		    err, ERR_NOT_FOUND,
+		    "the cache holds no dataset %s of %s: run annotty sync --dataset %s", name,
+		    s->label, name);
 	return 0;
 }

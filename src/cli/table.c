@@ -67,8 +67,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
     [OPT_HOST] = {.name = "host",
                   .value = CLI_KIND_TEXT,
                   .metavar = "URL",
-                  .help = "the Picsellia host (default " CLI_DEFAULT_HOST
-                          "; env PICSELLIA_HOST)"},
+                  .help = "the Picsellia host (default " CLI_DEFAULT_HOST "; env PICSELLIA_HOST)"},
     [OPT_ORGANIZATION] = {.name = "organization",
                           .value = CLI_KIND_TEXT,
                           .metavar = "NAME",
@@ -105,10 +104,22 @@ const struct cli_option cli_options[OPT_COUNT] = {
 		.what = "the conflict's number (annotty ls conflicts)"                             \
 	}
 /* (one token each, so that they pass through EDIT_ROWS as one argument) */
-#define TAG_ARGS_LOCAL     {SOURCE_ARG, ASSET_ARG, TAGS_ARG}
-#define TAG_ARGS_REMOTE    {ASSET_ARG, TAGS_ARG}
-#define REVIEW_ARGS_LOCAL  {SOURCE_ARG, ASSETS_ARG}
-#define REVIEW_ARGS_REMOTE {ASSETS_ARG}
+#define TAG_ARGS_LOCAL                                                                             \
+	{                                                                                          \
+		SOURCE_ARG, ASSET_ARG, TAGS_ARG                                                    \
+	}
+#define TAG_ARGS_REMOTE                                                                            \
+	{                                                                                          \
+		ASSET_ARG, TAGS_ARG                                                                \
+	}
+#define REVIEW_ARGS_LOCAL                                                                          \
+	{                                                                                          \
+		SOURCE_ARG, ASSETS_ARG                                                             \
+	}
+#define REVIEW_ARGS_REMOTE                                                                         \
+	{                                                                                          \
+		ASSETS_ARG                                                                         \
+	}
 /* A platform source: the organization the environment or the credentials choose. */
 #define REMOTE_OPTS (CLI_OPT(OPT_HOST) | CLI_OPT(OPT_ORGANIZATION))
 #define LS_REMOTE(w, opts, sum)                                                                    \
@@ -117,7 +128,7 @@ const struct cli_option cli_options[OPT_COUNT] = {
 		.options = CLI_OPT(OPT_JSON) | REMOTE_OPTS | (opts), .summary = (sum),             \
 		.run = cli_run_ls_remote                                                           \
 	}
-#define EDIT_ROWS(cmd, w, args_local, args_remote, sum, fn)                                       \
+#define EDIT_ROWS(cmd, w, args_local, args_remote, sum, fn)                                        \
 	{.name = (cmd),                                                                            \
 	 .word = (w),                                                                              \
 	 .words_are = "what to do",                                                                \
@@ -148,8 +159,8 @@ const struct cli_command cli_commands[] = {
      .summary = "review the bundled demo dataset (written on first use)",
      .run = cli_run_open},
     {.name = "",
-     .options = CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_GRAPHICS) |
-                CLI_OPT(OPT_LOW_BANDWIDTH),
+     .options =
+         CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH),
      .required = CLI_OPT(OPT_DATASET),
      .summary = "review a synced Picsellia dataset version (edits wait for annotty sync)",
      .run = cli_run_open},
@@ -233,8 +244,7 @@ const struct cli_command cli_commands[] = {
      .options = CLI_OPT(OPT_FETCH_IMAGES) | CLI_OPT(OPT_DATASET) | CLI_OPT(OPT_JSON) | REMOTE_OPTS,
      .summary = "send the queued edits to Picsellia and bring its content into the cache",
      .run = cli_run_sync},
-    EDIT_ROWS("tag", "add", TAG_ARGS_LOCAL, TAG_ARGS_REMOTE, "add tags to an asset",
-              cli_run_tag),
+    EDIT_ROWS("tag", "add", TAG_ARGS_LOCAL, TAG_ARGS_REMOTE, "add tags to an asset", cli_run_tag),
     EDIT_ROWS("tag", "rm", TAG_ARGS_LOCAL, TAG_ARGS_REMOTE, "remove tags from an asset",
               cli_run_tag),
     EDIT_ROWS("review", "accept", REVIEW_ARGS_LOCAL, REVIEW_ARGS_REMOTE, "accept assets",
