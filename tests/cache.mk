@@ -54,3 +54,8 @@ tests_sync_picsellia_t_SOURCES = tests/sync_picsellia.c tests/api_standin.c test
 	$(CACHE_TEST_SOURCES)
 tests_sync_picsellia_t_LDADD = $(TEST_LDADD)
 TESTS += tests/sync_picsellia.t
+
+check_PROGRAMS += tests/cache_campaign.t
+tests_cache_campaign_t_SOURCES = tests/cache_campaign.c $(CACHE_TEST_SOURCES)
+tests_cache_campaign_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_campaign.t

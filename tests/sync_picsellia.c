@@ -109,6 +109,23 @@ static void test_full(struct standin *s)
 	       40, "each kept in the image store");
 	ok(sync_source(c, b, &images, &asked, &rep, &err) == 0 && rep.images == 0,
 	   "a second sync downloads none again");
+	{
+		struct sync_scope lake = {.datalake = 1};
+		int rc = sync_source(c, b, &lake, &asked, &rep, &err);
+
+		ok(rc == 0 && rep.data == 204, "the datalake's 204 items pulled (%lld, %s)",
+		   (long long)rep.data, err.msg);
+		is_int(sql_int(c, "SELECT count(*) FROM data WHERE ?1 = ?1", ""), 204,
+		       "each once in the cache");
+		ok(sql_int(c,
+		           "SELECT count(*) FROM data_tag t JOIN datalake_tag g ON g.id = t.tag_id"
+		           " WHERE g.name = ?1",
+		           "night") > 0,
+		   "with their tags");
+		rc = sync_source(c, b, &lake, &asked, &rep, &err);
+		is_int(sql_int(c, "SELECT count(*) FROM data WHERE ?1 = ?1", ""), 204,
+		       "a second pull stores none twice");
+	}
 	is_int(standin_violations(s), 0, "no page over 1000 and no token to the storage");
 	backend_close(&b);
 	cache_close(&c);

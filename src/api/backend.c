@@ -102,6 +102,30 @@ int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct b
 	return b->ops->fetch_image(b, ref, out, err);
 }
 
+int backend_pull_data(struct backend *b, const char *datalake_ext_id, const char *cursor,
+                      struct data_page *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->total = -1;
+	if (b->ops->pull_data == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source has no datalake", b->ops->kind);
+	if (b->ops->pull_data(b, datalake_ext_id, cursor, out, err) < 0) {
+		data_page_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+void data_page_clear(struct data_page *p)
+{
+	for (int i = 0; i < p->n; i++)
+		data_item_clear(&p->items[i]);
+	free(p->items);
+	free(p->next_cursor);
+	memset(p, 0, sizeof *p);
+	p->total = -1;
+}
+
 int backend_current(struct backend *b, const struct change *ch, struct change *theirs,
                     struct err *err)
 {

@@ -69,6 +69,14 @@ struct backend_page {
 	int64_t total;           /* assets in the whole container when known, else -1 */
 };
 
+/* One page of a datalake's items. */
+struct data_page {
+	struct data_item *items; /* owned by the page */
+	int n;
+	char *next_cursor; /* NULL after the last page */
+	int64_t total;     /* items in the datalake when known, else -1 */
+};
+
 /* Where an image's bytes are: the backend fills what it knows when it pulls the asset. */
 struct image_ref {
 	const char *asset_ext_id;
@@ -103,6 +111,10 @@ struct backend_ops {
 	 * an interrupted pull resumes where it stopped. */
 	int (*pull)(struct backend *b, const char *version_ext_id, const char *cursor,
 	            struct backend_page *out, struct err *err);
+	/* One page of a datalake's items with their tags, from cursor (NULL: the start). NULL
+	 * when the source has no datalake. The caller owns out (data_page_clear). */
+	int (*pull_data)(struct backend *b, const char *datalake_ext_id, const char *cursor,
+	                 struct data_page *out, struct err *err);
 	/* The bytes of one image into out (within out's cap). */
 	int (*fetch_image)(struct backend *b, const struct image_ref *ref, struct buf *out,
 	                   struct err *err);
@@ -154,6 +166,9 @@ int backend_pull(struct backend *b, const char *version_ext_id, const char *curs
                  struct backend_page *out, struct err *err);
 int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
                         struct err *err);
+int backend_pull_data(struct backend *b, const char *datalake_ext_id, const char *cursor,
+                      struct data_page *out, struct err *err);
+void data_page_clear(struct data_page *p);
 int backend_current(struct backend *b, const struct change *ch, struct change *theirs,
                     struct err *err);
 int backend_push(struct backend *b, const struct change *ch, struct push_answer *ans,

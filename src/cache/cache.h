@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/campaign.h"
 #include "core/change.h"
 #include "core/model.h"
 
 struct err;
 struct cache; /* opaque: one SQLite connection */
 
-#define CACHE_SCHEMA_VERSION 3
+#define CACHE_SCHEMA_VERSION 4
 
 /* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
  * on. A database from a newer annotty is refused with a message. The caller owns *out. A
@@ -114,6 +115,30 @@ int cache_pull_page(struct cache *cache, int64_t dataset_id, const struct datase
 /* Ends the pull after its last page. */
 int cache_pull_finish(struct cache *cache, int64_t dataset_id, struct import_stats *stats,
                       struct err *err);
+
+/* ---- A platform's datalake ------------------------------------------------------------------
+ *
+ * Its items with their tags, pulled page by page (each page one transaction). An item whose
+ * tags the user changed (outbox entries on entity 'data', entity_id its row) keeps the user's
+ * tags until they are pushed. The datalake has a dataset row of format 'datalake', whose id
+ * the edits of its items queue under (listings of datasets leave such rows out). */
+
+struct data_item;
+
+struct datalake_pull {
+	int64_t datalake_id;
+	int64_t dataset_id; /* the datalake's dataset row, for the outbox */
+	int64_t generation;
+};
+
+/* Starts a pull of the datalake ext_id (named name) of the source at locator. */
+int cache_datalake_begin(struct cache *c, const char *kind, const char *locator, const char *ext_id,
+                         const char *name, struct datalake_pull *out, struct err *err);
+int cache_datalake_page(struct cache *c, const struct datalake_pull *p,
+                        const struct data_item *items, int n, struct err *err);
+/* After the last page: removes the items the pull did not see (those with unsent edits stay). */
+int cache_datalake_finish(struct cache *c, const struct datalake_pull *p, int *removed,
+                          struct err *err);
 
 /* ---- The image store ---------------------------------------------------------------------- */
 
@@ -564,6 +589,139 @@ int cache_steps_each(struct cache *c, int64_t source_id, int64_t dataset_id, cac
 
 /* The number of conflicts of a dataset (0: of every dataset). */
 int cache_conflicts_count(struct cache *c, int64_t dataset_id, int *count, struct err *err);
+
+/* ---- Campaigns: the annotators' and reviewers' work queue ------------------------------
+ *
+ * A dataset has at most one campaign: its ordered steps (annotate, review), each with its
+ * assignees, and per asset one assignment for each step it has reached, one of them the
+ * asset's current one. A campaign comes from a platform's pull, or is a local one started here
+ * (kept only in the cache, its decisions going out with an export). "Me" is the user of the
+ * dataset's source marked as the one working here. Task decisions update the local queue at
+ * once and are queued in the outbox as "task.decide" entries; the step model (spec 12.2) says
+ * what happens next locally. */
+
+#define CACHE_COMMENT_MAX      500  /* a rejection's reason, in bytes */
+#define CACHE_INSTRUCTIONS_MAX 2000 /* the instructions kept for the task screen, in bytes */
+
+/* A user of the dataset's source, matched by ext_id; with is_me set, the one working here (no
+ * other user of the source stays so). username may be NULL (kept when known). *user_id (may be
+ * NULL) is the row's id. */
+int cache_user_put(struct cache *c, int64_t dataset_id, const char *ext_id, const char *username,
+                   int is_me, int64_t *user_id, struct err *err);
+/* Stores the campaign of a pulled dataset, matched by ext_id (which it must have); its name and
+ * instructions replace the stored ones. */
+int cache_campaign_put(struct cache *c, int64_t dataset_id, const struct campaign *cp,
+                       int64_t *campaign_id, struct err *err);
+/* Stores the campaign's steps, matched by ext_id (which each must have), with their assignees
+ * by user ext_id (users not seen yet are stored without a name). One transaction. */
+int cache_steps_put(struct cache *c, int64_t campaign_id, const struct campaign_step *steps, int n,
+                    struct err *err);
+/* Stores a page of the campaign's assignments, each the current one of its asset (matched by
+ * ext_id, else by its asset and step), in one transaction. An assignment of an asset the cache
+ * does not hold is passed over and counted in *skipped (may be NULL); one whose asset has a task
+ * decision not pushed yet keeps the local state (the push meets the source's). A step that is
+ * not stored is an ERR_NOT_FOUND error. */
+int cache_assignments_put(struct cache *c, int64_t campaign_id, const struct assignment *a, int n,
+                          int *skipped, struct err *err);
+
+/* A local campaign: an annotate step and a review step, both assigned to user (the local user,
+ * who becomes "me"), and a PENDING annotate task for a share of the assets: all of them for a
+ * sample_rate of 0 or 1, else round(rate * count) of them (at least one), the same ones for the
+ * same file names every time. A dataset that has a campaign already is refused (ERR_CONFLICT).
+ * *ntasks (may be NULL) is how many tasks it made. */
+struct campaign_local_spec {
+	const char *user;         /* the local user's name */
+	double sample_rate;       /* in [0, 1] */
+	const char *name;         /* NULL: "Local campaign" */
+	const char *instructions; /* may be NULL */
+};
+int cache_campaign_start_local(struct cache *c, int64_t dataset_id,
+                               const struct campaign_local_spec *spec, int64_t *campaign_id,
+                               int *ntasks, struct err *err);
+
+struct campaign_info {
+	int64_t id;
+	char ext_id[128];
+	char name[256];
+	char instructions[CACHE_INSTRUCTIONS_MAX + 1]; /* cut to fit */
+	int local;                                     /* started here */
+	int64_t me;        /* the user working here (0 when the source has not said) */
+	char me_name[128]; /* "" when unknown */
+	int nsteps;
+};
+/* The dataset's campaign: 1 with *out filled, 0 when it has none, -1 on failure. */
+int cache_campaign_find(struct cache *c, int64_t dataset_id, struct campaign_info *out,
+                        struct err *err);
+
+struct step_counts {
+	int pending_mine;
+	int pending_others; /* assigned to someone else, or to nobody yet */
+	int submitted;
+	int accepted;
+	int rejected;
+	int skipped;
+};
+
+struct step_row {
+	int64_t id;
+	int64_t campaign_id;
+	char ext_id[128];
+	char name[256];
+	enum step_type type;
+	int position;
+	char assignees[256]; /* their names, comma-separated, cut to fit */
+	struct step_counts counts;
+	int total; /* assignments in the step */
+};
+/* The campaign's steps in order, with their counts; at most max, *n written. */
+int cache_steps_list(struct cache *c, int64_t campaign_id, struct step_row *rows, int max, int *n,
+                     struct err *err);
+/* One step: 1 with *out filled, 0 when there is none, -1 on failure. */
+int cache_step_get(struct cache *c, int64_t step_id, struct step_row *out, struct err *err);
+
+/* "My tasks" of a step: its PENDING assignments for me, returned work first (rejected_count >
+ * 0), each part in assignment order, keyset-paged like the asset list. */
+struct task_cursor {
+	int valid; /* 0: from the start (forward) or the end (backward) */
+	int returned;
+	int64_t id;
+};
+
+struct task_row {
+	int64_t id; /* the assignment's */
+	int64_t asset_id;
+	char filename[512];
+	enum assignment_status status;
+	int rejected_count;
+	char comment[CACHE_COMMENT_MAX + 1]; /* "" for none */
+	struct task_cursor cursor;
+};
+/* Rows strictly after (forward) or before (backward) the cursor, in queue order either way. */
+int cache_tasks_page(struct cache *c, int64_t step_id, const struct task_cursor *from, int backward,
+                     struct task_row *rows, int max, int *n, struct err *err);
+int cache_tasks_count(struct cache *c, int64_t step_id, int *count, struct err *err);
+/* The 0-based position in the queue of the row at cursor at (or where it would be). */
+int cache_tasks_position(struct cache *c, int64_t step_id, const struct task_cursor *at,
+                         int *position, struct err *err);
+/* One assignment as a row (whatever its status): 1 with *out filled, 0 when there is none. */
+int cache_task_get(struct cache *c, int64_t assignment_id, struct task_row *out, struct err *err);
+
+/* Decides a PENDING task of mine, in one transaction: an ANNOTATION step's task is submitted
+ * (it moves on to the next step) or skipped; a REVIEW step's is accepted (the asset's review
+ * becomes accepted and it moves on), rejected (the asset's review becomes rejected and it goes
+ * back to the one who did the annotate step before it, with rejected_count + 1 and the comment)
+ * or skipped (left in the step for nobody). In a local campaign the next step's task is the
+ * local user's; in a platform's, its assignee is learnt from the next pull. comment (may be
+ * NULL or empty) is kept for a rejection only; duration is the seconds spent on the task. The
+ * outbox gets one "task.decide" entry. Refused with ERR_CONFLICT when the task is no longer
+ * pending, ERR_FORBIDDEN when it is not mine, ERR_USAGE when the decision does not fit the step,
+ * ERR_NOT_FOUND when there is no such task. */
+int cache_task_decide(struct cache *c, int64_t assignment_id, enum task_decision d,
+                      const char *comment, double duration, struct err *err);
+
+/* The campaign's latest distinct rejection reasons, newest first (for the reason prompt). */
+int cache_task_reasons(struct cache *c, int64_t campaign_id, char (*out)[CACHE_COMMENT_MAX + 1],
+                       int max, int *n, struct err *err);
 
 /* ---- Export ----------------------------------------------------------------------------- */
 

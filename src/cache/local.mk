@@ -15,10 +15,13 @@ libannotty_a_SOURCES += \
 	src/cache/outbox_sync.c \
 	src/cache/run.c \
 	src/cache/store.c \
+	src/cache/datalake.c \
 	src/cache/undo.c \
 	src/cache/shape_row.c \
 	src/cache/shape_edit.c \
 	src/cache/label_edit.c \
 	src/cache/export.c \
+	src/cache/campaign.c \
+	src/cache/task.c \
 	src/cache/sync.c src/cache/sync.h \
 	src/cache/version.c src/cache/version.h

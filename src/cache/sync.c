@@ -444,6 +444,56 @@ out:
 	return rc;
 }
 
+static int pull_lake(struct cache *cache, struct backend *b, const struct container *lake,
+                     const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+{
+	struct datalake_pull pull;
+	struct data_page page = {0};
+	char *cursor = NULL;
+	int rc = -1;
+
+	if (cache_datalake_begin(cache, b->ops->kind, b->locator, lake->ext_id, lake->name, &pull,
+	                         err) < 0)
+		return -1;
+	do {
+		if (cancelled(hooks)) {
+			err_setk(err, ERR_RETRY, "the pull was stopped");
+			goto out;
+		}
+		if (backend_pull_data(b, lake->ext_id, cursor, &page, err) < 0 ||
+		    cache_datalake_page(cache, &pull, page.items, page.n, err) < 0)
+			goto out;
+		rep->data += page.n;
+		progress(hooks, "data", rep->data, page.total);
+		free(cursor);
+		cursor = page.next_cursor;
+		page.next_cursor = NULL;
+		data_page_clear(&page);
+	} while (cursor != NULL);
+	rc = cache_datalake_finish(cache, &pull, NULL, err);
+out:
+	data_page_clear(&page);
+	free(cursor);
+	return rc;
+}
+
+static int pull_datalakes(struct cache *cache, struct backend *b, const struct sync_hooks *hooks,
+                          struct sync_report *rep, struct err *err)
+{
+	struct container_list lakes = {0};
+	int rc = 0;
+
+	if (backend_list(b, CONTAINER_DATALAKE, NULL, &lakes, err) < 0)
+		return -1;
+	for (int i = 0; i < lakes.n && rc == 0 && !cancelled(hooks); i++)
+		if (lakes.items[i].ext_id != NULL)
+			rc = pull_lake(cache, b, &lakes.items[i], hooks, rep, err);
+	if (rc < 0 && lakes.n > 0)
+		err_wrap(err, "datalake");
+	container_list_clear(&lakes);
+	return rc;
+}
+
 int sync_source(struct cache *cache, struct backend *b, const struct sync_scope *scope,
                 const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
 {
@@ -452,6 +502,8 @@ int sync_source(struct cache *cache, struct backend *b, const struct sync_scope 
 	if (scope->push && push_all(cache, b, hooks, rep, err) < 0)
 		return -1;
 	if (scope->pull && pull_all(cache, b, scope, hooks, rep, err) < 0)
+		return -1;
+	if (scope->datalake && pull_datalakes(cache, b, hooks, rep, err) < 0)
 		return -1;
 	if (cancelled(hooks))
 		return err_setk(err, ERR_RETRY, "the sync was stopped; it goes on next time");

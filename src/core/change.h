@@ -38,6 +38,7 @@ struct change {
 	enum change_kind kind;
 	struct change_ref dataset; /* the container the change belongs to (a dataset version) */
 	struct change_ref asset;
+	struct change_ref data; /* a datalake item: CHANGE_TAG_* on it rather than on an asset */
 	struct change_ref annotation;
 	struct change_ref shape;
 	struct change_ref label; /* the label the change leaves (a shape's, or the one created) */

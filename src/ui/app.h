@@ -54,8 +54,9 @@ enum prompt_kind {
 	PROMPT_TAG_ADD,
 	PROMPT_TAG_REMOVE,
 	PROMPT_FILTER,
-	PROMPT_LABEL, /* the label picker's filter (picker.c) */
-	PROMPT_TEXT,  /* the selected shape's text */
+	PROMPT_LABEL,  /* the label picker's filter (picker.c) */
+	PROMPT_TEXT,   /* the selected shape's text */
+	PROMPT_REASON, /* a rejection's reason in task mode (tasks.c) */
 };
 
 /* The edit modes of the asset screen (edit.c). Outside them the movement keys pan. */

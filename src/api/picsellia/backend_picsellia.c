@@ -355,6 +355,57 @@ out:
 	return rc;
 }
 
+/* A platform data item as a domain data item (its strings moved). */
+static void data_take(struct data_item *d, struct picsellia_data *pd)
+{
+	take(&d->ext_id, &pd->id);
+	take(&d->filename, &pd->filename);
+	take(&d->object_name, &pd->object_name);
+	take(&d->content_type, &pd->content_type);
+	take(&d->type, &pd->type);
+	take(&d->upload_status, &pd->upload_status);
+	take(&d->extra_json, &pd->extra_json);
+	d->width = pd->width;
+	d->height = pd->height;
+	d->tags = pd->tags;
+	d->ntags = pd->ntags;
+	pd->tags = NULL;
+	pd->ntags = 0;
+}
+
+static int pic_pull_data(struct backend *b, const char *datalake, const char *cursor,
+                         struct data_page *out, struct err *err)
+{
+	struct picsellia_data_page page = {0};
+	struct picsellia *c = client_of(b, err);
+	long from = cursor != NULL ? strtol(cursor, NULL, 10) : 0;
+	char next[32];
+	int rc = -1;
+
+	if (c == NULL || picsellia_data_page(c, datalake, NULL, from < 0 ? 0 : from,
+	                                     PICSELLIA_PAGE_MAX, &page, err) < 0)
+		goto out;
+	out->items = calloc((size_t)page.n + 1, sizeof *out->items);
+	if (out->items == NULL) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < page.n; i++)
+		data_take(&out->items[out->n++], &page.items[i]);
+	out->total = page.count;
+	if (page.next >= 0) {
+		snprintf(next, sizeof next, "%ld", page.next);
+		if ((out->next_cursor = strdup(next)) == NULL) {
+			err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	picsellia_data_page_clear(&page);
+	return rc;
+}
+
 static int pic_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
                            struct err *err)
 {
@@ -495,6 +546,10 @@ static enum picsellia_outcome push_call(struct backend *b, struct picsellia *c,
 		return picsellia_status_push(c, ch->asset.ext, ch->annotation.ext, ch->status, ans);
 	case CHANGE_TAG_ADD:
 	case CHANGE_TAG_REMOVE:
+		/* a datalake item's tag, or an asset's in its version */
+		if (ch->data.local != 0 || (ch->data.ext != NULL && ch->asset.ext == NULL))
+			return picsellia_data_tag_push(c, ch->dataset.ext, ch->data.ext, ch->tag,
+			                               ch->kind == CHANGE_TAG_ADD, ans);
 		return picsellia_asset_tag_push(c, ch->dataset.ext, ch->asset.ext, ch->tag,
 		                                ch->kind == CHANGE_TAG_ADD, ans);
 	case CHANGE_SHAPE_CREATE:
@@ -532,6 +587,8 @@ static int addressable(const struct change *ch)
 		return ch->dataset.ext != NULL;
 	if (ch->kind == CHANGE_TASK_DECISION)
 		return ch->task.ext != NULL;
+	if (ch->data.local != 0)
+		return ch->data.ext != NULL && ch->dataset.ext != NULL;
 	if ((ch->kind == CHANGE_SHAPE_UPDATE || ch->kind == CHANGE_SHAPE_DELETE) &&
 	    ch->shape.ext == NULL)
 		return 0;
@@ -597,6 +654,7 @@ static const struct backend_ops picsellia_ops = {
     .caps = pic_caps,
     .list = pic_list,
     .pull = pic_pull,
+    .pull_data = pic_pull_data,
     .fetch_image = pic_fetch_image,
     .current = pic_current,
     .push = pic_push,
