@@ -36,6 +36,10 @@ elif what == "assets":      # the file names of a version
     v = version(args[0], args[1])
     for a in sorted(items("/api/dataset/version/%s/assets" % v["id"]), key=lambda a: a["data"]["filename"]):
         print(a["data"]["filename"])
+elif what == "data":        # the datalake's file names
+    lake = get("/api/organization/%s/datalake" % org)
+    for d in sorted(items("/api/datalake/%s/datas" % lake["id"]), key=lambda d: d["filename"]):
+        print(d["filename"])
 elif what == "asset":       # an asset's latest annotation status and its tags
     a = get("/api/asset/%s" % args[0])
     anns = items("/api/asset/%s/annotations" % args[0])
@@ -100,6 +104,22 @@ diff "$T/as.server" "$T/as.txt" > "$T/d"; r=$?; [ $r -eq 0 ] || sed 's/^/#   /' 
 [ $r -eq 0 ] && [ "$(wc -l < "$T/as.txt")" -eq 60 ]
 ok $? "ls assets --json --dataset cars/v1 has the server's 60 file names"
 
+"$ANNOTTY" ls data --json > "$T/data.json" 2> "$T/err"
+"$PYTHON3" -c 'import json,sys; [print(d["filename"]) for d in json.load(open(sys.argv[1]))]' "$T/data.json" | sort > "$T/data.txt"
+api data | sort > "$T/data.server"
+diff "$T/data.server" "$T/data.txt" > "$T/d"; r=$?; [ $r -eq 0 ] || sed 's/^/#   /' "$T/d"
+[ $r -eq 0 ] && [ "$(wc -l < "$T/data.txt")" -ge 200 ]
+ok $? "ls data --json has the server's datalake file names"
+"$ANNOTTY" ls data --json --tag night --tag indoor > "$T/any.json" 2>&1 &&
+	"$ANNOTTY" ls data --json --tag night --tag indoor --all-tags > "$T/all.json" 2>&1
+"$PYTHON3" - "$T/any.json" "$T/all.json" <<'PY'
+import json, sys
+any_, all_ = (json.load(open(f)) for f in sys.argv[1:3])
+assert any_ and all(set(d["tags"]) & {"night", "indoor"} for d in any_), any_[:2]
+assert all({"night", "indoor"} <= set(d["tags"]) for d in all_)
+assert len(all_) < len(any_)
+PY
+ok $? "ls data --tag is any of the tags, with --all-tags all of them"
 "$ANNOTTY" ls versions --dataset cars > "$T/out" 2>&1 && [ "$(cut -f2 "$T/out" | tr '\n' ' ')" = "v1 v2 " ]
 ok $? "ls versions --dataset cars lists its two versions"
 "$ANNOTTY" ls labels --json --dataset cars/v1 | "$PYTHON3" -c 'import json,sys; a=json.load(sys.stdin); assert a and all("shape_count" in l for l in a), a'

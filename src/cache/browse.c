@@ -8,9 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A datalake is mirrored by a dataset row (format 'datalake') that holds the outbox of its tag
+ * edits: it is no dataset version to list. */
+#define NOT_DATALAKE "coalesce(d.format, '') <> 'datalake'"
+
 static const char sql_sources[] =
     "SELECT s.id, s.kind, s.locator, coalesce(s.imported_at, 0),"
-    " (SELECT count(*) FROM dataset d WHERE d.source_id = s.id),"
+    " (SELECT count(*) FROM dataset d WHERE d.source_id = s.id AND " NOT_DATALAKE "),"
     " (SELECT count(*) FROM asset a JOIN dataset d ON d.id = a.dataset_id"
     "  WHERE d.source_id = s.id),"
     " (SELECT count(*) FROM outbox o JOIN dataset d ON d.id = o.dataset_id"
@@ -40,10 +44,11 @@ static const char sql_versions[] =
     "  WHERE p.dataset_id = d.id)"
     " FROM dataset d LEFT JOIN dataset_version v ON v.id ="
     "  (SELECT min(x.id) FROM dataset_version x WHERE x.dataset_id = d.id)"
-    " WHERE d.source_id = ?1 AND (?2 IS NULL OR dsname = ?2)"
+    " WHERE d.source_id = ?1 AND " NOT_DATALAKE " AND (?2 IS NULL OR dsname = ?2)"
     " ORDER BY dsname, v.name, d.id";
 static const char sql_version_find[] =
-    "SELECT id FROM dataset WHERE source_id = ?1 AND name = ?2 ORDER BY id LIMIT 1";
+    "SELECT d.id FROM dataset d WHERE d.source_id = ?1 AND d.name = ?2 AND " NOT_DATALAKE
+    " ORDER BY d.id LIMIT 1";
 
 static const char sql_assets[] =
     "SELECT a.id, a.ext_id, a.data_ext_id, a.filename, a.width, a.height, a.shape_count,"
