@@ -97,6 +97,7 @@ struct cache_pull_target {
 	const char *container_ext_id; /* the version pulled */
 	const char *name;             /* the dataset's name as shown ("cars/v1") */
 	const char *version_name;     /* "v1" */
+	const char *version_type;     /* the platform's inference type, or NULL */
 };
 
 struct cache_pull_resume {

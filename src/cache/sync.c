@@ -560,6 +560,7 @@ static int pull_version(struct cache *cache, struct backend *b, const struct con
 	    .container_ext_id = v->ext_id,
 	    .name = name,
 	    .version_name = v->name,
+	    .version_type = v->type,
 	};
 	struct import_stats stats = {0};
 	struct pull_result res;
