@@ -71,11 +71,12 @@ int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, cons
 
 /* What one sync of a source covers. */
 struct sync_scope {
-	const char *dataset; /* "NAME/VERSION" (or "NAME" for each of its versions); NULL: all */
-	int pull;            /* bring the source's content into the cache */
-	int push;            /* send the outbox */
-	int images;          /* also fetch the image bytes of the pulled assets into the store */
-	int datalake;        /* also pull the datalake's data and tags */
+	const char *dataset;  /* "NAME/VERSION" (or "NAME" for each of its versions); NULL: all */
+	int pull;             /* bring the source's content into the cache */
+	int push;             /* send the outbox */
+	int images;           /* also fetch the image bytes of the pulled assets into the store */
+	int datalake;         /* also pull the datalake's data and tags */
+	int64_t image_budget; /* bytes the image store may hold; 0: CACHE_IMAGE_BUDGET_DEFAULT */
 };
 
 struct sync_report {
