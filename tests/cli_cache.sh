@@ -16,6 +16,16 @@ with open(sys.argv[1], "r+b") as f:
 "$ANNOTTY" tag add demo bird_0002.jpg refused > "$T/out" 2> "$T/err"; rc=$?
 [ $rc -ne 0 ] && grep -q "annotty cache rebuild" "$T/err"
 ok $? "a write to the damaged cache is refused, naming the command that rebuilds it"
+# export from the damaged cache: a complete file (and a word that the edits stay unexported),
+# or no file at all, never half of one
+"$ANNOTTY" export --format coco demo "$T/out.json" > /dev/null 2> "$T/err"; rc=$?
+if [ $rc -eq 0 ]; then
+	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$T/out.json" &&
+		grep -q "stay counted as not exported" "$T/err"
+else
+	[ ! -e "$T/out.json" ]
+fi
+ok $? "export from a damaged cache writes a whole file or none (exit $rc)"
 "$ANNOTTY" cache rebuild > "$T/out" 2> "$T/err"; rc=$?
 [ $rc -eq 0 ] && grep -q "rebuilt the cache" "$T/out" && grep -q "kept at" "$T/out"
 ok $? "cache rebuild reports what it kept and where the damaged file is"

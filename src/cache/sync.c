@@ -300,8 +300,15 @@ int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, cons
 	    cache_export_doc(cache, dataset_id, &doc, err) < 0 ||
 	    backend_save(b, doc, out_path, err) < 0)
 		goto out;
-	/* the edits are written out: a local source's pending count is "not exported yet" */
+	/* the edits are written out: a local source's pending count is "not exported yet". A cache
+	 * that cannot be written (read-only, damaged) does not undo a complete file: the export
+	 * stands, and the edits stay counted as not exported (*written = -1 says so) */
 	rc = cache_outbox_mark_pushed_upto(cache, dataset_id, last, written, err);
+	if (rc < 0 && (err_kind_of(err) == ERR_FORBIDDEN || err_kind_of(err) == ERR_DAMAGED)) {
+		if (written != NULL)
+			*written = -1;
+		rc = 0;
+	}
 out:
 	dataset_doc_free(&doc);
 	return rc;
