@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cache/cache.h"
 #include "ui/term.h"
 
 struct backend;
@@ -187,8 +188,9 @@ struct cli_session {
 	struct cache *cache;
 	struct backend *backend;
 	int64_t dataset_id;
-	int imported;        /* the source was (re)imported on opening */
-	int imported_shapes; /* shapes read when it was */
+	int imported;              /* the source was (re)imported on opening */
+	int imported_shapes;       /* shapes read when it was */
+	struct import_stats stats; /* what the (re)import found */
 	int warnings;
 	char first_warning[512];
 	int quiet; /* the review screen shows warnings itself */
