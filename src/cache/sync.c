@@ -210,6 +210,21 @@ static int put_off(struct cache *cache, const struct outbox_entry *e, int retry_
 	return cache_outbox_retry(cache, e->id, at, why, err);
 }
 
+/* The source failed on the entry (src): 0 when it was put off for later, -1 (err set) when
+ * the token was refused: the token is wrong, not the edit, so the entry stays as it was (its
+ * attempts and due time untouched) and the sync stops with the source's words. */
+static int source_failed(struct cache *cache, const struct outbox_entry *e, const struct err *src,
+                         struct push_result *res, struct err *err)
+{
+	if (err_kind_of(src) == ERR_AUTH) {
+		if (err != NULL)
+			*err = *src;
+		str_copy(res->last_error, src->msg, sizeof res->last_error);
+		return -1;
+	}
+	return put_off(cache, e, src->retry_after, src->msg, res, err) < 0 ? -1 : 0;
+}
+
 /* 1 when the push loop goes on, 0 when it stops (the entry has to wait), -1 on failure. */
 static int push_one(struct cache *cache, struct backend *b, struct outbox_entry *e,
                     struct push_result *res, struct err *err)
@@ -223,13 +238,10 @@ static int push_one(struct cache *cache, struct backend *b, struct outbox_entry 
 		if (rc == 1)
 			res->conflicts++;
 		if (rc != 0)
-			return rc > 0 ? 1
-			              : (put_off(cache, e, src.retry_after, src.msg, res, err) < 0
-			                     ? -1
-			                     : 0);
+			return rc > 0 ? 1 : source_failed(cache, e, &src, res, err);
 	}
 	if (backend_push(b, &e->change, &ans, &src) < 0) /* the source could not tell */
-		return put_off(cache, e, src.retry_after, src.msg, res, err) < 0 ? -1 : 0;
+		return source_failed(cache, e, &src, res, err);
 	switch (ans.outcome) {
 	case PUSH_DONE:
 		rc = cache_outbox_ack(cache, e, ans.created_ext_id, NULL, err) < 0 ? -1 : 1;
