@@ -86,7 +86,7 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 	struct backend_page page = {0};
 	int64_t assets = 0;
 	char *cursor = NULL;
-	int rc = -1;
+	int rc = -1, done;
 
 	memset(res, 0, sizeof *res);
 	res->total = -1;
@@ -94,7 +94,10 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 		return -1;
 	cursor = resume.cursor;
 	res->resumed = resume.pages > 0;
-	for (;;) {
+	/* a pull cut short after its last page was stored only has to be ended: starting it over
+	 * would store every page a second time */
+	done = res->resumed && cursor == NULL;
+	while (!done) {
 		if (cancelled(hooks)) {
 			err_setk(err, ERR_RETRY,
 			         "the pull was stopped; it resumes where it stopped");
@@ -114,8 +117,7 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 		cursor = page.next_cursor;
 		page.next_cursor = NULL;
 		backend_page_clear(&page);
-		if (cursor == NULL)
-			break;
+		done = cursor == NULL;
 	}
 	if (cache_pull_finish(cache, res->dataset_id, stats, err) < 0)
 		goto out;
