@@ -144,7 +144,13 @@ int sync_backoff_seconds(int attempt, int retry_after)
 	return retry_after > wait ? retry_after : wait;
 }
 
-/* Whether the source's value still is the one the change was made against. */
+static int same_label(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether the source's value still is the one the change was made against, or already the
+ * change itself (sent before, its answer lost or not recorded: sending it again is safe). */
 static int base_holds(const struct change *mine, const struct change *theirs)
 {
 	switch (mine->kind) {
@@ -154,10 +160,12 @@ static int base_holds(const struct change *mine, const struct change *theirs)
 	case CHANGE_SHAPE_DELETE:
 		if (!mine->has_base || !theirs->has_value)
 			return 1;
+		if (mine->kind == CHANGE_SHAPE_UPDATE && mine->has_value &&
+		    change_shape_equal(&mine->value, &theirs->value) &&
+		    same_label(mine->label_name, theirs->label_name))
+			return 1;
 		return change_shape_equal(&mine->base, &theirs->value) &&
-		       ((mine->base_label_name == NULL && theirs->label_name == NULL) ||
-		        (mine->base_label_name != NULL && theirs->label_name != NULL &&
-		         strcmp(mine->base_label_name, theirs->label_name) == 0));
+		       same_label(mine->base_label_name, theirs->label_name);
 	default:
 		return 1;
 	}
@@ -184,6 +192,11 @@ static int check_current(struct cache *cache, struct backend *b, const struct ou
 	found = backend_current(b, &e->change, &theirs, err);
 	if (found < 0)
 		return -1;
+	if (found == 1 && e->change.kind == CHANGE_SHAPE_DELETE) {
+		change_clear(
+		    &theirs); /* gone already: what the delete wants (perhaps its own doing) */
+		return 0;
+	}
 	if (found == 1) {
 		rc = cache_outbox_conflict(cache, e->id, NULL, 0, "it is gone on the source", err);
 		change_clear(&theirs);
