@@ -561,7 +561,10 @@ static int pic_push(struct backend *b, const struct change *ch, struct push_answ
 		                                                       : "object");
 	if ((c = client_of(b, err)) == NULL)
 		return -1; /* offline or refused before anything was sent */
-	o = push_call(b, c, ch, 0, &ans);
+	/* A create may be a replay: sent before by a run that died, or whose answer was lost,
+	 * before the cache recorded it. Nothing here tells, so the annotation is always looked
+	 * at first and a shape exactly like it there is taken as the one sent. */
+	o = push_call(b, c, ch, ch->kind == CHANGE_SHAPE_CREATE, &ans);
 	if (o == PICSELLIA_REFUSED && err_kind_of(&ans.err) == ERR_AUTH) {
 		/* the token, not the edit, is wrong: the edit waits for a right one */
 		*err = ans.err;
