@@ -87,7 +87,7 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 	struct backend_page page = {0};
 	int64_t assets = 0;
 	char *cursor = NULL;
-	int rc = -1;
+	int rc = -1, done;
 
 	memset(res, 0, sizeof *res);
 	res->total = -1;
@@ -95,7 +95,10 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 		return -1;
 	cursor = resume.cursor;
 	res->resumed = resume.pages > 0;
-	for (;;) {
+	/* a pull cut short after its last page was stored only has to be ended: starting it over
+	 * would store every page a second time */
+	done = res->resumed && cursor == NULL;
+	while (!done) {
 		if (cancelled(hooks)) {
 			err_setk(err, ERR_RETRY,
 			         "the pull was stopped; it resumes where it stopped");
@@ -115,8 +118,7 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 		cursor = page.next_cursor;
 		page.next_cursor = NULL;
 		backend_page_clear(&page);
-		if (cursor == NULL)
-			break;
+		done = cursor == NULL;
 	}
 	if (cache_pull_finish(cache, res->dataset_id, stats, err) < 0)
 		goto out;
@@ -143,7 +145,13 @@ int sync_backoff_seconds(int attempt, int retry_after)
 	return retry_after > wait ? retry_after : wait;
 }
 
-/* Whether the source's value still is the one the change was made against. */
+static int same_label(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether the source's value still is the one the change was made against, or already the
+ * change itself (sent before, its answer lost or not recorded: sending it again is safe). */
 static int base_holds(const struct change *mine, const struct change *theirs)
 {
 	switch (mine->kind) {
@@ -153,10 +161,12 @@ static int base_holds(const struct change *mine, const struct change *theirs)
 	case CHANGE_SHAPE_DELETE:
 		if (!mine->has_base || !theirs->has_value)
 			return 1;
+		if (mine->kind == CHANGE_SHAPE_UPDATE && mine->has_value &&
+		    change_shape_equal(&mine->value, &theirs->value) &&
+		    same_label(mine->label_name, theirs->label_name))
+			return 1;
 		return change_shape_equal(&mine->base, &theirs->value) &&
-		       ((mine->base_label_name == NULL && theirs->label_name == NULL) ||
-		        (mine->base_label_name != NULL && theirs->label_name != NULL &&
-		         strcmp(mine->base_label_name, theirs->label_name) == 0));
+		       same_label(mine->base_label_name, theirs->label_name);
 	default:
 		return 1;
 	}
@@ -183,6 +193,11 @@ static int check_current(struct cache *cache, struct backend *b, const struct ou
 	found = backend_current(b, &e->change, &theirs, err);
 	if (found < 0)
 		return -1;
+	if (found == 1 && e->change.kind == CHANGE_SHAPE_DELETE) {
+		change_clear(
+		    &theirs); /* gone already: what the delete wants (perhaps its own doing) */
+		return 0;
+	}
 	if (found == 1) {
 		rc = cache_outbox_conflict(cache, e->id, NULL, 0, "it is gone on the source", err);
 		change_clear(&theirs);
@@ -211,6 +226,21 @@ static int put_off(struct cache *cache, const struct outbox_entry *e, int retry_
 	return cache_outbox_retry(cache, e->id, at, why, err);
 }
 
+/* The source failed on the entry (src): 0 when it was put off for later, -1 (err set) when
+ * the token was refused: the token is wrong, not the edit, so the entry stays as it was (its
+ * attempts and due time untouched) and the sync stops with the source's words. */
+static int source_failed(struct cache *cache, const struct outbox_entry *e, const struct err *src,
+                         struct push_result *res, struct err *err)
+{
+	if (err_kind_of(src) == ERR_AUTH) {
+		if (err != NULL)
+			*err = *src;
+		str_copy(res->last_error, src->msg, sizeof res->last_error);
+		return -1;
+	}
+	return put_off(cache, e, src->retry_after, src->msg, res, err) < 0 ? -1 : 0;
+}
+
 /* 1 when the push loop goes on, 0 when it stops (the entry has to wait), -1 on failure. */
 static int push_one(struct cache *cache, struct backend *b, struct outbox_entry *e,
                     struct push_result *res, struct err *err)
@@ -224,13 +254,10 @@ static int push_one(struct cache *cache, struct backend *b, struct outbox_entry 
 		if (rc == 1)
 			res->conflicts++;
 		if (rc != 0)
-			return rc > 0 ? 1
-			              : (put_off(cache, e, src.retry_after, src.msg, res, err) < 0
-			                     ? -1
-			                     : 0);
+			return rc > 0 ? 1 : source_failed(cache, e, &src, res, err);
 	}
 	if (backend_push(b, &e->change, &ans, &src) < 0) /* the source could not tell */
-		return put_off(cache, e, src.retry_after, src.msg, res, err) < 0 ? -1 : 0;
+		return source_failed(cache, e, &src, res, err);
 	switch (ans.outcome) {
 	case PUSH_DONE:
 		rc = cache_outbox_ack(cache, e, ans.created_ext_id, NULL, err) < 0 ? -1 : 1;

@@ -58,7 +58,8 @@ struct push_result {
 
 /* Pushes the dataset's outbox to the backend in order, until it is empty or an entry has to
  * wait (offline, rate limited: the later ones wait behind it). Conflicts are recorded and the
- * push goes on. Fails only when the cache could not be read or written. */
+ * push goes on. Fails only when the cache could not be read or written, or when the source
+ * refused the token (ERR_AUTH: the entry stays as it was, to be pushed with a right one). */
 int sync_push(struct cache *cache, struct backend *b, int64_t dataset_id,
               const struct sync_hooks *hooks, struct push_result *res, struct err *err);
 
