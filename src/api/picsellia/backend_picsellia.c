@@ -463,6 +463,10 @@ static int steps_take(struct picsellia_step *items, int n, struct campaign_step 
 		take(&s->ext_id, &items[i].id);
 		take(&s->name, &items[i].name);
 		s->position = items[i].order;
+		s->assignees = items[i].assignees; /* moved: the item no longer owns them */
+		s->nassignees = items[i].nassignees;
+		items[i].assignees = NULL;
+		items[i].nassignees = 0;
 		if (step_type_parse(items[i].type, &s->type) < 0)
 			s->type = STEP_REVIEW; /* QUALITY_CONTROL reviews too */
 	}
