@@ -1,7 +1,9 @@
 # benchmarks (make bench): figures and ratios against reference tools, never part of make check
 EXTRA_DIST += bench/frame.sh bench/nav.sh bench/tasks.sh bench/bigset.py
 
-bench: annotty$(EXEEXT)
+bench: annotty$(EXEEXT) bench/scale_queries$(EXEEXT)
+	$(SHELL) $(top_srcdir)/bench/scale.sh $(abs_top_builddir)/annotty$(EXEEXT) \
+	  $(abs_top_builddir)/bench/scale_queries$(EXEEXT)
 	$(SHELL) $(top_srcdir)/bench/frame.sh $(abs_top_builddir)/annotty$(EXEEXT)
 	TMUX_BIN='$(TMUX)' $(SHELL) $(top_srcdir)/bench/nav.sh $(abs_top_builddir)/annotty$(EXEEXT)
 	TMUX_BIN='$(TMUX)' MODE=blocks COLS=140 PRESSES=40 $(SHELL) $(top_srcdir)/bench/nav.sh \
@@ -9,3 +11,9 @@ bench: annotty$(EXEEXT)
 	TMUX_BIN='$(TMUX)' $(SHELL) $(top_srcdir)/bench/tasks.sh $(abs_top_builddir)/annotty$(EXEEXT)
 
 .PHONY: bench
+
+# the list's queries on a large cache, for bench/scale.sh
+EXTRA_PROGRAMS = bench/scale_queries
+bench_scale_queries_SOURCES = bench/scale_queries.c
+bench_scale_queries_LDADD = libannotty.a $(DEPS_LIBS)
+EXTRA_DIST += bench/scale.sh bench/gen_coco.py

@@ -257,6 +257,14 @@ int cache_assets_count(struct cache *cache, const struct asset_query *q, int *co
                        struct err *err);
 int cache_assets_position(struct cache *cache, const struct asset_query *q,
                           const struct asset_cursor *at, int *position, struct err *err);
+/* Every asset of a dataset in file-name order, from one statement, for scripts: fn gets each
+ * with its tags (in name order) and its shape count as nshapes (no shapes read); d and what
+ * it points to are valid only during the call. A negative return from fn stops the walk
+ * (and cache_assets_each returns -1). */
+struct asset_detail;
+typedef int (*cache_asset_fn)(void *ctx, const struct asset_detail *d);
+int cache_assets_each(struct cache *cache, int64_t dataset_id, cache_asset_fn fn, void *ctx,
+                      struct err *err);
 /* The row of one asset (for its cursor, after an edit or to re-anchor a list). */
 int cache_asset_row(struct cache *cache, const struct asset_query *q, int64_t asset_id,
                     struct asset_row *out, struct err *err);

@@ -44,7 +44,7 @@ struct export
 	struct label_slot {
 		int64_t id; /* 0: empty (row ids start at 1) */
 		int index;
-	} *slots;
+	} * slots;
 	size_t nslots; /* a power of two, over twice the labels */
 };
 

@@ -63,8 +63,8 @@ static int import_progress(void *ctx, const struct doc_progress *p)
 	bar[20] = '\0';
 	rate = now > s->progress_started ? (double)p->assets / (now - s->progress_started) : 0;
 	left = frac > 0.01 ? (now - s->progress_started) * (1 - frac) / frac : -1;
-	fprintf(stderr, "\rannotty: %s [%s] %3d%%  %lld images, %lld shapes, %.0f images/s", p->phase,
-	        bar, (int)(frac * 100), (long long)p->assets, (long long)p->shapes, rate);
+	fprintf(stderr, "\rannotty: %s [%s] %3d%%  %lld images, %lld shapes, %.0f images/s",
+	        p->phase, bar, (int)(frac * 100), (long long)p->assets, (long long)p->shapes, rate);
 	if (left >= 0)
 		fprintf(stderr, ", %.0f s left ", left);
 	else
