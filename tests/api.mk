@@ -6,6 +6,11 @@ tests_api_coco_read_t_SOURCES = tests/api_coco_read.c $(API_FIXTURE)
 tests_api_coco_read_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_coco_read.t
 
+check_PROGRAMS += tests/api_coco_stream.t
+tests_api_coco_stream_t_SOURCES = tests/api_coco_stream.c $(API_FIXTURE)
+tests_api_coco_stream_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_coco_stream.t
+
 check_PROGRAMS += tests/api_coco_write.t
 tests_api_coco_write_t_SOURCES = tests/api_coco_write.c $(API_FIXTURE)
 tests_api_coco_write_t_LDADD = $(TEST_LDADD)

@@ -15,6 +15,7 @@
 
 struct buf;
 struct dataset_doc;
+struct doc_sink;
 struct backend;
 
 /* The containers a platform can list. */
@@ -126,6 +127,11 @@ struct backend_ops {
 	 * an interrupted pull resumes where it stopped. */
 	int (*pull)(struct backend *b, const char *version_ext_id, const char *cursor,
 	            struct backend_page *out, struct err *err);
+	/* The whole dataset delivered piece by piece to sink (core/doc_sink.h), in bounded
+	 * memory; *head (the caller frees it) holds the labels and the warnings. NULL when the
+	 * source has no such reader (pull it instead). */
+	int (*stream)(struct backend *b, const struct doc_sink *sink, void *ctx,
+	              struct dataset_doc **head, struct err *err);
 	/* One page of a datalake's items with their tags, from cursor (NULL: the start). NULL
 	 * when the source has no datalake. The caller owns out (data_page_clear). */
 	int (*pull_data)(struct backend *b, const char *datalake_ext_id, const char *cursor,

@@ -8,6 +8,7 @@ libannotty_a_SOURCES += \
 	src/api/local/coco_find.c \
 	src/api/local/coco_keys.c \
 	src/api/local/coco_rle.c \
+	src/api/local/coco_stream.c \
 	src/api/local/coco_write.c \
 	src/api/version.c src/api/version.h
 include src/api/picsellia/local.mk

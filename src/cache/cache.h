@@ -64,6 +64,24 @@ struct import_stats {
 	int conflicts; /* images whose edits met a change of the source (see the conflicts) */
 };
 
+/* ---- a streaming import (import_stream.c) ----
+ * For a reader that delivers a dataset piece by piece (core/doc_sink.h): cache_stream_begin
+ * opens the transaction, the reader is given cache_stream_sink() with the stream as its ctx,
+ * and cache_stream_finish stores what was staged exactly as cache_import stores a doc (a
+ * re-import keeps reviews, tags and unsent edits the same way) and commits, or with ok == 0
+ * rolls back. finish frees the stream either way. progress (may be NULL) is called while
+ * reading and while storing; a nonzero return stops the import (nothing is stored). */
+struct cache_stream;
+struct doc_progress;
+struct doc_sink;
+typedef int (*cache_stream_progress_fn)(void *ctx, const struct doc_progress *p);
+int cache_stream_begin(struct cache *cache, cache_stream_progress_fn progress, void *ctx,
+                       struct cache_stream **out, struct err *err);
+const struct doc_sink *cache_stream_sink(void);
+int cache_stream_finish(struct cache_stream *s, int ok, const char *kind, const char *locator,
+                        const char *fingerprint, int64_t *dataset_id, struct import_stats *stats,
+                        struct err *err);
+
 /* The dataset stored for a source locator (an absolute file path, a URL), with the fingerprint
  * of the content it was imported from. Returns 0 and sets *dataset_id (0 when the source has
  * never been imported). fingerprint may be NULL. */
@@ -250,6 +268,14 @@ int cache_assets_count(struct cache *cache, const struct asset_query *q, int *co
                        struct err *err);
 int cache_assets_position(struct cache *cache, const struct asset_query *q,
                           const struct asset_cursor *at, int *position, struct err *err);
+/* Every asset of a dataset in file-name order, from one statement, for scripts: fn gets each
+ * with its tags (in name order) and its shape count as nshapes (no shapes read); d and what
+ * it points to are valid only during the call. A negative return from fn stops the walk
+ * (and cache_assets_each returns -1). */
+struct asset_detail;
+typedef int (*cache_asset_fn)(void *ctx, const struct asset_detail *d);
+int cache_assets_each(struct cache *cache, int64_t dataset_id, cache_asset_fn fn, void *ctx,
+                      struct err *err);
 /* The row of one asset (for its cursor, after an edit or to re-anchor a list). */
 int cache_asset_row(struct cache *cache, const struct asset_query *q, int64_t asset_id,
                     struct asset_row *out, struct err *err);

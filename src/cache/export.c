@@ -39,6 +39,13 @@ struct export
 	sqlite3_stmt *tags;
 	sqlite3_stmt *task;
 	int64_t *label_ids; /* doc label i is label_ids[i] */
+	/* label row id -> doc index, open addressing: a dataset may have 100k labels and a
+	 * million shapes, each looked up once */
+	struct label_slot {
+		int64_t id; /* 0: empty (row ids start at 1) */
+		int index;
+	} * slots;
+	size_t nslots; /* a power of two, over twice the labels */
 };
 
 static int export_head(struct export *ex, int64_t dataset_id)
@@ -64,6 +71,35 @@ static int export_head(struct export *ex, int64_t dataset_id)
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static size_t label_hash(int64_t id, size_t nslots)
+{
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (nslots - 1);
+}
+
+/* Fills the map from label_ids once every label is read. */
+static int label_map_build(struct export *ex)
+{
+	size_t n = 16;
+
+	while (n < 2 * (size_t)ex->doc->nlabels + 1)
+		n *= 2;
+	ex->slots = calloc(n, sizeof *ex->slots);
+	if (ex->slots == NULL)
+		return err_set(ex->err, "exporting labels: out of memory");
+	ex->nslots = n;
+	for (int i = 0; i < ex->doc->nlabels; i++) {
+		size_t at = label_hash(ex->label_ids[i], n);
+
+		while (ex->slots[at].id != 0 && ex->slots[at].id != ex->label_ids[i])
+			at = (at + 1) & (n - 1);
+		if (ex->slots[at].id == 0)
+			ex->slots[at] = (struct label_slot){ex->label_ids[i], i};
+	}
+	return 0;
 }
 
 static int label_add(struct export *ex, sqlite3_stmt *st)
@@ -98,18 +134,22 @@ static int export_labels(struct export *ex, int64_t dataset_id)
 		cache_db_fail(ex->c, ex->err, "exporting labels");
 		goto out;
 	}
-	rc = 0;
+	rc = label_map_build(ex);
 out:
 	sqlite3_finalize(st);
 	return rc;
 }
 
-/* Labels are few; a linear search keeps the map trivially correct. */
+/* The doc index of a label row, or -1: constant time. */
 static int label_index(const struct export *ex, int64_t label_id)
 {
-	for (int i = 0; i < ex->doc->nlabels; i++)
-		if (ex->label_ids[i] == label_id)
-			return i;
+	size_t at = label_hash(label_id, ex->nslots);
+
+	while (ex->slots[at].id != 0) {
+		if (ex->slots[at].id == label_id)
+			return ex->slots[at].index;
+		at = (at + 1) & (ex->nslots - 1);
+	}
 	return -1;
 }
 
@@ -260,6 +300,7 @@ out:
 	if (!sqlite3_get_autocommit(cache->db))
 		sqlite3_exec(cache->db, "COMMIT", NULL, NULL, NULL);
 	free(ex.label_ids);
+	free(ex.slots);
 	dataset_doc_free(&ex.doc);
 	return rc;
 }

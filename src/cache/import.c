@@ -1,6 +1,7 @@
 /* Importing a backend's dataset_doc into the cache in one transaction, and re-importing it so
  * that local review work on unchanged assets survives. */
 #include "cache/cache.h"
+#include "cache/import_internal.h"
 #include "cache/internal.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -90,7 +91,6 @@ static const char sql_shape_insert[] =
     " parts, text, ext_id, extra_json) VALUES ";
 static const char sql_shape_values[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 #define SHAPE_PARAMS 14
-#define SHAPE_BATCH  32
 static const char sql_tag_find[] = "SELECT id FROM tag WHERE dataset_id = ?1 AND name = ?2";
 static const char sql_tag_insert[] = "INSERT INTO tag (dataset_id, name) VALUES (?1, ?2)";
 static const char sql_asset_tag_insert[] =
@@ -170,6 +170,9 @@ enum import_sql {
 	Q_COUNT
 };
 
+_Static_assert((int)Q_COUNT == (int)IMPORT_QUERIES,
+               "import_internal.h must know the statement count");
+
 static const char *const import_sql[Q_COUNT] = {
     [Q_SOURCE_FIND] = sql_source_find,
     [Q_SOURCE_INSERT] = sql_source_insert,
@@ -207,34 +210,6 @@ static const char *const import_sql[Q_COUNT] = {
     [Q_GONE_CONFLICT] = sql_gone_conflict,
 };
 
-/* A shape waiting for its batch. */
-struct queued_shape {
-	const struct shape *s;
-	int64_t asset_id;
-	int64_t annotation_id;
-	int seq;
-};
-
-/* One import: the statements it reuses for every row, and where it has got to. */
-struct import {
-	struct cache *c;
-	const struct dataset_doc *doc;
-	struct err *err;
-	sqlite3_stmt *st[Q_COUNT];
-	sqlite3_stmt *shape_one;   /* inserts one shape */
-	sqlite3_stmt *shape_batch; /* inserts SHAPE_BATCH shapes */
-	struct queued_shape queue[SHAPE_BATCH];
-	int nqueued;
-	int64_t source_id;
-	int64_t dataset_id;
-	int64_t version_id;
-	int64_t gen;
-	int had_assets;     /* 0: a first import, where no asset can match */
-	int paged;          /* a page of a remote pull: the review state is the source's too */
-	int64_t *label_ids; /* per doc label */
-	struct import_stats stats;
-};
-
 /* What a re-import found for one asset of the doc. */
 struct asset_match {
 	int64_t id; /* 0: new */
@@ -268,7 +243,7 @@ static int shape_insert_prepare(struct import *ix, int rows, sqlite3_stmt **st)
 	return rc;
 }
 
-static int import_prepare(struct import *ix)
+int import_prepare(struct import *ix)
 {
 	for (int i = 0; i < Q_COUNT; i++)
 		if (cache_db_prepare(ix->c, import_sql[i], &ix->st[i], ix->err) < 0)
@@ -278,7 +253,7 @@ static int import_prepare(struct import *ix)
 	return shape_insert_prepare(ix, SHAPE_BATCH, &ix->shape_batch);
 }
 
-static void import_finish(struct import *ix)
+void import_finish(struct import *ix)
 {
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(ix->st[i]);
@@ -356,8 +331,7 @@ static int64_t asset_content_hash(const struct dataset_doc *doc, const struct as
 
 /* ---- source, dataset, version ---------------------------------------------------------- */
 
-static int import_source(struct import *ix, const char *kind, const char *locator,
-                         const char *fingerprint)
+int import_source(struct import *ix, const char *kind, const char *locator, const char *fingerprint)
 {
 	sqlite3_stmt *find = ix->st[Q_SOURCE_FIND], *st;
 	int found;
@@ -404,7 +378,7 @@ static int find_or_insert(struct import *ix, enum import_sql find, enum import_s
 	return 0;
 }
 
-static int import_dataset(struct import *ix)
+int import_dataset(struct import *ix)
 {
 	const struct dataset_doc *doc = ix->doc;
 	sqlite3_stmt *ins = ix->st[Q_DATASET_INSERT], *upd = ix->st[Q_DATASET_UPDATE];
@@ -508,7 +482,7 @@ static int label_store(struct import *ix, int pos, int64_t id)
 	return 0;
 }
 
-static int import_labels(struct import *ix)
+int import_labels(struct import *ix)
 {
 	struct old_label *old = NULL;
 	int nold = 0, rc = -1, kept = 0;
@@ -640,7 +614,7 @@ static int shape_bind_row(struct import *ix, sqlite3_stmt *st, int row,
 }
 
 /* Writes the queued shapes: a full queue in one statement, a partial one row by row. */
-static int shapes_flush(struct import *ix)
+int shapes_flush(struct import *ix)
 {
 	int full = ix->nqueued == SHAPE_BATCH, n = ix->nqueued;
 
@@ -811,9 +785,8 @@ static int asset_keep_edited(struct import *ix, const struct asset *a, int seq,
 	return 0;
 }
 
-static int import_asset(struct import *ix, int seq)
+int import_asset_at(struct import *ix, const struct asset *a, int seq)
 {
-	const struct asset *a = &ix->doc->assets[seq];
 	struct asset_match m = {0};
 	int found;
 
@@ -836,7 +809,7 @@ static int import_asset(struct import *ix, int seq)
 	return tags_store(ix, m.id, a);
 }
 
-static int import_remove_gone(struct import *ix)
+int import_remove_gone(struct import *ix)
 {
 	sqlite3_stmt *st = ix->st[Q_ASSETS_REMOVE];
 
@@ -862,7 +835,7 @@ static int import_all(struct import *ix, const char *kind, const char *locator,
 	    import_dataset(ix) < 0 || import_labels(ix) < 0)
 		return -1;
 	for (int i = 0; i < ix->doc->nassets; i++)
-		if (import_asset(ix, i) < 0)
+		if (import_asset_at(ix, &ix->doc->assets[i], i) < 0)
 			return err_wrap(ix->err, "asset %d (%s)", i + 1,
 			                ix->doc->assets[i].filename ? ix->doc->assets[i].filename
 			                                            : "no name");
@@ -1098,7 +1071,7 @@ static int pull_page_in(struct import *ix, const char *next_cursor, int64_t tota
 	    (ix->had_assets = exists != 0, import_labels(ix) < 0))
 		goto out;
 	for (int i = 0; i < ix->doc->nassets; i++)
-		if (import_asset(ix, i) < 0)
+		if (import_asset_at(ix, &ix->doc->assets[i], i) < 0)
 			goto out;
 	if (shapes_flush(ix) < 0)
 		goto out;

@@ -5,7 +5,7 @@ libannotty_a_SOURCES += \
 	src/cache/rebuild.c \
 	src/cache/schema.c \
 	src/cache/shapes.c \
-	src/cache/import.c \
+	src/cache/import.c src/cache/import_internal.h src/cache/import_stream.c \
 	src/cache/query.c \
 	src/cache/browse.c \
 	src/cache/keypoints.c \

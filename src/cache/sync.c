@@ -27,8 +27,23 @@ static int cache_is_current(struct cache *cache, const struct backend *b, int64_
 	       strcmp(fingerprint, b->fingerprint) == 0;
 }
 
-int sync_pull(struct cache *cache, struct backend *b, struct pull_result *res,
-              struct import_stats *stats, sync_warn_fn warn, void *warn_ctx, struct err *err)
+/* A source with a streaming reader: imported in bounded memory. */
+static int pull_streamed(struct cache *cache, struct backend *b, struct pull_result *res,
+                         struct import_stats *stats, const struct sync_pull_opts *o,
+                         struct dataset_doc **head, struct err *err)
+{
+	struct cache_stream *cs = NULL;
+	int rc;
+
+	if (cache_stream_begin(cache, o->progress, o->progress_ctx, &cs, err) < 0)
+		return -1;
+	rc = b->ops->stream(b, cache_stream_sink(), cs, head, err);
+	return cache_stream_finish(cs, rc == 0, b->ops->kind, b->locator, b->fingerprint,
+	                           &res->dataset_id, stats, err);
+}
+
+int sync_pull_with(struct cache *cache, struct backend *b, struct pull_result *res,
+                   struct import_stats *stats, const struct sync_pull_opts *o, struct err *err)
 {
 	struct dataset_doc *doc = NULL;
 	int current, rc = -1;
@@ -41,20 +56,31 @@ int sync_pull(struct cache *cache, struct backend *b, struct pull_result *res,
 		rc = 0;
 		goto out;
 	}
-	if (backend_load(b, &doc, err) < 0)
+	if (b->ops->stream != NULL) {
+		if (pull_streamed(cache, b, res, stats, o, &doc, err) < 0)
+			goto out;
+	} else if (backend_load(b, &doc, err) < 0 ||
+	           cache_import(cache, b->ops->kind, b->locator, b->fingerprint, doc,
+	                        &res->dataset_id, stats, err) < 0) {
 		goto out;
+	}
 	for (int i = 0; i < doc->nwarnings; i++)
-		if (warn != NULL)
-			warn(doc->warnings[i], warn_ctx);
+		if (o->warn != NULL)
+			o->warn(doc->warnings[i], o->warn_ctx);
 	res->warnings = doc->nwarnings;
-	if (cache_import(cache, b->ops->kind, b->locator, b->fingerprint, doc, &res->dataset_id,
-	                 stats, err) < 0)
-		goto out;
 	res->imported = 1;
 	rc = 0;
 out:
 	dataset_doc_free(&doc);
 	return rc;
+}
+
+int sync_pull(struct cache *cache, struct backend *b, struct pull_result *res,
+              struct import_stats *stats, sync_warn_fn warn, void *warn_ctx, struct err *err)
+{
+	struct sync_pull_opts o = {.warn = warn, .warn_ctx = warn_ctx};
+
+	return sync_pull_with(cache, b, res, stats, &o, err);
 }
 
 /* ---- paged pulls -------------------------------------------------------------------------- */

@@ -13,6 +13,8 @@ struct backend;
 struct err;
 struct import_stats;
 struct cache_pull_target;
+struct doc_progress;
+typedef int (*cache_stream_progress_fn)(void *ctx, const struct doc_progress *p); /* cache.h */
 
 /* Called for each problem found in the source that did not stop the pull. */
 typedef void (*sync_warn_fn)(const char *msg, void *ctx);
@@ -30,6 +32,17 @@ struct pull_result {
  * warn may be NULL. */
 int sync_pull(struct cache *cache, struct backend *b, struct pull_result *res,
               struct import_stats *stats, sync_warn_fn warn, void *warn_ctx, struct err *err);
+
+/* sync_pull with progress: warn and progress may be NULL; progress is called while a
+ * streamed source is read and stored, and a nonzero return stops the import. */
+struct sync_pull_opts {
+	sync_warn_fn warn;
+	void *warn_ctx;
+	cache_stream_progress_fn progress;
+	void *progress_ctx;
+};
+int sync_pull_with(struct cache *cache, struct backend *b, struct pull_result *res,
+                   struct import_stats *stats, const struct sync_pull_opts *o, struct err *err);
 
 /* Progress of a long pull or push: done out of total (total -1 when unknown). */
 typedef void (*sync_progress_fn)(const char *what, int64_t done, int64_t total, void *ctx);

@@ -197,6 +197,10 @@ struct cli_session {
 	int warnings;
 	char first_warning[512];
 	int quiet; /* the review screen shows warnings itself */
+	/* the import's progress line on stderr */
+	double progress_started;
+	const char *progress_phase;
+	int progress_shown;
 };
 /* Opens the source (a COCO file, a folder holding one, "demo" or --demo) into the cache,
  * importing it when it changed. Warnings go to stderr unless s->quiet. Close with

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LS_PAGE 256
 /* ls labels holds the labels in memory; a dataset with more is listed up to here, and says so */
 #define LS_LABELS_MAX (1 << 18)
 
@@ -52,32 +51,22 @@ static void asset_text(const struct asset_detail *d)
 	       str_sanitize(tags, clean, sizeof clean));
 }
 
-/* Every asset of the dataset in filename order, a page at a time. */
+static int asset_out(void *ctx, const struct asset_detail *d)
+{
+	struct ls_out *o = ctx;
+
+	if (o->json)
+		asset_json(d, o->count);
+	else
+		asset_text(d);
+	o->count++;
+	return 0;
+}
+
+/* Every asset of the dataset in filename order, streamed from one query. */
 static int ls_assets(struct cli_session *s, struct ls_out *o, struct err *err)
 {
-	struct asset_query q = {.dataset_id = s->dataset_id};
-	struct asset_cursor from = {0};
-	struct asset_row rows[LS_PAGE];
-	struct asset_detail d;
-	int n;
-
-	do {
-		if (cache_assets_page(s->cache, &q, &from, 0, rows, LS_PAGE, &n, err) < 0)
-			return -1;
-		for (int i = 0; i < n; i++) {
-			if (cache_asset_get(s->cache, rows[i].id, &d, err) < 0)
-				return -1;
-			if (o->json)
-				asset_json(&d, o->count);
-			else
-				asset_text(&d);
-			o->count++;
-			cache_asset_detail_free(&d);
-		}
-		if (n > 0)
-			from = rows[n - 1].cursor;
-	} while (n == LS_PAGE);
-	return 0;
+	return cache_assets_each(s->cache, s->dataset_id, asset_out, o, err);
 }
 
 static void labels_print(const struct label_row *rows, int n, int json)

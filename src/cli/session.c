@@ -4,6 +4,7 @@
 #include "api/backend.h"
 #include "cache/cache.h"
 #include "cache/sync.h"
+#include "core/doc_sink.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/paths.h"
@@ -12,6 +13,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void on_warning(const char *msg, void *ctx)
@@ -33,6 +35,42 @@ static void demo_progress(int done, int total, void *ctx)
 	        cli_plural(total, "image", "images"));
 	if (done == total)
 		fputc('\n', stderr);
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A progress line on stderr (a terminal): a bar, the counts, the rate and the time left. */
+static int import_progress(void *ctx, const struct doc_progress *p)
+{
+	struct cli_session *s = ctx;
+	double now = now_seconds(), frac, rate, left;
+	char bar[21];
+
+	if (s->progress_started == 0 || s->progress_phase != p->phase) {
+		s->progress_started = now;
+		s->progress_phase = p->phase;
+	}
+	frac = p->total > 0 ? (double)p->done / (double)p->total : 0;
+	frac = frac > 1 ? 1 : frac;
+	for (int i = 0; i < 20; i++)
+		bar[i] = i < (int)(frac * 20) ? '#' : '.';
+	bar[20] = '\0';
+	rate = now > s->progress_started ? (double)p->assets / (now - s->progress_started) : 0;
+	left = frac > 0.01 ? (now - s->progress_started) * (1 - frac) / frac : -1;
+	fprintf(stderr, "\rannotty: %s [%s] %3d%%  %lld images, %lld shapes, %.0f images/s",
+	        p->phase, bar, (int)(frac * 100), (long long)p->assets, (long long)p->shapes, rate);
+	if (left >= 0)
+		fprintf(stderr, ", %.0f s left ", left);
+	else
+		fputs("            ", stderr);
+	s->progress_shown = 1;
+	return 0;
 }
 
 static int resolve_demo(char *json, size_t jsonsz, struct err *err)
@@ -61,6 +99,7 @@ int cli_session_open(struct cli_session *s, const char *source, const struct cli
 	char db[PATH_MAX], demo_json[PATH_MAX];
 	struct pull_result pull = {0};
 	struct import_stats stats = {0};
+	int rc;
 
 	if (wants_demo(source, call)) {
 		if (resolve_demo(demo_json, sizeof demo_json, err) < 0)
@@ -71,7 +110,16 @@ int cli_session_open(struct cli_session *s, const char *source, const struct cli
 		return -1;
 	if (backend_open_local(source, call->value[OPT_IMAGES], &s->backend, err) < 0)
 		return -1;
-	if (sync_pull(s->cache, s->backend, &pull, &stats, on_warning, s, err) < 0)
+	struct sync_pull_opts o = {.warn = on_warning, .warn_ctx = s};
+
+	if (isatty(STDERR_FILENO)) {
+		o.progress = import_progress;
+		o.progress_ctx = s;
+	}
+	rc = sync_pull_with(s->cache, s->backend, &pull, &stats, &o, err);
+	if (s->progress_shown)
+		fputs("\r\033[K", stderr); /* the line is cleared: what follows starts clean */
+	if (rc < 0)
 		return -1;
 	s->dataset_id = pull.dataset_id;
 	s->imported = pull.imported;

@@ -1,5 +1,6 @@
 libannotty_a_SOURCES += \
 	src/core/err.c src/core/err.h \
+	src/core/doc_sink.h \
 	src/core/change.c src/core/change.h \
 	src/core/campaign.c src/core/campaign.h \
 	src/core/buf.c src/core/buf.h \

@@ -105,6 +105,16 @@ static int local_pull(struct backend *b, const char *version_ext_id, const char 
 	return 0;
 }
 
+static int local_stream(struct backend *b, const struct doc_sink *sink, void *ctx,
+                        struct dataset_doc **head, struct err *err)
+{
+	*head = NULL;
+	/* taken before reading, so that a change made while reading shows next time */
+	if (local_fingerprint(b->locator, images_dir_of(b), &b->fingerprint, err) < 0)
+		return -1;
+	return coco_stream_file(b->locator, images_dir_of(b), sink, ctx, head, err);
+}
+
 static int local_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
                              struct err *err)
 {
@@ -173,6 +183,7 @@ static const struct backend_ops local_coco_ops = {
     .caps = local_caps,
     .list = local_list,
     .pull = local_pull,
+    .stream = local_stream,
     .fetch_image = local_fetch_image,
     .save = local_save,
     .close = local_close,

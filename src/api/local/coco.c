@@ -15,25 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Checking a declared size costs a file read; past this many images the check stops (the
- * first ones tell whether the JSON and the files agree). */
-#define SIZE_CHECK_MAX 1000
-
-struct parse {
-	const char *source; /* for messages: the JSON path, or "the text" */
-	struct dataset_doc *doc;
-	struct coco_index images; /* JSON image id -> asset index */
-	struct coco_index labels; /* JSON category id -> label index */
-	struct coco_finder finder;
-	int images_dir_given;
-	long size_checked;
-	long size_mismatch;
-	char size_example[320];
-	long unreadable;
-	char unreadable_example[256];
-	long no_size;
-};
-
 static const cJSON *member(const cJSON *obj, const char *name)
 {
 	return cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -64,7 +45,8 @@ static int only_space(const char *s, size_t len)
 	return 1;
 }
 
-static int parse_json(struct parse *p, const char *text, size_t len, cJSON **root, struct err *err)
+static int parse_json(struct coco_parse *p, const char *text, size_t len, cJSON **root,
+                      struct err *err)
 {
 	const char *end = NULL;
 	size_t skip = 0;
@@ -110,7 +92,7 @@ static char *name_from_path(const char *path)
 	return strndup(base, (size_t)(dot - base));
 }
 
-static int read_top(struct parse *p, const cJSON *root, const char *json_path)
+int coco_read_top(struct coco_parse *p, const cJSON *root, const char *json_path)
 {
 	static const char *const skip[] = {"images", "annotations", "categories", NULL};
 	const cJSON *desc = member(member(root, "info"), "description");
@@ -127,7 +109,7 @@ static int read_top(struct parse *p, const cJSON *root, const char *json_path)
 
 /* ---- categories ---- */
 
-static int read_category(struct parse *p, const cJSON *cat)
+int coco_read_category(struct coco_parse *p, const cJSON *cat)
 {
 	static const char *const skip[] = {"id", "annotty_id", "name", NULL};
 	const cJSON *own = member(cat, "annotty_id"), *name = member(cat, "name");
@@ -149,7 +131,7 @@ static int read_category(struct parse *p, const cJSON *cat)
 	return coco_index_add(&p->labels, key, p->doc->nlabels - 1);
 }
 
-static int read_categories(struct parse *p, const cJSON *root)
+static int read_categories(struct coco_parse *p, const cJSON *root)
 {
 	const cJSON *cats = member(root, "categories"), *cat;
 
@@ -159,9 +141,14 @@ static int read_categories(struct parse *p, const cJSON *root)
 		return dataset_doc_warn(p->doc, "\"categories\" is not a list; ignored");
 	cJSON_ArrayForEach(cat, cats)
 	{
-		if (read_category(p, cat) < 0)
+		if (coco_read_category(p, cat) < 0)
 			return -1;
 	}
+	return coco_categories_done(p);
+}
+
+int coco_categories_done(struct coco_parse *p)
+{
 	if (p->labels.dups > 0)
 		return dataset_doc_warn(p->doc,
 		                        "%zu categories repeat the id of an earlier one; "
@@ -172,7 +159,7 @@ static int read_categories(struct parse *p, const cJSON *root)
 
 /* ---- images ---- */
 
-static int read_review(struct parse *p, struct asset *a, const cJSON *img)
+static int read_review(struct coco_parse *p, struct asset *a, const cJSON *img)
 {
 	const cJSON *status = member(img, "annotty_status"), *tags = member(img, "annotty_tags");
 	const cJSON *tag;
@@ -190,7 +177,7 @@ static int read_review(struct parse *p, struct asset *a, const cJSON *img)
 }
 
 /* The declared size, or 0x0 when missing; a size no image has is reported and dropped. */
-static int declared_size(struct parse *p, struct asset *a, const cJSON *img)
+static int declared_size(struct coco_parse *p, struct asset *a, const cJSON *img)
 {
 	const cJSON *w = member(img, "width"), *h = member(img, "height");
 	double dw = cJSON_IsNumber(w) ? w->valuedouble : 0;
@@ -210,7 +197,7 @@ static int declared_size(struct parse *p, struct asset *a, const cJSON *img)
 }
 
 /* Fills an unknown size from the file, or compares a declared one with it. */
-static void check_size(struct parse *p, struct asset *a)
+static void check_size(struct coco_parse *p, struct asset *a)
 {
 	int w, h, swapped_ok, known = a->width > 0 && a->height > 0;
 
@@ -236,7 +223,7 @@ static void check_size(struct parse *p, struct asset *a)
 		         w, h);
 }
 
-static int image_fields(struct parse *p, struct asset *a, const cJSON *img, const char *key)
+static int image_fields(struct coco_parse *p, struct asset *a, const cJSON *img, const char *key)
 {
 	static const char *const skip[] = {"id",           "annotty_id",   "file_name",
 	                                   "width",        "height",       "annotty_status",
@@ -255,12 +242,13 @@ static int image_fields(struct parse *p, struct asset *a, const cJSON *img, cons
 	return declared_size(p, a, img);
 }
 
-static int read_image(struct parse *p, const cJSON *img)
+/* Reads one image into a new asset at the end of p->doc: 1 when added (key filled), 0 when
+ * skipped with a warning, -1 when out of memory. */
+int coco_image_add(struct coco_parse *p, const cJSON *img, char *key)
 {
-	char key[COCO_KEY_MAX];
 	struct asset *a;
 
-	if (coco_id_text(member(img, "id"), key, sizeof key) < 0)
+	if (coco_id_text(member(img, "id"), key, COCO_KEY_MAX) < 0)
 		return dataset_doc_warn(p->doc, "an image without a usable id was skipped");
 	a = dataset_doc_add_asset(p->doc);
 	if (a == NULL || image_fields(p, a, img, key) < 0)
@@ -275,10 +263,20 @@ static int read_image(struct parse *p, const cJSON *img)
 		a->height = 0;
 		p->no_size++;
 	}
+	return 1;
+}
+
+static int read_image(struct coco_parse *p, const cJSON *img)
+{
+	char key[COCO_KEY_MAX];
+	int r = coco_image_add(p, img, key);
+
+	if (r <= 0)
+		return r;
 	return coco_index_add(&p->images, key, p->doc->nassets - 1);
 }
 
-static int read_images(struct parse *p, const cJSON *root)
+static int read_images(struct coco_parse *p, const cJSON *root)
 {
 	const cJSON *img;
 
@@ -287,6 +285,11 @@ static int read_images(struct parse *p, const cJSON *root)
 		if (read_image(p, img) < 0)
 			return -1;
 	}
+	return coco_images_done(p);
+}
+
+int coco_images_done(struct coco_parse *p)
+{
 	if (p->images.dups > 0)
 		return dataset_doc_warn(
 		    p->doc, "%zu %s the id of an earlier one; annotations go to the first",
@@ -301,7 +304,7 @@ static const char *images_word(long n)
 }
 
 /* One warning per kind of problem, however many images have it. */
-static int images_finish(struct parse *p)
+int coco_images_finish(struct coco_parse *p)
 {
 	struct dataset_doc *doc = p->doc;
 
@@ -338,7 +341,7 @@ static int images_finish(struct parse *p)
 
 /* ---- annotations and the whole ---- */
 
-static int read_annotations(struct parse *p, const cJSON *root, struct err *err)
+static int read_annotations(struct coco_parse *p, const cJSON *root, struct err *err)
 {
 	const cJSON *anns = member(root, "annotations"), *ann;
 	struct coco_ann_ctx ctx = {.doc = p->doc, .images = &p->images, .labels = &p->labels};
@@ -358,11 +361,11 @@ static int read_annotations(struct parse *p, const cJSON *root, struct err *err)
 	return coco_ann_finish(&ctx, err);
 }
 
-static int parse_sections(struct parse *p, const cJSON *root, const char *json_path,
+static int parse_sections(struct coco_parse *p, const cJSON *root, const char *json_path,
                           struct err *err)
 {
-	if (read_top(p, root, json_path) < 0 || read_categories(p, root) < 0 ||
-	    read_images(p, root) < 0 || images_finish(p) < 0)
+	if (coco_read_top(p, root, json_path) < 0 || read_categories(p, root) < 0 ||
+	    read_images(p, root) < 0 || coco_images_finish(p) < 0)
 		return err_set(err, "out of memory reading %s", p->source);
 	return read_annotations(p, root, err);
 }
@@ -370,7 +373,7 @@ static int parse_sections(struct parse *p, const cJSON *root, const char *json_p
 int coco_parse(const char *text, size_t len, const char *json_path, const char *images_dir,
                struct dataset_doc **out, struct err *err)
 {
-	struct parse p = {.source = json_path != NULL ? json_path : "the text"};
+	struct coco_parse p = {.source = json_path != NULL ? json_path : "the text"};
 	cJSON *root = NULL;
 	int rc = -1;
 

@@ -6,6 +6,7 @@
 
 struct err;
 struct dataset_doc;
+struct doc_sink;
 
 #define COCO_MAX_BYTES ((size_t)1 << 30) /* a COCO file larger than 1 GiB is refused */
 #define COCO_MAX_SIDE  65500             /* declared image sides above this are not believed */
@@ -26,6 +27,14 @@ int coco_parse(const char *text, size_t len, const char *json_path, const char *
 /* Reads and parses a file; errors name the file. The caller owns *out. */
 int coco_read_file(const char *json_path, const char *images_dir, struct dataset_doc **out,
                    struct err *err);
+
+/* Reads a file as a stream in bounded memory (src/api/local/coco_stream.c): the head (name,
+ * labels) goes to sink->head, then each image to sink->asset and each annotation to
+ * sink->shape, in the file's order; the file is read twice (the first time for the
+ * categories and the image ids). The warnings are those of coco_read_file; they are in
+ * *head, which the caller owns (dataset_doc_free) and which has no assets. */
+int coco_stream_file(const char *json_path, const char *images_dir, const struct doc_sink *sink,
+                     void *ctx, struct dataset_doc **head, struct err *err);
 
 /* Serialises a dataset as COCO, with review status and tags as extension fields and every
  * kept extra field put back. The text is strict JSON (json_out_strict): DEL and C1 controls

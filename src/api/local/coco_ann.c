@@ -316,8 +316,8 @@ static int ann_fill(struct coco_ann_ctx *ctx, struct ann *a)
 	return ann_extras(a, known);
 }
 
-/* The asset the annotation belongs to, or NULL (counted). */
-static struct asset *ann_asset(struct coco_ann_ctx *ctx, struct ann *a)
+/* The index of the asset the annotation belongs to, or -1 (counted). */
+static int ann_asset(struct coco_ann_ctx *ctx, struct ann *a)
 {
 	char key[COCO_KEY_MAX] = "";
 	int i = -1;
@@ -325,27 +325,48 @@ static struct asset *ann_asset(struct coco_ann_ctx *ctx, struct ann *a)
 	if (coco_id_text(member(a->json, "image_id"), key, sizeof key) == 0)
 		i = coco_index_find(ctx->images, key);
 	if (i >= 0)
-		return &ctx->doc->assets[i];
+		return i;
 	if (ctx->missing_image++ == 0)
 		snprintf(ctx->missing_image_example, sizeof ctx->missing_image_example, "%s",
 		         key[0] ? key : "none");
-	return NULL;
+	return -1;
+}
+
+/* The finished shape onto its asset (which owns it then), or to the stream. */
+static int ann_place(struct coco_ann_ctx *ctx, struct ann *a, struct asset *asset, int index,
+                     struct err *err)
+{
+	struct shape *slot;
+
+	if (ctx->emit != NULL)
+		return ctx->emit(ctx->emit_arg, index, &a->shape, err);
+	slot = asset_add_shape(asset);
+	if (slot == NULL)
+		return err_set(err, "out of memory reading annotation %s", a->id);
+	*slot = a->shape;
+	memset(&a->shape, 0, sizeof a->shape);
+	return 0;
 }
 
 int coco_ann_read(struct coco_ann_ctx *ctx, const cJSON *json, struct err *err)
 {
 	struct ann a = {.json = json};
-	struct asset *asset;
-	struct shape *slot;
-	int r, rc = -1;
+	struct asset sized = {0}, *asset = NULL;
+	int index, r, rc = -1;
 
 	a.shape.label = -1;
 	if (coco_id_text(member(json, "id"), a.id, sizeof a.id) < 0)
 		str_copy(a.id, "without id", sizeof a.id);
-	asset = ann_asset(ctx, &a);
-	if (asset == NULL)
+	index = ann_asset(ctx, &a);
+	if (index < 0)
 		return 0;
-	a.asset = asset;
+	if (ctx->emit == NULL) {
+		asset = &ctx->doc->assets[index];
+	} else if ((size_t)index < ctx->nsizes) {
+		sized.width = ctx->sizes[2 * (size_t)index];
+		sized.height = ctx->sizes[2 * (size_t)index + 1];
+	}
+	a.asset = asset != NULL ? asset : &sized;
 	r = ann_kind(ctx, &a);
 	if (r == 0 && ctx->no_geometry++ == 0)
 		str_copy(ctx->no_geometry_example, a.id, sizeof ctx->no_geometry_example);
@@ -353,19 +374,12 @@ int coco_ann_read(struct coco_ann_ctx *ctx, const cJSON *json, struct err *err)
 		r = geometry_readers[a.shape.kind](ctx, &a);
 	if (r > 0)
 		r = ann_fill(ctx, &a) < 0 ? -1 : 1;
-	if (r > 0) {
-		slot = asset_add_shape(asset);
-		if (slot == NULL)
-			r = -1;
-		else
-			*slot = a.shape; /* the asset owns it now */
-		if (slot != NULL)
-			memset(&a.shape, 0, sizeof a.shape);
-	}
 	if (r < 0) {
 		err_set(err, "out of memory reading annotation %s", a.id);
 		goto out;
 	}
+	if (r > 0 && ann_place(ctx, &a, asset, index, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	shape_clear(&a.shape);

@@ -61,6 +61,12 @@ struct coco_ann_ctx {
 	struct dataset_doc *doc;
 	const struct coco_index *images; /* JSON image id -> asset index */
 	const struct coco_index *labels; /* JSON category id -> label index */
+	/* streaming: each shape goes to emit (which does not keep it) instead of onto an asset of
+	 * doc, and sizes holds each image's width and height (2 ints an image, n of them) */
+	int (*emit)(void *arg, int image, const struct shape *s, struct err *err);
+	void *emit_arg;
+	const int *sizes;
+	size_t nsizes;
 	/* aggregated problems, reported once at the end */
 	long missing_image;
 	char missing_image_example[COCO_KEY_MAX];
@@ -114,5 +120,38 @@ int coco_probe_size(const char *path, int *width, int *height, int *swapped_ok);
 /* Serialises the members of obj whose names are not in skip (NULL-terminated list) as a JSON
  * object; *out is NULL when none remain. Returns -1 when out of memory. */
 int coco_extras(const cJSON *obj, const char *const *skip, char **out);
+
+/* ---- the reader's state, shared by the whole-document and the streaming reader ---- */
+
+/* Checking a declared size costs a file read; past this many images the check stops (the
+ * first ones tell whether the JSON and the files agree). */
+#define SIZE_CHECK_MAX 1000
+
+struct coco_parse {
+	const char *source; /* for messages: the JSON path, or "the text" */
+	struct dataset_doc *doc;
+	struct coco_index images; /* JSON image id -> asset index */
+	struct coco_index labels; /* JSON category id -> label index */
+	struct coco_finder finder;
+	int images_dir_given;
+	long size_checked;
+	long size_mismatch;
+	char size_example[320];
+	long unreadable;
+	char unreadable_example[256];
+	long no_size;
+};
+
+/* Top-level fields: the name (info.description), the format and the extras. */
+int coco_read_top(struct coco_parse *p, const cJSON *root, const char *json_path);
+/* One category as a label of p->doc. Returns -1 only when out of memory. */
+int coco_read_category(struct coco_parse *p, const cJSON *cat);
+/* One image as a new asset at the end of p->doc: 1 when added (key filled, COCO_KEY_MAX
+ * bytes), 0 when skipped with a warning, -1 when out of memory. */
+int coco_image_add(struct coco_parse *p, const cJSON *img, char *key);
+/* The warnings after the categories, after the images (repeated ids) and about image files. */
+int coco_categories_done(struct coco_parse *p);
+int coco_images_done(struct coco_parse *p);
+int coco_images_finish(struct coco_parse *p);
 
 #endif
