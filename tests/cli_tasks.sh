@@ -100,8 +100,8 @@ for m, s in zip(mine, server):
     for k in ("id", "name", "type", "order", "counts"):
         assert m[k] == s[k], (k, m[k], s[k])
     assert m["task_count"] == sum(s["counts"].values())
-    # a user the cache knows by name is listed by name, else by id
-    want = sorted(n if n == "alice" else i for n, i in (a.split() for a in s["assignees"]))
+    # every member of the organization is known by name once synced
+    want = sorted(n for n, i in (a.split() for a in s["assignees"]))
     assert sorted(m["assignees"]) == want, (m["assignees"], s["assignees"])
 assert mine[0]["counts"]["pending_mine"] == 30 and mine[1]["counts"]["pending_others"] == 15
 PY

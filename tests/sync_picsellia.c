@@ -151,6 +151,8 @@ static void test_full(struct standin *s)
 	               " AND a.rejected_count > 0 AND a.comment IS NOT NULL AND ?1 = ?1",
 	               ""),
 	       3, "3 of them returned with a comment");
+	is_int(sql_int(c, "SELECT count(*) FROM app_user WHERE username = ?1 AND is_me = 0", "bob"),
+	       1, "bob is known by name, for the steps' assignees");
 	{
 		struct sync_scope lake = {.datalake = 1};
 		int rc = sync_source(c, b, &lake, &asked, &rep, &err);

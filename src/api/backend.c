@@ -159,6 +159,23 @@ void task_page_clear(struct task_page *p)
 	p->total = -1;
 }
 
+int backend_users(struct backend *b, struct backend_user **out, int *n, struct err *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (b->ops->users == NULL)
+		return 0; /* nobody to name */
+	return b->ops->users(b, out, n, err);
+}
+
+void backend_users_free(struct backend_user **users, int n)
+{
+	for (int i = 0; *users != NULL && i < n; i++)
+		backend_user_clear(&(*users)[i]);
+	free(*users);
+	*users = NULL;
+}
+
 void backend_user_clear(struct backend_user *u)
 {
 	free(u->ext_id);

@@ -138,6 +138,9 @@ struct backend_ops {
 	                 struct data_page *out, struct err *err);
 	/* The user the source knows us as (the caller clears it with backend_user_clear). */
 	int (*whoami)(struct backend *b, struct backend_user *out, struct err *err);
+	/* The people of the organization, so that assignees show by name (the caller frees the
+	 * list with backend_users_free). NULL when the source has none. */
+	int (*users)(struct backend *b, struct backend_user **out, int *n, struct err *err);
 	/* The campaign of a version with its steps in order: 0 with *cp and *steps (the caller
 	 * clears them), 1 when the version has none. */
 	int (*campaign_of)(struct backend *b, const char *version_ext_id, struct campaign *cp,
@@ -206,6 +209,8 @@ int backend_pull_tasks(struct backend *b, const char *version_ext_id, const char
                        const char *cursor, struct task_page *out, struct err *err);
 void task_page_clear(struct task_page *p);
 void backend_user_clear(struct backend_user *u);
+int backend_users(struct backend *b, struct backend_user **out, int *n, struct err *err);
+void backend_users_free(struct backend_user **users, int n);
 int backend_current(struct backend *b, const struct change *ch, struct change *theirs,
                     struct err *err);
 int backend_push(struct backend *b, const struct change *ch, struct push_answer *ans,

@@ -271,11 +271,11 @@ int cache_assets_position(struct cache *cache, const struct asset_query *q,
 /* Every asset of a dataset in file-name order, from one statement, for scripts: fn gets each
  * with its tags (in name order) and its shape count as nshapes (no shapes read); d and what
  * it points to are valid only during the call. A negative return from fn stops the walk
- * (and cache_assets_each returns -1). */
+ * (and cache_assets_detail_each returns -1). */
 struct asset_detail;
-typedef int (*cache_asset_fn)(void *ctx, const struct asset_detail *d);
-int cache_assets_each(struct cache *cache, int64_t dataset_id, cache_asset_fn fn, void *ctx,
-                      struct err *err);
+typedef int (*cache_detail_fn)(void *ctx, const struct asset_detail *d);
+int cache_assets_detail_each(struct cache *cache, int64_t dataset_id, cache_detail_fn fn, void *ctx,
+                             struct err *err);
 /* The row of one asset (for its cursor, after an edit or to re-anchor a list). */
 int cache_asset_row(struct cache *cache, const struct asset_query *q, int64_t asset_id,
                     struct asset_row *out, struct err *err);

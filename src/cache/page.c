@@ -417,8 +417,8 @@ static void each_row(sqlite3_stmt *st, struct asset_detail *d, char **tags)
 	d->tags = tags;
 }
 
-int cache_assets_each(struct cache *cache, int64_t dataset_id, cache_asset_fn fn, void *ctx,
-                      struct err *err)
+int cache_assets_detail_each(struct cache *cache, int64_t dataset_id, cache_detail_fn fn, void *ctx,
+                             struct err *err)
 {
 	static struct asset_detail d; /* 4 KB of path: not on the stack of every caller */
 	char *tags[EACH_TAGS_MAX];

@@ -600,6 +600,26 @@ out:
 	return rc;
 }
 
+/* The organization's people, so that steps name their assignees (we are stored after them,
+ * as "me"). Not knowing them is no reason to stop the pull: ids then show instead of names. */
+static int users_store(struct cache *cache, struct backend *b, int64_t dataset_id, const char *me,
+                       struct err *err)
+{
+	struct backend_user *users = NULL;
+	struct err quiet = {0};
+	int64_t id;
+	int n = 0, rc = 0;
+
+	if (backend_users(b, &users, &n, &quiet) < 0)
+		return 0;
+	for (int i = 0; i < n && rc == 0; i++)
+		if (users[i].ext_id != NULL && (me == NULL || strcmp(users[i].ext_id, me) != 0))
+			rc = cache_user_put(cache, dataset_id, users[i].ext_id, users[i].username,
+			                    0, &id, err);
+	backend_users_free(&users, n);
+	return rc;
+}
+
 static int pull_campaign(struct cache *cache, struct backend *b, int64_t dataset_id,
                          const char *version, struct err *err)
 {
@@ -615,6 +635,7 @@ static int pull_campaign(struct cache *cache, struct backend *b, int64_t dataset
 		return rc < 0 ? -1 : 0;
 	rc = -1;
 	if (backend_whoami(b, &me, err) < 0 ||
+	    users_store(cache, b, dataset_id, me.ext_id, err) < 0 ||
 	    cache_user_put(cache, dataset_id, me.ext_id, me.username, 1, &user_id, err) < 0 ||
 	    cache_campaign_put(cache, dataset_id, &cp, &campaign_id, err) < 0 ||
 	    cache_steps_put(cache, campaign_id, steps, n, err) < 0)

@@ -66,7 +66,7 @@ static int asset_out(void *ctx, const struct asset_detail *d)
 /* Every asset of the dataset in filename order, streamed from one query. */
 static int ls_assets(struct cli_session *s, struct ls_out *o, struct err *err)
 {
-	return cache_assets_each(s->cache, s->dataset_id, asset_out, o, err);
+	return cache_assets_detail_each(s->cache, s->dataset_id, asset_out, o, err);
 }
 
 static void labels_print(const struct label_row *rows, int n, int json)

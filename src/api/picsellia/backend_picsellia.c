@@ -451,6 +451,28 @@ static int pic_whoami(struct backend *b, struct backend_user *out, struct err *e
 	return out->ext_id != NULL && out->username != NULL ? 0 : err_set(err, "out of memory");
 }
 
+static int pic_users(struct backend *b, struct backend_user **out, int *n, struct err *err)
+{
+	struct picsellia *c = client_of(b, err);
+	struct picsellia_user *items = NULL;
+	int count = 0;
+
+	if (c == NULL || picsellia_users(c, &items, &count, err) < 0)
+		return -1;
+	*out = calloc((size_t)count + 1, sizeof **out);
+	if (*out == NULL) {
+		picsellia_user_list_free(&items, count);
+		return err_set(err, "out of memory");
+	}
+	for (int i = 0; i < count; i++) {
+		take(&(*out)[i].ext_id, &items[i].id);
+		take(&(*out)[i].username, &items[i].username);
+	}
+	*n = count;
+	picsellia_user_list_free(&items, count);
+	return 0;
+}
+
 static int steps_take(struct picsellia_step *items, int n, struct campaign_step **out, int *nout,
                       struct err *err)
 {
@@ -792,6 +814,7 @@ static const struct backend_ops picsellia_ops = {
     .pull_data = pic_pull_data,
     .fetch_image = pic_fetch_image,
     .whoami = pic_whoami,
+    .users = pic_users,
     .campaign_of = pic_campaign_of,
     .pull_tasks = pic_pull_tasks,
     .current = pic_current,

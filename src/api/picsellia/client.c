@@ -367,6 +367,65 @@ out:
 	return p->session.user_id;
 }
 
+/* One user of the users listing into *out (its strings copied). */
+static int user_take(const cJSON *u, const struct pxl_at *at, struct picsellia_user *out,
+                     struct err *err)
+{
+	return pxl_jstr(u, "id", at, &out->id, err) < 0 ||
+	               pxl_jstr(u, "username", at, &out->username, err) < 0
+	           ? -1
+	           : 0;
+}
+
+int picsellia_users(struct picsellia *p, struct picsellia_user **items, int *n, struct err *err)
+{
+	const char *route = "GET /api/access/organization/\xe2\x80\xa6/users";
+	struct pxl_request req = {"GET", NULL, NULL, NULL, PXL_REPLAY_SAFE};
+	struct pxl_response resp = {0};
+	const cJSON *users, *u;
+	struct pxl_at at;
+	char *path;
+	int rc = -1, i = 0;
+
+	*items = NULL;
+	*n = 0;
+	if (p->session.org_id == NULL)
+		return err_setk(err, ERR_USAGE, "not connected");
+	path = pxl_path("/api/access/organization/%s/users", p->session.org_id);
+	req.path = path;
+	if (path == NULL || pxl_call(p, &req, &resp, err) < 0)
+		goto out;
+	pxl_at_set(&at, route, -1);
+	if ((users = pxl_jarr(resp.json, "users", &at, err)) == NULL ||
+	    (*items = calloc((size_t)cJSON_GetArraySize(users) + 1, sizeof **items)) == NULL)
+		goto out;
+	cJSON_ArrayForEach(u, users)
+	{
+		pxl_at_set(&at, route, i++);
+		if (user_take(u, &at, &(*items)[*n], err) < 0)
+			goto out;
+		(*n)++;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		picsellia_user_list_free(items, *n);
+	cJSON_Delete(resp.json);
+	free(path);
+	return rc;
+}
+
+void picsellia_user_list_free(struct picsellia_user **items, int n)
+{
+	/* one past n: the entry a failed read left half filled (the array has room for it) */
+	for (int i = 0; *items != NULL && i <= n; i++) {
+		free((*items)[i].id);
+		free((*items)[i].username);
+	}
+	free(*items);
+	*items = NULL;
+}
+
 void picsellia_cancel(struct picsellia *p)
 {
 	atomic_store(&p->cancel, 1);

@@ -65,6 +65,15 @@ const struct picsellia_session *picsellia_session(const struct picsellia *p);
 /* Looks up (once) and returns our own user id in the organization; owned by the client. */
 const char *picsellia_user_id(struct picsellia *p, struct err *err);
 
+/* The organization's users (id and username); the caller frees them with
+ * picsellia_user_list_free. */
+struct picsellia_user {
+	char *id;
+	char *username;
+};
+int picsellia_users(struct picsellia *p, struct picsellia_user **items, int *n, struct err *err);
+void picsellia_user_list_free(struct picsellia_user **items, int n);
+
 /* Makes the call in progress, and every later one until picsellia_cancel_reset, fail soon
  * (ERR_FAILED, "cancelled"). Safe from any thread. */
 void picsellia_cancel(struct picsellia *p);
