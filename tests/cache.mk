@@ -54,3 +54,11 @@ tests_sync_picsellia_t_SOURCES = tests/sync_picsellia.c tests/api_standin.c test
 	$(CACHE_TEST_SOURCES)
 tests_sync_picsellia_t_LDADD = $(TEST_LDADD)
 TESTS += tests/sync_picsellia.t
+
+# the sync worker's threads against the stand-in server
+check_PROGRAMS += tests/sync_worker.t
+tests_sync_worker_t_SOURCES = tests/sync_worker.c tests/api_standin.c tests/api_standin.h \
+	tests/api_fixture.c tests/api_fixture.h \
+	$(CACHE_TEST_SOURCES)
+tests_sync_worker_t_LDADD = $(TEST_LDADD)
+TESTS += tests/sync_worker.t

@@ -133,6 +133,96 @@ int cache_images_missing(struct cache *c, int64_t dataset_id, int64_t after,
                          struct missing_image *rows, int max, int *n, struct err *err);
 int cache_asset_path_set(struct cache *c, int64_t asset_id, const char *path, struct err *err);
 
+/* ---- Browsing: the TUI's sources, versions and datalake screens (browse_ui.c) -------------- */
+
+/* What the sync worker needs to fetch an asset's image: its ids on the source, and whether the
+ * store (or a local file) has it already. */
+struct cache_image_ref {
+	char ext_id[128];
+	char data_ext_id[128];
+	int has_file;
+};
+int cache_asset_image_ref(struct cache *c, int64_t asset_id, struct cache_image_ref *out,
+                          struct err *err);
+
+/* A source the cache holds: a local file opened before, or a platform's organization. */
+struct cache_source_row {
+	int64_t source_id;
+	char kind[32];
+	char locator[4096];
+	int64_t dataset_id; /* its first dataset (a local file's only one), 0 for none */
+	char name[256];     /* that dataset's name */
+	int datasets;
+	int64_t assets; /* in that dataset */
+};
+/* The sources, the most recently imported first, at most max. */
+int cache_sources_list(struct cache *c, struct cache_source_row *rows, int max, int *n,
+                       struct err *err);
+
+/* A remote source's dataset version as the cache holds it. */
+struct cache_version_row {
+	int64_t dataset_id;
+	char name[512]; /* "cars/v1" */
+	char type[64];  /* "" when the cache does not know it */
+	int complete;   /* its last pull finished */
+	int64_t assets;
+	int64_t status[REVIEW_STATUS_COUNT]; /* assets per review status */
+	int pending;                         /* edits not sent yet */
+};
+/* The versions of the source with that locator, by name, at most max. */
+int cache_source_versions(struct cache *c, const char *locator, struct cache_version_row *rows,
+                          int max, int *n, struct err *err);
+/* Edits not sent yet over every dataset of the source. */
+int cache_source_pending(struct cache *c, const char *locator, int *count, struct err *err);
+
+struct cache_datalake_row {
+	int64_t id;
+	char name[256];
+	int64_t data;
+};
+int cache_datalakes_list(struct cache *c, const char *locator, struct cache_datalake_row *rows,
+                         int max, int *n, struct err *err);
+
+/* A page of a datalake's data: by file name (then id), file names holding filename
+ * (case-insensitive; "" for all), and with tags: any of them, or with all set every one. */
+#define DATA_QUERY_TAGS 8
+struct data_query {
+	int64_t datalake_id;
+	char filename[256];
+	char tags[DATA_QUERY_TAGS][128];
+	int ntags;
+	int all;
+};
+
+struct data_row {
+	int64_t id;
+	char filename[512];
+	int width, height;
+	char path[4096]; /* the image in the store, "" until fetched */
+	char upload_status[32];
+	char ext_id[128];
+	char tags[256]; /* comma-separated, cut to fit */
+};
+
+/* Rows strictly after (or, backward, before) from (NULL: from the start, or the end), in
+ * display order either way; *n is how many, at most max. */
+int cache_data_page(struct cache *c, const struct data_query *q, const struct data_row *from,
+                    int backward, struct data_row *rows, int max, int *n, struct err *err);
+int cache_data_count(struct cache *c, const struct data_query *q, int *count, struct err *err);
+int cache_data_get(struct cache *c, int64_t data_id, struct data_row *out, struct err *err);
+/* The datalake's tag names, the most used first. */
+int cache_data_tag_names(struct cache *c, int64_t datalake_id, char (*tags)[128], int max, int *n,
+                         struct err *err);
+
+/* Tags a datalake item (data_edit.c): one transaction, one outbox entry (entity "data", op
+ * tag.attach or tag.detach, the change's "data" reference naming the item and no asset),
+ * queued with the first dataset of the same source (refused while it has none). *changed is 0
+ * when the item already was so (nothing is queued). Not undoable. */
+int cache_data_tag_add(struct cache *c, int64_t data_id, const char *tag, int *changed,
+                       struct err *err);
+int cache_data_tag_remove(struct cache *c, int64_t data_id, const char *tag, int *changed,
+                          struct err *err);
+
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
 struct dataset_info {

@@ -173,7 +173,8 @@ static int add_refs(cJSON *o, const struct change *ch)
 {
 	return add_ref(o, "dataset", &ch->dataset) == 0 && add_ref(o, "asset", &ch->asset) == 0 &&
 	               add_ref(o, "annotation", &ch->annotation) == 0 &&
-	               add_ref(o, "shape", &ch->shape) == 0 && add_ref(o, "task", &ch->task) == 0
+	               add_ref(o, "shape", &ch->shape) == 0 && add_ref(o, "task", &ch->task) == 0 &&
+	               add_ref(o, "data", &ch->data) == 0
 	           ? 0
 	           : -1;
 }
@@ -449,7 +450,8 @@ int change_from_json(enum change_kind kind, const char *json, struct change *out
 	    take_ref(&rd, o, "asset", &out->asset) < 0 ||
 	    take_ref(&rd, o, "annotation", &out->annotation) < 0 ||
 	    take_ref(&rd, o, "shape", &out->shape) < 0 ||
-	    take_ref(&rd, o, "task", &out->task) < 0 || take_values(&rd, o, out) < 0)
+	    take_ref(&rd, o, "task", &out->task) < 0 || take_ref(&rd, o, "data", &out->data) < 0 ||
+	    take_values(&rd, o, out) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -474,6 +476,7 @@ void change_clear(struct change *ch)
 	ref_clear(&ch->shape);
 	ref_clear(&ch->label);
 	ref_clear(&ch->task);
+	ref_clear(&ch->data);
 	free(ch->label_name);
 	free(ch->tag);
 	free(ch->comment);

@@ -42,6 +42,7 @@ struct change {
 	struct change_ref shape;
 	struct change_ref label; /* the label the change leaves (a shape's, or the one created) */
 	struct change_ref task;  /* CHANGE_TASK_DECISION: the assignment */
+	struct change_ref data;  /* CHANGE_TAG_*: a datalake item tagged (asset then unset) */
 	char *label_name;        /* of label */
 	/* the new value */
 	enum review_status status; /* CHANGE_STATUS */
