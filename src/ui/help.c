@@ -54,6 +54,8 @@ static int help_section(unsigned screens)
 {
 	if (screens == SCREEN_CONFLICTS)
 		return 4;
+	if (!(screens & (SCREEN_LIST | SCREEN_ASSET | SCREEN_EDIT | SCREEN_CREATE)))
+		return 5; /* the sources, datasets and datalake screens */
 	if ((screens & SCREEN_LIST) && (screens & SCREEN_ASSET))
 		return 0;
 	if (screens & SCREEN_LIST)
@@ -80,9 +82,12 @@ static void help_draw(struct app *app, void *self)
 {
 	struct help_state *st = self;
 	static const char *const titles[] = {
-	    "Everywhere", "Asset list", "Asset screen",
+	    "Everywhere",
+	    "Asset list",
+	    "Asset screen",
 	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves",
-	    "Conflicts screen (C or :conflicts)"};
+	    "Conflicts screen (C or :conflicts)",
+	    "Sources, datasets and datalake screens (:sources)"};
 	static const char *const footer[] = {
 	    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
 	    ":filter label:car, :graphics blocks",
