@@ -55,6 +55,18 @@ tests_sync_picsellia_t_SOURCES = tests/sync_picsellia.c tests/api_standin.c test
 tests_sync_picsellia_t_LDADD = $(TEST_LDADD)
 TESTS += tests/sync_picsellia.t
 
+check_PROGRAMS += tests/cache_campaign.t
+tests_cache_campaign_t_SOURCES = tests/cache_campaign.c $(CACHE_TEST_SOURCES)
+tests_cache_campaign_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_campaign.t
+
+# the campaign loop of two people against the stand-in server
+check_PROGRAMS += tests/sync_tasks.t
+tests_sync_tasks_t_SOURCES = tests/sync_tasks.c tests/api_standin.c tests/api_standin.h \
+	tests/api_fixture.c tests/api_fixture.h $(CACHE_TEST_SOURCES)
+tests_sync_tasks_t_LDADD = $(TEST_LDADD)
+TESTS += tests/sync_tasks.t
+
 # the sync worker's threads against the stand-in server
 check_PROGRAMS += tests/sync_worker.t
 tests_sync_worker_t_SOURCES = tests/sync_worker.c tests/api_standin.c tests/api_standin.h \

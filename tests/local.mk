@@ -13,5 +13,6 @@ include tests/cache.mk
 include tests/render.mk
 include tests/frame.mk
 include tests/ui.mk
+include tests/cli.mk
 include tests/demo.mk
 include tests/fuzz.mk

@@ -109,6 +109,41 @@ static void test_full(struct standin *s)
 	       40, "each kept in the image store");
 	ok(sync_source(c, b, &images, &asked, &rep, &err) == 0 && rep.images == 0,
 	   "a second sync downloads none again");
+	/* the campaign on cars/v1: alice annotates (30 pending, 3 of them returned), bob reviews */
+	is_int(sql_int(c,
+	               "SELECT count(*) FROM step s JOIN campaign k ON k.id = s.campaign_id JOIN"
+	               " dataset_version v ON v.id = k.version_id JOIN dataset d ON"
+	               " d.id = v.dataset_id WHERE d.name = ?1",
+	               "cars/v1"),
+	       2, "the campaign's two steps are in the cache");
+	is_int(sql_int(c,
+	               "SELECT count(*) FROM assignment a JOIN app_user u ON u.id = a.user_id"
+	               " WHERE u.is_me = 1 AND a.status = 'PENDING' AND a.current = 1 AND ?1 = ?1",
+	               ""),
+	       30, "alice's 30 pending tasks");
+	is_int(sql_int(c,
+	               "SELECT count(*) FROM assignment a JOIN app_user u ON u.id = a.user_id"
+	               " WHERE u.is_me = 1 AND a.status = 'PENDING' AND a.current = 1"
+	               " AND a.rejected_count > 0 AND a.comment IS NOT NULL AND ?1 = ?1",
+	               ""),
+	       3, "3 of them returned with a comment");
+	{
+		struct sync_scope lake = {.datalake = 1};
+		int rc = sync_source(c, b, &lake, &asked, &rep, &err);
+
+		ok(rc == 0 && rep.data == 204, "the datalake's 204 items pulled (%lld, %s)",
+		   (long long)rep.data, err.msg);
+		is_int(sql_int(c, "SELECT count(*) FROM data WHERE ?1 = ?1", ""), 204,
+		       "each once in the cache");
+		ok(sql_int(c,
+		           "SELECT count(*) FROM data_tag t JOIN datalake_tag g ON g.id = t.tag_id"
+		           " WHERE g.name = ?1",
+		           "night") > 0,
+		   "with their tags");
+		rc = sync_source(c, b, &lake, &asked, &rep, &err);
+		is_int(sql_int(c, "SELECT count(*) FROM data WHERE ?1 = ?1", ""), 204,
+		       "a second pull stores none twice");
+	}
 	is_int(standin_violations(s), 0, "no page over 1000 and no token to the storage");
 	backend_close(&b);
 	cache_close(&c);

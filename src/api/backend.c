@@ -102,6 +102,80 @@ int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct b
 	return b->ops->fetch_image(b, ref, out, err);
 }
 
+int backend_pull_data(struct backend *b, const char *datalake_ext_id, const char *cursor,
+                      struct data_page *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->total = -1;
+	if (b->ops->pull_data == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source has no datalake", b->ops->kind);
+	if (b->ops->pull_data(b, datalake_ext_id, cursor, out, err) < 0) {
+		data_page_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+int backend_whoami(struct backend *b, struct backend_user *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (b->ops->whoami == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source has no users", b->ops->kind);
+	return b->ops->whoami(b, out, err);
+}
+
+int backend_campaign_of(struct backend *b, const char *version_ext_id, struct campaign *cp,
+                        struct campaign_step **steps, int *nsteps, struct err *err)
+{
+	memset(cp, 0, sizeof *cp);
+	*steps = NULL;
+	*nsteps = 0;
+	if (b->ops->campaign_of == NULL)
+		return 1; /* no campaigns there */
+	return b->ops->campaign_of(b, version_ext_id, cp, steps, nsteps, err);
+}
+
+int backend_pull_tasks(struct backend *b, const char *version_ext_id, const char *step_ext_id,
+                       const char *cursor, struct task_page *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->total = -1;
+	if (b->ops->pull_tasks == NULL)
+		return err_setk(err, ERR_USAGE, "a %s source has no tasks", b->ops->kind);
+	if (b->ops->pull_tasks(b, version_ext_id, step_ext_id, cursor, out, err) < 0) {
+		task_page_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+void task_page_clear(struct task_page *p)
+{
+	for (int i = 0; i < p->n; i++)
+		assignment_clear(&p->items[i]);
+	free(p->items);
+	free(p->next_cursor);
+	memset(p, 0, sizeof *p);
+	p->total = -1;
+}
+
+void backend_user_clear(struct backend_user *u)
+{
+	free(u->ext_id);
+	free(u->username);
+	memset(u, 0, sizeof *u);
+}
+
+void data_page_clear(struct data_page *p)
+{
+	for (int i = 0; i < p->n; i++)
+		data_item_clear(&p->items[i]);
+	free(p->items);
+	free(p->next_cursor);
+	memset(p, 0, sizeof *p);
+	p->total = -1;
+}
+
 int backend_current(struct backend *b, const struct change *ch, struct change *theirs,
                     struct err *err)
 {

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "core/campaign.h"
 #include "core/change.h"
 #include "core/err.h"
 
@@ -69,6 +70,28 @@ struct backend_page {
 	int64_t total;           /* assets in the whole container when known, else -1 */
 };
 
+/* One page of a datalake's items. */
+struct data_page {
+	struct data_item *items; /* owned by the page */
+	int n;
+	char *next_cursor; /* NULL after the last page */
+	int64_t total;     /* items in the datalake when known, else -1 */
+};
+
+/* One page of a campaign step's assignments: the current task of each asset in the step. */
+struct task_page {
+	struct assignment *items; /* owned by the page */
+	int n;
+	char *next_cursor;
+	int64_t total;
+};
+
+/* Who the token belongs to on the platform. */
+struct backend_user {
+	char *ext_id;
+	char *username;
+};
+
 /* Where an image's bytes are: the backend fills what it knows when it pulls the asset. */
 struct image_ref {
 	const char *asset_ext_id;
@@ -103,6 +126,19 @@ struct backend_ops {
 	 * an interrupted pull resumes where it stopped. */
 	int (*pull)(struct backend *b, const char *version_ext_id, const char *cursor,
 	            struct backend_page *out, struct err *err);
+	/* One page of a datalake's items with their tags, from cursor (NULL: the start). NULL
+	 * when the source has no datalake. The caller owns out (data_page_clear). */
+	int (*pull_data)(struct backend *b, const char *datalake_ext_id, const char *cursor,
+	                 struct data_page *out, struct err *err);
+	/* The user the source knows us as (the caller clears it with backend_user_clear). */
+	int (*whoami)(struct backend *b, struct backend_user *out, struct err *err);
+	/* The campaign of a version with its steps in order: 0 with *cp and *steps (the caller
+	 * clears them), 1 when the version has none. */
+	int (*campaign_of)(struct backend *b, const char *version_ext_id, struct campaign *cp,
+	                   struct campaign_step **steps, int *nsteps, struct err *err);
+	/* One page of a step's assignments (of every user), from cursor (NULL: the start). */
+	int (*pull_tasks)(struct backend *b, const char *version_ext_id, const char *step_ext_id,
+	                  const char *cursor, struct task_page *out, struct err *err);
 	/* The bytes of one image into out (within out's cap). */
 	int (*fetch_image)(struct backend *b, const struct image_ref *ref, struct buf *out,
 	                   struct err *err);
@@ -154,6 +190,16 @@ int backend_pull(struct backend *b, const char *version_ext_id, const char *curs
                  struct backend_page *out, struct err *err);
 int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
                         struct err *err);
+int backend_pull_data(struct backend *b, const char *datalake_ext_id, const char *cursor,
+                      struct data_page *out, struct err *err);
+void data_page_clear(struct data_page *p);
+int backend_whoami(struct backend *b, struct backend_user *out, struct err *err);
+int backend_campaign_of(struct backend *b, const char *version_ext_id, struct campaign *cp,
+                        struct campaign_step **steps, int *nsteps, struct err *err);
+int backend_pull_tasks(struct backend *b, const char *version_ext_id, const char *step_ext_id,
+                       const char *cursor, struct task_page *out, struct err *err);
+void task_page_clear(struct task_page *p);
+void backend_user_clear(struct backend_user *u);
 int backend_current(struct backend *b, const struct change *ch, struct change *theirs,
                     struct err *err);
 int backend_push(struct backend *b, const struct change *ch, struct push_answer *ans,

@@ -1,7 +1,7 @@
-/* Read-only queries the TUI's browsing screens page through: the sources opened before, a
- * remote source's dataset versions with their review counts, its datalakes and their data
- * (keyset pages by file name, with tag filters any-of or all-of), and what the sync worker
- * needs to fetch one asset's image. */
+/* Read-only queries the TUI's datalake screen pages through: a platform datalake's data in
+ * keyset pages by file name (with a file name filter and tag filters any-of
+ * or all-of: a window over datalakes of any size, where browse.c walks them whole), and what
+ * the sync worker needs to fetch one asset's image. */
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "core/err.h"
@@ -13,31 +13,6 @@
 static const char sql_image_ref[] =
     "SELECT coalesce(ext_id, ''), coalesce(data_ext_id, ''), coalesce(path, '') FROM asset"
     " WHERE id = ?1";
-static const char sql_sources[] =
-    "SELECT s.id, s.kind, s.locator, coalesce(min(d.id), 0),"
-    " coalesce((SELECT name FROM dataset WHERE id = min(d.id)), ''), count(d.id)"
-    " FROM source s LEFT JOIN dataset d ON d.source_id = s.id"
-    " GROUP BY s.id ORDER BY coalesce(s.imported_at, s.created_at) DESC, s.id DESC LIMIT ?1";
-static const char sql_dataset_assets[] = "SELECT count(*) FROM asset WHERE dataset_id = ?1";
-static const char sql_versions[] =
-    "SELECT d.id, d.name, coalesce((SELECT type FROM dataset_version v"
-    "  WHERE v.dataset_id = d.id AND v.type IS NOT NULL LIMIT 1), ''),"
-    " (SELECT p.finished_at IS NOT NULL AND p.cursor IS NULL FROM pull_state p"
-    "  WHERE p.dataset_id = d.id)"
-    " FROM dataset d JOIN source s ON s.id = d.source_id WHERE s.locator = ?1"
-    " ORDER BY d.name, d.id LIMIT ?2";
-static const char sql_status_counts[] =
-    "SELECT status, count(*) FROM asset WHERE dataset_id = ?1 GROUP BY status";
-static const char sql_source_pending[] =
-    "SELECT count(*) FROM outbox o JOIN dataset d ON d.id = o.dataset_id"
-    " JOIN source s ON s.id = d.source_id WHERE s.locator = ?1 AND o.state = 'pending'";
-static const char sql_datalakes[] =
-    "SELECT l.id, l.name, (SELECT count(*) FROM data WHERE datalake_id = l.id)"
-    " FROM datalake l JOIN source s ON s.id = l.source_id WHERE s.locator = ?1"
-    " ORDER BY l.name, l.id LIMIT ?2";
-static const char sql_data_tag_names[] =
-    "SELECT t.name FROM datalake_tag t WHERE t.datalake_id = ?1 ORDER BY"
-    " (SELECT count(*) FROM data_tag dt WHERE dt.tag_id = t.id) DESC, t.name LIMIT ?2";
 static const char sql_data_row_tags[] =
     "SELECT t.name FROM data_tag dt JOIN datalake_tag t ON t.id = dt.tag_id"
     " WHERE dt.data_id = ?1 ORDER BY t.name";
@@ -72,141 +47,31 @@ int cache_asset_image_ref(struct cache *c, int64_t asset_id, struct cache_image_
 	return rc;
 }
 
-/* ---- sources and versions ---------------------------------------------------------------- */
-
-static int count_of(struct cache *c, const char *sql, int64_t id, const char *text, int64_t *n,
-                    struct err *err)
-{
-	int found = text != NULL ? CACHE_DB_DO(c, sql, n, err, "counting", DB_TEXT(text))
-	                         : CACHE_DB_DO(c, sql, n, err, "counting", DB_INT(id));
-
-	if (found == 0)
-		*n = 0;
-	return found < 0 ? -1 : 0;
-}
-
-int cache_sources_list(struct cache *c, struct cache_source_row *rows, int max, int *n,
-                       struct err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	*n = 0;
-	if (cache_db_prepare(c, sql_sources, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int(st, 1, max);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-		struct cache_source_row *r = &rows[(*n)++];
-
-		r->source_id = sqlite3_column_int64(st, 0);
-		str_copy(r->kind, cache_db_text(st, 1), sizeof r->kind);
-		str_copy(r->locator, cache_db_text(st, 2), sizeof r->locator);
-		r->dataset_id = sqlite3_column_int64(st, 3);
-		str_copy(r->name, cache_db_text(st, 4), sizeof r->name);
-		r->datasets = sqlite3_column_int(st, 5);
-	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW) {
-		cache_db_fail(c, err, "listing the sources");
-		goto out;
-	}
-	for (int i = 0; i < *n; i++)
-		if (count_of(c, sql_dataset_assets, rows[i].dataset_id, NULL, &rows[i].assets,
-		             err) < 0)
-			goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int status_counts(struct cache *c, struct cache_version_row *r, struct err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int step;
-
-	if (cache_db_prepare(c, sql_status_counts, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, r->dataset_id);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int s = sqlite3_column_int(st, 0);
-		int64_t k = sqlite3_column_int64(st, 1);
-
-		if (s >= 0 && s < REVIEW_STATUS_COUNT)
-			r->status[s] = k;
-		r->assets += k;
-	}
-	sqlite3_finalize(st);
-	return step == SQLITE_DONE ? 0 : cache_db_fail(c, err, "counting the reviews");
-}
-
-int cache_source_versions(struct cache *c, const char *locator, struct cache_version_row *rows,
-                          int max, int *n, struct err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	*n = 0;
-	if (cache_db_prepare(c, sql_versions, &st, err) < 0)
-		return -1;
-	cache_db_bind_text(st, 1, locator);
-	sqlite3_bind_int(st, 2, max);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-		struct cache_version_row *r = &rows[(*n)++];
-
-		memset(r, 0, sizeof *r);
-		r->dataset_id = sqlite3_column_int64(st, 0);
-		str_copy(r->name, cache_db_text(st, 1), sizeof r->name);
-		str_copy(r->type, cache_db_text(st, 2), sizeof r->type);
-		r->complete = sqlite3_column_int(st, 3);
-	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW) {
-		cache_db_fail(c, err, "listing the dataset versions");
-		goto out;
-	}
-	for (int i = 0; i < *n; i++)
-		if (status_counts(c, &rows[i], err) < 0 ||
-		    cache_outbox_pending(c, rows[i].dataset_id, &rows[i].pending, err) < 0)
-			goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int cache_source_pending(struct cache *c, const char *locator, int *count, struct err *err)
-{
-	int64_t n = 0;
-
-	if (count_of(c, sql_source_pending, 0, locator, &n, err) < 0)
-		return -1;
-	*count = (int)n;
-	return 0;
-}
-
 /* ---- datalakes ------------------------------------------------------------------------------ */
 
-int cache_datalakes_list(struct cache *c, const char *locator, struct cache_datalake_row *rows,
-                         int max, int *n, struct err *err)
+static const char sql_datalake_first[] =
+    "SELECT l.id, l.name FROM datalake l JOIN source s ON s.id = l.source_id"
+    " WHERE s.locator = ?1 ORDER BY l.name, l.id LIMIT 1";
+
+int cache_datalake_first(struct cache *c, const char *locator, int64_t *datalake_id, char *name,
+                         size_t namesz, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int step;
 
-	*n = 0;
-	if (cache_db_prepare(c, sql_datalakes, &st, err) < 0)
+	*datalake_id = 0;
+	if (cache_db_prepare(c, sql_datalake_first, &st, err) < 0)
 		return -1;
 	cache_db_bind_text(st, 1, locator);
-	sqlite3_bind_int(st, 2, max);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-		struct cache_datalake_row *r = &rows[(*n)++];
-
-		r->id = sqlite3_column_int64(st, 0);
-		str_copy(r->name, cache_db_text(st, 1), sizeof r->name);
-		r->data = sqlite3_column_int64(st, 2);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*datalake_id = sqlite3_column_int64(st, 0);
+		str_copy(name, cache_db_text(st, 1), namesz);
 	}
 	sqlite3_finalize(st);
-	return step == SQLITE_DONE || step == SQLITE_ROW
-	           ? 0
-	           : cache_db_fail(c, err, "listing the datalakes");
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return cache_db_fail(c, err, "finding the datalake");
+	return step == SQLITE_ROW;
 }
 
 /* The WHERE clause of a data query (parameters ?1 datalake, ?2 file name, ?3.. the tags). */
@@ -361,23 +226,4 @@ int cache_data_get(struct cache *c, int64_t data_id, struct data_row *out, struc
 	if (step != SQLITE_ROW)
 		return cache_db_fail(c, err, "reading the data");
 	return data_row_tags(c, data_id, out->tags, sizeof out->tags, err);
-}
-
-int cache_data_tag_names(struct cache *c, int64_t datalake_id, char (*tags)[128], int max, int *n,
-                         struct err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int step;
-
-	*n = 0;
-	if (cache_db_prepare(c, sql_data_tag_names, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, datalake_id);
-	sqlite3_bind_int(st, 2, max);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-		str_copy(tags[(*n)++], cache_db_text(st, 0), 128);
-	sqlite3_finalize(st);
-	return step == SQLITE_DONE || step == SQLITE_ROW
-	           ? 0
-	           : cache_db_fail(c, err, "listing the data tags");
 }

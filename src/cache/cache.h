@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/campaign.h"
 #include "core/change.h"
 #include "core/model.h"
 
 struct err;
 struct cache; /* opaque: one SQLite connection */
 
-#define CACHE_SCHEMA_VERSION 3
+#define CACHE_SCHEMA_VERSION 4
 
 /* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
  * on. A database from a newer annotty is refused with a message. The caller owns *out. A
@@ -115,6 +116,30 @@ int cache_pull_page(struct cache *cache, int64_t dataset_id, const struct datase
 int cache_pull_finish(struct cache *cache, int64_t dataset_id, struct import_stats *stats,
                       struct err *err);
 
+/* ---- A platform's datalake ------------------------------------------------------------------
+ *
+ * Its items with their tags, pulled page by page (each page one transaction). An item whose
+ * tags the user changed (outbox entries on entity 'data', entity_id its row) keeps the user's
+ * tags until they are pushed. The datalake has a dataset row of format 'datalake', whose id
+ * the edits of its items queue under (listings of datasets leave such rows out). */
+
+struct data_item;
+
+struct datalake_pull {
+	int64_t datalake_id;
+	int64_t dataset_id; /* the datalake's dataset row, for the outbox */
+	int64_t generation;
+};
+
+/* Starts a pull of the datalake ext_id (named name) of the source at locator. */
+int cache_datalake_begin(struct cache *c, const char *kind, const char *locator, const char *ext_id,
+                         const char *name, struct datalake_pull *out, struct err *err);
+int cache_datalake_page(struct cache *c, const struct datalake_pull *p,
+                        const struct data_item *items, int n, struct err *err);
+/* After the last page: removes the items the pull did not see (those with unsent edits stay). */
+int cache_datalake_finish(struct cache *c, const struct datalake_pull *p, int *removed,
+                          struct err *err);
+
 /* ---- The image store ---------------------------------------------------------------------- */
 
 /* The datasets of a source (by its locator), at most max, oldest first. */
@@ -133,7 +158,7 @@ int cache_images_missing(struct cache *c, int64_t dataset_id, int64_t after,
                          struct missing_image *rows, int max, int *n, struct err *err);
 int cache_asset_path_set(struct cache *c, int64_t asset_id, const char *path, struct err *err);
 
-/* ---- Browsing: the TUI's sources, versions and datalake screens (browse_ui.c) -------------- */
+/* ---- Browsing for the TUI's datalake screen and image fetches (browse_ui.c) --------------- */
 
 /* What the sync worker needs to fetch an asset's image: its ids on the source, and whether the
  * store (or a local file) has it already. */
@@ -145,43 +170,10 @@ struct cache_image_ref {
 int cache_asset_image_ref(struct cache *c, int64_t asset_id, struct cache_image_ref *out,
                           struct err *err);
 
-/* A source the cache holds: a local file opened before, or a platform's organization. */
-struct cache_source_row {
-	int64_t source_id;
-	char kind[32];
-	char locator[4096];
-	int64_t dataset_id; /* its first dataset (a local file's only one), 0 for none */
-	char name[256];     /* that dataset's name */
-	int datasets;
-	int64_t assets; /* in that dataset */
-};
-/* The sources, the most recently imported first, at most max. */
-int cache_sources_list(struct cache *c, struct cache_source_row *rows, int max, int *n,
-                       struct err *err);
-
-/* A remote source's dataset version as the cache holds it. */
-struct cache_version_row {
-	int64_t dataset_id;
-	char name[512]; /* "cars/v1" */
-	char type[64];  /* "" when the cache does not know it */
-	int complete;   /* its last pull finished */
-	int64_t assets;
-	int64_t status[REVIEW_STATUS_COUNT]; /* assets per review status */
-	int pending;                         /* edits not sent yet */
-};
-/* The versions of the source with that locator, by name, at most max. */
-int cache_source_versions(struct cache *c, const char *locator, struct cache_version_row *rows,
-                          int max, int *n, struct err *err);
-/* Edits not sent yet over every dataset of the source. */
-int cache_source_pending(struct cache *c, const char *locator, int *count, struct err *err);
-
-struct cache_datalake_row {
-	int64_t id;
-	char name[256];
-	int64_t data;
-};
-int cache_datalakes_list(struct cache *c, const char *locator, struct cache_datalake_row *rows,
-                         int max, int *n, struct err *err);
+/* The datalake of the source with that locator (its first, by name): 1 with *out filled, 0 when
+ * the cache has none. */
+int cache_datalake_first(struct cache *c, const char *locator, int64_t *datalake_id, char *name,
+                         size_t namesz, struct err *err);
 
 /* A page of a datalake's data: by file name (then id), file names holding filename
  * (case-insensitive; "" for all), and with tags: any of them, or with all set every one. */
@@ -210,14 +202,11 @@ int cache_data_page(struct cache *c, const struct data_query *q, const struct da
                     int backward, struct data_row *rows, int max, int *n, struct err *err);
 int cache_data_count(struct cache *c, const struct data_query *q, int *count, struct err *err);
 int cache_data_get(struct cache *c, int64_t data_id, struct data_row *out, struct err *err);
-/* The datalake's tag names, the most used first. */
-int cache_data_tag_names(struct cache *c, int64_t datalake_id, char (*tags)[128], int max, int *n,
-                         struct err *err);
 
 /* Tags a datalake item (data_edit.c): one transaction, one outbox entry (entity "data", op
  * tag.attach or tag.detach, the change's "data" reference naming the item and no asset),
- * queued with the first dataset of the same source (refused while it has none). *changed is 0
- * when the item already was so (nothing is queued). Not undoable. */
+ * queued under the datalake's dataset row. *changed is 0 when the item already was so (nothing
+ * is queued). Not undoable. */
 int cache_data_tag_add(struct cache *c, int64_t data_id, const char *tag, int *changed,
                        struct err *err);
 int cache_data_tag_remove(struct cache *c, int64_t data_id, const char *tag, int *changed,
@@ -500,6 +489,293 @@ void cache_conflict_rows_clear(struct conflict_row *rows, int n);
 enum conflict_choice { CONFLICT_KEEP_MINE = 0, CONFLICT_TAKE_THEIRS };
 int cache_conflict_resolve(struct cache *c, int64_t id, enum conflict_choice choice,
                            struct err *err);
+
+/* ---- Browsing for listings (browse.c) --------------------------------------------------
+ *
+ * Read-only walks over what the cache holds of a source, for `annotty sources` and
+ * `annotty ls`: each calls fn once per row, in a stable order, with strings that live only
+ * during the call (copy what you keep). A walk reads one snapshot and holds no more than a
+ * row in memory, so that a million assets list in constant memory. fn returns 0 to go on, or
+ * -1 to stop the walk, which then fails with the err fn filled. */
+
+#define CACHE_BROWSE_TAGS_MAX 256 /* tags given per row; a row with more says so (ntags_total) */
+
+struct cache_source_row {
+	int64_t id;
+	const char *kind;    /* "coco", "picsellia" */
+	const char *locator; /* a file path, or the platform's URL and organization */
+	int datasets;        /* dataset versions cached */
+	int64_t assets;
+	int pending; /* edits not yet pushed (not yet exported, for a local file) */
+	int conflicts;
+	int64_t imported_at; /* Unix seconds of the last import or pull, 0 for never */
+};
+typedef int (*cache_source_fn)(const struct cache_source_row *r, void *ctx);
+int cache_sources_each(struct cache *c, cache_source_fn fn, void *ctx, struct err *err);
+/* The source stored under locator: 1 with *source_id set, 0 when it was never pulled. */
+int cache_source_find(struct cache *c, const char *locator, int64_t *source_id, struct err *err);
+
+/* A dataset version of a remote source as the cache holds it (a cache dataset). */
+struct cache_version_row {
+	int64_t dataset_id;
+	const char *name;         /* "cars/v1" */
+	const char *dataset_name; /* "cars" */
+	const char *version_name; /* "v1" */
+	const char *ext_id;       /* the platform's version id */
+	const char *type;         /* "OBJECT_DETECTION", or NULL when the pull did not say */
+	int64_t assets;
+	int64_t status[REVIEW_STATUS_COUNT]; /* assets per review status */
+	int labels;
+	int pending;
+	int conflicts;
+	int pulled; /* the last pull of it finished */
+};
+typedef int (*cache_version_fn)(const struct cache_version_row *r, void *ctx);
+/* The versions of the source's datasets by dataset name then version name; dataset_name
+ * (may be NULL for all) keeps one dataset's. */
+int cache_versions_each(struct cache *c, int64_t source_id, const char *dataset_name,
+                        cache_version_fn fn, void *ctx, struct err *err);
+/* The cache dataset of "NAME/VERSION" in the source: 1 with *dataset_id set, 0 when the cache
+ * holds no such version. */
+int cache_version_find(struct cache *c, int64_t source_id, const char *name, int64_t *dataset_id,
+                       struct err *err);
+
+struct cache_asset_brief {
+	int64_t id;
+	const char *ext_id;      /* the source's id; NULL when it has none */
+	const char *data_ext_id; /* the datalake item behind it, or NULL */
+	const char *filename;
+	int width, height;
+	int shape_count;
+	enum review_status status;
+	const char *const *tags; /* by name */
+	int ntags;
+	int ntags_total; /* more than ntags when the row had over CACHE_BROWSE_TAGS_MAX */
+};
+typedef int (*cache_asset_fn)(const struct cache_asset_brief *r, void *ctx);
+/* The dataset's assets in file name order. */
+int cache_assets_each(struct cache *c, int64_t dataset_id, cache_asset_fn fn, void *ctx,
+                      struct err *err);
+/* The asset of the dataset that key names: its source id, else its file name. 0 with
+ * *asset_id set; ERR_NOT_FOUND when none matches, ERR_USAGE when the file name is several
+ * assets' (the ids tell them apart). */
+int cache_asset_lookup(struct cache *c, int64_t dataset_id, const char *key, int64_t *asset_id,
+                       struct err *err);
+
+struct cache_datalake_row {
+	int64_t id;
+	const char *ext_id;
+	const char *name;
+	int64_t data;
+	int tags;
+};
+typedef int (*cache_datalake_fn)(const struct cache_datalake_row *r, void *ctx);
+int cache_datalakes_each(struct cache *c, int64_t source_id, cache_datalake_fn fn, void *ctx,
+                         struct err *err);
+
+/* Which data items a walk gives: all, or those with any (or with all_of, every) of the tags. */
+struct cache_data_query {
+	int64_t source_id;
+	const char *const *tags;
+	int ntags;
+	int all_of;
+};
+struct cache_data_row {
+	int64_t id;
+	const char *datalake; /* its datalake's name */
+	const char *ext_id;
+	const char *filename;
+	const char *type;          /* "IMAGE", "VIDEO" */
+	const char *upload_status; /* or NULL */
+	int width, height;
+	const char *const *tags;
+	int ntags;
+	int ntags_total;
+};
+typedef int (*cache_data_fn)(const struct cache_data_row *r, void *ctx);
+/* The data of the source's datalakes in file name order. */
+int cache_data_each(struct cache *c, const struct cache_data_query *q, cache_data_fn fn, void *ctx,
+                    struct err *err);
+
+/* A tag with the number of items that carry it. */
+struct cache_tag_row {
+	const char *name;
+	const char *scope; /* the datalake's name, or the dataset version's ("cars/v1") */
+	int64_t uses;
+};
+typedef int (*cache_tag_fn)(const struct cache_tag_row *r, void *ctx);
+/* The tags of the source's datalakes (dataset_id 0), or of one dataset version's assets, by
+ * name. */
+int cache_tag_counts_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_tag_fn fn,
+                          void *ctx, struct err *err);
+
+struct cache_campaign_row {
+	int64_t id;
+	const char *ext_id;
+	const char *name;    /* may be NULL */
+	const char *kind;    /* "annotation", "review" */
+	const char *dataset; /* the version it runs on ("cars/v1"), or NULL */
+	int closed;
+	int steps;
+	int64_t assignments;
+};
+typedef int (*cache_campaign_fn)(const struct cache_campaign_row *r, void *ctx);
+/* The source's campaigns (of one dataset version when dataset_id is not 0). */
+int cache_campaigns_each(struct cache *c, int64_t source_id, int64_t dataset_id,
+                         cache_campaign_fn fn, void *ctx, struct err *err);
+
+struct cache_step_row {
+	int64_t id;
+	const char *campaign_ext_id;
+	const char *campaign; /* its campaign's name, or NULL */
+	const char *ext_id;
+	const char *name;
+	const char *type; /* "ANNOTATION", "REVIEW", "QUALITY_CONTROL" */
+	int position;
+	int64_t assignments;
+	int64_t pending; /* assignments still PENDING */
+};
+typedef int (*cache_step_fn)(const struct cache_step_row *r, void *ctx);
+/* The steps of the source's campaigns (of one dataset version's when dataset_id is not 0), by
+ * campaign then position. */
+int cache_steps_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_step_fn fn,
+                     void *ctx, struct err *err);
+
+/* The number of conflicts of a dataset (0: of every dataset). */
+int cache_conflicts_count(struct cache *c, int64_t dataset_id, int *count, struct err *err);
+
+/* ---- Campaigns: the annotators' and reviewers' work queue ------------------------------
+ *
+ * A dataset has at most one campaign: its ordered steps (annotate, review), each with its
+ * assignees, and per asset one assignment for each step it has reached, one of them the
+ * asset's current one. A campaign comes from a platform's pull, or is a local one started here
+ * (kept only in the cache, its decisions going out with an export). "Me" is the user of the
+ * dataset's source marked as the one working here. Task decisions update the local queue at
+ * once and are queued in the outbox as "task.decide" entries; the step model (spec 12.2) says
+ * what happens next locally. */
+
+#define CACHE_COMMENT_MAX      500  /* a rejection's reason, in bytes */
+#define CACHE_INSTRUCTIONS_MAX 2000 /* the instructions kept for the task screen, in bytes */
+
+/* A user of the dataset's source, matched by ext_id; with is_me set, the one working here (no
+ * other user of the source stays so). username may be NULL (kept when known). *user_id (may be
+ * NULL) is the row's id. */
+int cache_user_put(struct cache *c, int64_t dataset_id, const char *ext_id, const char *username,
+                   int is_me, int64_t *user_id, struct err *err);
+/* Stores the campaign of a pulled dataset, matched by ext_id (which it must have); its name and
+ * instructions replace the stored ones. */
+int cache_campaign_put(struct cache *c, int64_t dataset_id, const struct campaign *cp,
+                       int64_t *campaign_id, struct err *err);
+/* Stores the campaign's steps, matched by ext_id (which each must have), with their assignees
+ * by user ext_id (users not seen yet are stored without a name). One transaction. */
+int cache_steps_put(struct cache *c, int64_t campaign_id, const struct campaign_step *steps, int n,
+                    struct err *err);
+/* Stores a page of the campaign's assignments, each the current one of its asset (matched by
+ * ext_id, else by its asset and step), in one transaction. An assignment of an asset the cache
+ * does not hold is passed over and counted in *skipped (may be NULL); one whose asset has a task
+ * decision not pushed yet keeps the local state (the push meets the source's). A step that is
+ * not stored is an ERR_NOT_FOUND error. */
+int cache_assignments_put(struct cache *c, int64_t campaign_id, const struct assignment *a, int n,
+                          int *skipped, struct err *err);
+
+/* A local campaign: an annotate step and a review step, both assigned to user (the local user,
+ * who becomes "me"), and a PENDING annotate task for a share of the assets: all of them for a
+ * sample_rate of 0 or 1, else round(rate * count) of them (at least one), the same ones for the
+ * same file names every time. A dataset that has a campaign already is refused (ERR_CONFLICT).
+ * *ntasks (may be NULL) is how many tasks it made. */
+struct campaign_local_spec {
+	const char *user;         /* the local user's name */
+	double sample_rate;       /* in [0, 1] */
+	const char *name;         /* NULL: "Local campaign" */
+	const char *instructions; /* may be NULL */
+};
+int cache_campaign_start_local(struct cache *c, int64_t dataset_id,
+                               const struct campaign_local_spec *spec, int64_t *campaign_id,
+                               int *ntasks, struct err *err);
+
+struct campaign_info {
+	int64_t id;
+	char ext_id[128];
+	char name[256];
+	char instructions[CACHE_INSTRUCTIONS_MAX + 1]; /* cut to fit */
+	int local;                                     /* started here */
+	int64_t me;        /* the user working here (0 when the source has not said) */
+	char me_name[128]; /* "" when unknown */
+	int nsteps;
+};
+/* The dataset's campaign: 1 with *out filled, 0 when it has none, -1 on failure. */
+int cache_campaign_find(struct cache *c, int64_t dataset_id, struct campaign_info *out,
+                        struct err *err);
+
+struct step_counts {
+	int pending_mine;
+	int pending_others; /* assigned to someone else, or to nobody yet */
+	int submitted;
+	int accepted;
+	int rejected;
+	int skipped;
+};
+
+struct step_row {
+	int64_t id;
+	int64_t campaign_id;
+	char ext_id[128];
+	char name[256];
+	enum step_type type;
+	int position;
+	char assignees[256]; /* their names, comma-separated, cut to fit */
+	struct step_counts counts;
+	int total; /* assignments in the step */
+};
+/* The campaign's steps in order, with their counts; at most max, *n written. */
+int cache_steps_list(struct cache *c, int64_t campaign_id, struct step_row *rows, int max, int *n,
+                     struct err *err);
+/* One step: 1 with *out filled, 0 when there is none, -1 on failure. */
+int cache_step_get(struct cache *c, int64_t step_id, struct step_row *out, struct err *err);
+
+/* "My tasks" of a step: its PENDING assignments for me, returned work first (rejected_count >
+ * 0), each part in assignment order, keyset-paged like the asset list. */
+struct task_cursor {
+	int valid; /* 0: from the start (forward) or the end (backward) */
+	int returned;
+	int64_t id;
+};
+
+struct task_row {
+	int64_t id; /* the assignment's */
+	int64_t asset_id;
+	char filename[512];
+	enum assignment_status status;
+	int rejected_count;
+	char comment[CACHE_COMMENT_MAX + 1]; /* "" for none */
+	struct task_cursor cursor;
+};
+/* Rows strictly after (forward) or before (backward) the cursor, in queue order either way. */
+int cache_tasks_page(struct cache *c, int64_t step_id, const struct task_cursor *from, int backward,
+                     struct task_row *rows, int max, int *n, struct err *err);
+int cache_tasks_count(struct cache *c, int64_t step_id, int *count, struct err *err);
+/* The 0-based position in the queue of the row at cursor at (or where it would be). */
+int cache_tasks_position(struct cache *c, int64_t step_id, const struct task_cursor *at,
+                         int *position, struct err *err);
+/* One assignment as a row (whatever its status): 1 with *out filled, 0 when there is none. */
+int cache_task_get(struct cache *c, int64_t assignment_id, struct task_row *out, struct err *err);
+
+/* Decides a PENDING task of mine, in one transaction: an ANNOTATION step's task is submitted
+ * (it moves on to the next step) or skipped; a REVIEW step's is accepted (the asset's review
+ * becomes accepted and it moves on), rejected (the asset's review becomes rejected and it goes
+ * back to the one who did the annotate step before it, with rejected_count + 1 and the comment)
+ * or skipped (left in the step for nobody). In a local campaign the next step's task is the
+ * local user's; in a platform's, its assignee is learnt from the next pull. comment (may be
+ * NULL or empty) is kept for a rejection only; duration is the seconds spent on the task. The
+ * outbox gets one "task.decide" entry. Refused with ERR_CONFLICT when the task is no longer
+ * pending, ERR_FORBIDDEN when it is not mine, ERR_USAGE when the decision does not fit the step,
+ * ERR_NOT_FOUND when there is no such task. */
+int cache_task_decide(struct cache *c, int64_t assignment_id, enum task_decision d,
+                      const char *comment, double duration, struct err *err);
+
+/* The campaign's latest distinct rejection reasons, newest first (for the reason prompt). */
+int cache_task_reasons(struct cache *c, int64_t campaign_id, char (*out)[CACHE_COMMENT_MAX + 1],
+                       int max, int *n, struct err *err);
 
 /* ---- Export ----------------------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* Tagging a datalake's data: each edit is one transaction that changes the data's tag rows and
  * queues one outbox entry (entity "data", op tag.attach or tag.detach, the change naming the
- * data item in its "data" reference and no asset). The outbox keeps entries per dataset, so a
- * data edit rides with the first dataset of the same source: pushed in that dataset's order. */
+ * data item in its "data" reference and no asset), under the datalake's own dataset row (format
+ * 'datalake'), which the sync engine pushes like any dataset's outbox. */
 #include "cache/cache.h"
 #include "cache/internal.h"
 #include "core/change.h"
@@ -13,7 +13,8 @@
 
 static const char sql_data_target[] =
     "SELECT d.datalake_id, coalesce(d.ext_id, ''),"
-    " (SELECT min(ds.id) FROM dataset ds WHERE ds.source_id = l.source_id)"
+    " (SELECT ds.id FROM dataset ds WHERE ds.source_id = l.source_id AND ds.ext_id = l.ext_id"
+    "  AND ds.format = 'datalake')"
     " FROM data d JOIN datalake l ON l.id = d.datalake_id WHERE d.id = ?1";
 static const char sql_tag_find[] =
     "SELECT id FROM datalake_tag WHERE datalake_id = ?1 AND name = ?2";
@@ -23,7 +24,7 @@ static const char sql_detach[] = "DELETE FROM data_tag WHERE data_id = ?1 AND ta
 
 struct data_target {
 	int64_t datalake_id;
-	int64_t carrier; /* the dataset whose outbox carries the entry */
+	int64_t carrier; /* the datalake's dataset row: its outbox carries the entry */
 	char ext_id[128];
 };
 
@@ -49,8 +50,7 @@ static int target_load(struct cache *c, int64_t data_id, struct data_target *t, 
 		return cache_db_fail(c, err, "reading the data being tagged");
 	if (t->carrier == 0)
 		return err_setk(err, ERR_USAGE,
-		                "the datalake's source has no dataset in the cache yet: sync it "
-		                "first, its edits go out with them");
+		                "the datalake has no outbox in the cache: sync it again first");
 	return 0;
 }
 

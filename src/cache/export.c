@@ -20,6 +20,11 @@ static const char sql_doc_assets[] =
 static const char sql_doc_shapes[] =
     "SELECT kind, x, y, w, h, points, parts, text, ext_id, extra_json, label_id FROM shape"
     " WHERE asset_id = ?1 ORDER BY seq, id";
+/* the asset's place in its campaign: its current assignment */
+static const char sql_doc_task[] =
+    "SELECT s.name, s.type, t.status, t.rejected_count, t.comment FROM assignment t"
+    " JOIN step s ON s.id = t.step_id WHERE t.asset_id = ?1 AND t.current = 1"
+    " ORDER BY t.id DESC LIMIT 1";
 static const char sql_doc_tags[] =
     "SELECT g.name FROM asset_tag t JOIN tag g ON g.id = t.tag_id WHERE t.asset_id = ?1"
     " ORDER BY g.name";
@@ -32,6 +37,7 @@ struct export
 	struct err *err;
 	sqlite3_stmt *shapes;
 	sqlite3_stmt *tags;
+	sqlite3_stmt *task;
 	int64_t *label_ids; /* doc label i is label_ids[i] */
 };
 
@@ -122,6 +128,38 @@ static int shape_add(struct export *ex, struct asset *a, sqlite3_stmt *st)
 	return 0;
 }
 
+static int task_fill(struct export *ex, struct asset *a, sqlite3_stmt *st)
+{
+	struct asset_task *t = calloc(1, sizeof *t);
+	int oom = t == NULL;
+
+	if (t != NULL) {
+		t->step = cache_db_text_dup(st, 0, &oom);
+		if (step_type_parse(cache_db_text(st, 1), &t->step_type) < 0)
+			t->step_type = STEP_REVIEW;
+		if (assignment_status_parse(cache_db_text(st, 2), &t->status) < 0)
+			t->status = ASSIGNMENT_PENDING;
+		t->rejected_count = sqlite3_column_int(st, 3);
+		t->comment = cache_db_text_dup(st, 4, &oom);
+	}
+	a->task = t;
+	return oom ? err_set(ex->err, "exporting tasks: out of memory") : 0;
+}
+
+static int asset_task(struct export *ex, struct asset *a, int64_t asset_id)
+{
+	int step, rc = 0;
+
+	sqlite3_bind_int64(ex->task, 1, asset_id);
+	step = sqlite3_step(ex->task);
+	if (step == SQLITE_ROW)
+		rc = task_fill(ex, a, ex->task);
+	else if (step != SQLITE_DONE)
+		rc = cache_db_fail(ex->c, ex->err, "exporting tasks");
+	sqlite3_reset(ex->task);
+	return rc;
+}
+
 static int asset_children(struct export *ex, struct asset *a, int64_t asset_id)
 {
 	int step, rc = -1;
@@ -144,7 +182,7 @@ static int asset_children(struct export *ex, struct asset *a, int64_t asset_id)
 		cache_db_fail(ex->c, ex->err, "exporting tags");
 		goto out;
 	}
-	rc = 0;
+	rc = asset_task(ex, a, asset_id);
 out:
 	sqlite3_reset(ex->shapes);
 	sqlite3_reset(ex->tags);
@@ -179,7 +217,8 @@ static int export_assets(struct export *ex, int64_t dataset_id)
 
 	if (cache_db_prepare(ex->c, sql_doc_assets, &st, ex->err) < 0 ||
 	    cache_db_prepare(ex->c, sql_doc_shapes, &ex->shapes, ex->err) < 0 ||
-	    cache_db_prepare(ex->c, sql_doc_tags, &ex->tags, ex->err) < 0)
+	    cache_db_prepare(ex->c, sql_doc_tags, &ex->tags, ex->err) < 0 ||
+	    cache_db_prepare(ex->c, sql_doc_task, &ex->task, ex->err) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, dataset_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -217,6 +256,7 @@ int cache_export_doc(struct cache *cache, int64_t dataset_id, struct dataset_doc
 out:
 	sqlite3_finalize(ex.shapes);
 	sqlite3_finalize(ex.tags);
+	sqlite3_finalize(ex.task);
 	if (!sqlite3_get_autocommit(cache->db))
 		sqlite3_exec(cache->db, "COMMIT", NULL, NULL, NULL);
 	free(ex.label_ids);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/campaign.h"
 #include "core/model.h"
 
 struct err;
@@ -219,5 +220,23 @@ void cache_shape_describe(const char *op, const char *old_value, const char *new
  * above, with label.create and label.delete. */
 int cache_label_transition(struct cache *c, int64_t dataset_id, int64_t *label_id, const char *to,
                            int queue, int64_t *outbox_id, int *kept, struct err *err);
+
+/* ---- campaign.c: an assignment row ---- */
+
+struct cache_assignment {
+	int64_t step_id;
+	int64_t asset_id;
+	const char *ext_id; /* NULL until the source gives one */
+	int64_t user_id;    /* 0: nobody */
+	enum assignment_status status;
+	int rejected_count;
+	const char *comment;
+	int current; /* becomes the asset's current assignment in its campaign */
+};
+
+/* Writes the asset's assignment in the step (matched by ext_id, else by asset and step: one per
+ * pair), stamped now; *id is its row id. */
+int cache_assignment_store(struct cache *c, const struct cache_assignment *a, int64_t *id,
+                           struct err *err);
 
 #endif

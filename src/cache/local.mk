@@ -7,6 +7,7 @@ libannotty_a_SOURCES += \
 	src/cache/shapes.c \
 	src/cache/import.c \
 	src/cache/query.c \
+	src/cache/browse.c \
 	src/cache/keypoints.c \
 	src/cache/page.c \
 	src/cache/edit.c \
@@ -14,11 +15,14 @@ libannotty_a_SOURCES += \
 	src/cache/outbox_sync.c \
 	src/cache/run.c \
 	src/cache/store.c \
+	src/cache/datalake.c \
 	src/cache/undo.c \
 	src/cache/shape_row.c \
 	src/cache/shape_edit.c \
 	src/cache/label_edit.c \
 	src/cache/export.c \
+	src/cache/campaign.c \
+	src/cache/task.c \
 	src/cache/sync.c src/cache/sync.h \
 	src/cache/sync_worker.c src/cache/sync_worker.h \
 	src/cache/browse_ui.c \

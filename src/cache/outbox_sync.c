@@ -51,6 +51,7 @@ static const char sql_asset_ext[] = "SELECT ext_id FROM asset WHERE id = ?1";
 static const char sql_shape_ext[] = "SELECT ext_id FROM shape WHERE id = ?1";
 static const char sql_label_ext[] = "SELECT ext_id FROM label WHERE id = ?1";
 static const char sql_annotation_ext[] = "SELECT ext_id FROM annotation WHERE id = ?1";
+static const char sql_task_ext[] = "SELECT ext_id FROM assignment WHERE id = ?1";
 static const char sql_version_ext[] =
     "SELECT coalesce(v.ext_id, d.ext_id) FROM dataset d LEFT JOIN dataset_version v"
     " ON v.dataset_id = d.id WHERE d.id = ?1 ORDER BY v.id LIMIT 1";
@@ -90,7 +91,8 @@ static int refs_refresh(struct cache *c, struct change *ch, struct err *err)
 	               ref_refresh(c, sql_asset_ext, &ch->asset, err) == 0 &&
 	               ref_refresh(c, sql_annotation_ext, &ch->annotation, err) == 0 &&
 	               ref_refresh(c, sql_shape_ext, &ch->shape, err) == 0 &&
-	               ref_refresh(c, sql_label_ext, &ch->label, err) == 0
+	               ref_refresh(c, sql_label_ext, &ch->label, err) == 0 &&
+	               ref_refresh(c, sql_task_ext, &ch->task, err) == 0
 	           ? 0
 	           : -1;
 }

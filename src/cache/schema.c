@@ -359,6 +359,8 @@ static const char ddl_v3_pull[] =
     " started_at INTEGER NOT NULL DEFAULT " NOW ","
     " finished_at INTEGER);"
     "CREATE INDEX dataset_ext ON dataset(source_id, ext_id);"
+    /* the pull that last saw a datalake item, to tell those gone from the platform */
+    "ALTER TABLE data ADD COLUMN pull_gen INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX annotation_ext ON annotation(ext_id);"
     "CREATE INDEX shape_ext ON shape(ext_id) WHERE ext_id IS NOT NULL;";
 
@@ -368,11 +370,37 @@ static const char *const schema_v3[] = {
     NULL,
 };
 
+/* ---- v4: campaign work queues ---- */
+
+/* A campaign learns its instructions and where it comes from ('local': started here, kept only
+ * here; 'source': the platform's); a step its assignees. An asset has one assignment per step
+ * it has reached (updated in place as it comes and goes), and one of them is its current one,
+ * the place it is now (spec 12.1). The queue index serves "my tasks" of a step, the returned
+ * ones first, each part in assignment order. */
+static const char ddl_v4_campaign[] =
+    "ALTER TABLE campaign ADD COLUMN instructions TEXT;"
+    "ALTER TABLE campaign ADD COLUMN origin TEXT NOT NULL DEFAULT 'source'"
+    " CHECK (origin IN ('source', 'local'));"
+    "CREATE TABLE step_assignee ("
+    " step_id INTEGER NOT NULL REFERENCES step(id) ON DELETE CASCADE,"
+    " user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (step_id, user_id)) WITHOUT ROWID;"
+    "ALTER TABLE assignment ADD COLUMN current INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX assignment_step_asset ON assignment(step_id, asset_id);"
+    "CREATE INDEX assignment_queue ON assignment(step_id, user_id, status, rejected_count > 0);"
+    "CREATE INDEX assignment_ext ON assignment(ext_id) WHERE ext_id IS NOT NULL;";
+
+static const char *const schema_v4[] = {
+    ddl_v4_campaign,
+    NULL,
+};
+
 /* Step i moves a database from user_version i to i + 1. */
 static const char *const *const schema_steps[] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
 };
 
 #define NSTEPS ((int)(sizeof schema_steps / sizeof schema_steps[0]))

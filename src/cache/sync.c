@@ -4,6 +4,7 @@
 #include "api/backend.h"
 #include "cache/cache.h"
 #include "core/buf.h"
+#include "core/campaign.h"
 #include "core/change.h"
 #include "core/err.h"
 #include "core/model.h"
@@ -385,6 +386,169 @@ out:
 	return rc;
 }
 
+/* ---- campaigns ------------------------------------------------------------------------------ */
+
+struct task_set {
+	struct assignment *items;
+	int *step_pos; /* the position of each item's step */
+	int n, cap;
+};
+
+static void task_set_clear(struct task_set *t)
+{
+	for (int i = 0; i < t->n; i++)
+		assignment_clear(&t->items[i]);
+	free(t->items);
+	free(t->step_pos);
+	memset(t, 0, sizeof *t);
+}
+
+/* Moves the page's assignments into the set. */
+static int task_set_take(struct task_set *t, struct task_page *page, int pos, struct err *err)
+{
+	if (t->n + page->n > t->cap) {
+		int cap = (t->n + page->n) * 2 + 16;
+		struct assignment *items = realloc(t->items, (size_t)cap * sizeof *items);
+		int *steps =
+		    items != NULL ? realloc(t->step_pos, (size_t)cap * sizeof *steps) : NULL;
+
+		if (items != NULL)
+			t->items = items;
+		if (steps == NULL)
+			return err_set(err, "out of memory");
+		t->step_pos = steps;
+		t->cap = cap;
+	}
+	for (int i = 0; i < page->n; i++) {
+		t->items[t->n] = page->items[i];
+		t->step_pos[t->n++] = pos;
+	}
+	page->n = 0;
+	return 0;
+}
+
+/* Assignments in the order of their asset's source id (qsort_r over indexes into a set). */
+static int by_asset(const void *x, const void *y, void *set)
+{
+	const struct task_set *t = set;
+	const char *a = t->items[*(const int *)x].asset_ext_id;
+	const char *b = t->items[*(const int *)y].asset_ext_id;
+
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+/* Whether assignment j should be its asset's current one rather than i: a pending one wins,
+ * else the one of the furthest step (a listing gives an asset's latest assignment per step). */
+static int beats(const struct task_set *t, int j, int i)
+{
+	int pj = t->items[j].status == ASSIGNMENT_PENDING,
+	    pi = t->items[i].status == ASSIGNMENT_PENDING;
+
+	return pj != pi ? pj : t->step_pos[j] > t->step_pos[i];
+}
+
+/* Marks in current[] the one current assignment of each asset. */
+static void task_set_mark(const struct task_set *t, const int *idx, char *current)
+{
+	for (int g = 0; g < t->n;) {
+		int best = idx[g], end = g + 1;
+
+		while (end < t->n && by_asset(&idx[g], &idx[end], (void *)t) == 0) {
+			if (beats(t, idx[end], best))
+				best = idx[end];
+			end++;
+		}
+		current[best] = 1;
+		g = end;
+	}
+}
+
+/* The set stored with each asset's current assignment last: a put makes the one it stores
+ * the asset's current one. */
+static int task_set_store(struct cache *cache, int64_t campaign_id, struct task_set *t,
+                          struct err *err)
+{
+	struct assignment *order = calloc((size_t)t->n + 1, sizeof *order);
+	int *idx = calloc((size_t)t->n + 1, sizeof *idx);
+	char *current = calloc((size_t)t->n + 1, 1);
+	int n = 0, rc = -1;
+
+	if (order == NULL || idx == NULL || current == NULL) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < t->n; i++)
+		idx[i] = i;
+	qsort_r(idx, (size_t)t->n, sizeof *idx, by_asset, t);
+	task_set_mark(t, idx, current);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < t->n; i++)
+			if (current[i] == pass)
+				order[n++] = t->items[i];
+	rc = cache_assignments_put(cache, campaign_id, order, n, NULL, err);
+out:
+	free(order); /* the items stay the set's */
+	free(idx);
+	free(current);
+	return rc;
+}
+
+static int step_tasks(struct backend *b, const char *version, const struct campaign_step *s,
+                      struct task_set *t, struct err *err)
+{
+	struct task_page page = {0};
+	char *cursor = NULL;
+	int rc = -1;
+
+	do {
+		if (backend_pull_tasks(b, version, s->ext_id, cursor, &page, err) < 0 ||
+		    task_set_take(t, &page, s->position, err) < 0)
+			goto out;
+		free(cursor);
+		cursor = page.next_cursor;
+		page.next_cursor = NULL;
+		task_page_clear(&page);
+	} while (cursor != NULL);
+	rc = 0;
+out:
+	task_page_clear(&page);
+	free(cursor);
+	return rc;
+}
+
+static int pull_campaign(struct cache *cache, struct backend *b, int64_t dataset_id,
+                         const char *version, struct err *err)
+{
+	struct campaign cp = {0};
+	struct campaign_step *steps = NULL;
+	struct backend_user me = {0};
+	struct task_set tasks = {0};
+	int64_t campaign_id = 0, user_id = 0;
+	int n = 0, rc;
+
+	rc = backend_campaign_of(b, version, &cp, &steps, &n, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = -1;
+	if (backend_whoami(b, &me, err) < 0 ||
+	    cache_user_put(cache, dataset_id, me.ext_id, me.username, 1, &user_id, err) < 0 ||
+	    cache_campaign_put(cache, dataset_id, &cp, &campaign_id, err) < 0 ||
+	    cache_steps_put(cache, campaign_id, steps, n, err) < 0)
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (step_tasks(b, version, &steps[i], &tasks, err) < 0)
+			goto out;
+	rc = task_set_store(cache, campaign_id, &tasks, err);
+out:
+	task_set_clear(&tasks);
+	for (int i = 0; i < n; i++)
+		campaign_step_clear(&steps[i]);
+	free(steps);
+	campaign_clear(&cp);
+	backend_user_clear(&me);
+	return rc < 0 ? err_wrap(err, "the campaign") : 0;
+}
+
 static int pull_version(struct cache *cache, struct backend *b, const struct container *ds,
                         const struct container *v, const struct sync_scope *scope,
                         const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
@@ -405,6 +569,8 @@ static int pull_version(struct cache *cache, struct backend *b, const struct con
 		return err_wrap(err, "%s", name);
 	rep->versions++;
 	rep->assets += stats.assets_added + stats.assets_updated + stats.assets_unchanged;
+	if (pull_campaign(cache, b, res.dataset_id, v->ext_id, err) < 0)
+		return err_wrap(err, "%s", name);
 	if (scope->images && fetch_images(cache, b, res.dataset_id, hooks, rep, err) < 0)
 		return err_wrap(err, "%s: images", name);
 	return 0;
@@ -444,6 +610,56 @@ out:
 	return rc;
 }
 
+static int pull_lake(struct cache *cache, struct backend *b, const struct container *lake,
+                     const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+{
+	struct datalake_pull pull;
+	struct data_page page = {0};
+	char *cursor = NULL;
+	int rc = -1;
+
+	if (cache_datalake_begin(cache, b->ops->kind, b->locator, lake->ext_id, lake->name, &pull,
+	                         err) < 0)
+		return -1;
+	do {
+		if (cancelled(hooks)) {
+			err_setk(err, ERR_RETRY, "the pull was stopped");
+			goto out;
+		}
+		if (backend_pull_data(b, lake->ext_id, cursor, &page, err) < 0 ||
+		    cache_datalake_page(cache, &pull, page.items, page.n, err) < 0)
+			goto out;
+		rep->data += page.n;
+		progress(hooks, "data", rep->data, page.total);
+		free(cursor);
+		cursor = page.next_cursor;
+		page.next_cursor = NULL;
+		data_page_clear(&page);
+	} while (cursor != NULL);
+	rc = cache_datalake_finish(cache, &pull, NULL, err);
+out:
+	data_page_clear(&page);
+	free(cursor);
+	return rc;
+}
+
+static int pull_datalakes(struct cache *cache, struct backend *b, const struct sync_hooks *hooks,
+                          struct sync_report *rep, struct err *err)
+{
+	struct container_list lakes = {0};
+	int rc = 0;
+
+	if (backend_list(b, CONTAINER_DATALAKE, NULL, &lakes, err) < 0)
+		return -1;
+	for (int i = 0; i < lakes.n && rc == 0 && !cancelled(hooks); i++)
+		if (lakes.items[i].ext_id != NULL)
+			rc = pull_lake(cache, b, &lakes.items[i], hooks, rep, err);
+	if (rc < 0 && lakes.n > 0)
+		err_wrap(err, "datalake");
+	container_list_clear(&lakes);
+	return rc;
+}
+
 int sync_source(struct cache *cache, struct backend *b, const struct sync_scope *scope,
                 const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
 {
@@ -452,6 +668,8 @@ int sync_source(struct cache *cache, struct backend *b, const struct sync_scope 
 	if (scope->push && push_all(cache, b, hooks, rep, err) < 0)
 		return -1;
 	if (scope->pull && pull_all(cache, b, scope, hooks, rep, err) < 0)
+		return -1;
+	if (scope->datalake && pull_datalakes(cache, b, hooks, rep, err) < 0)
 		return -1;
 	if (cancelled(hooks))
 		return err_setk(err, ERR_RETRY, "the sync was stopped; it goes on next time");

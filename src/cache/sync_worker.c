@@ -186,7 +186,7 @@ static void run_catalog(struct lane *l)
 static void run_sync(struct lane *l, const struct job *j)
 {
 	struct sync_scope scope = {
-	    .dataset = j->dataset[0] ? j->dataset : NULL, .pull = 1, .push = 1};
+	    .dataset = j->dataset[0] ? j->dataset : NULL, .pull = 1, .push = 1, .datalake = 1};
 	struct sync_hooks hooks = {.warn = on_warning,
 	                           .progress = on_progress,
 	                           .ctx = l,
@@ -194,21 +194,27 @@ static void run_sync(struct lane *l, const struct job *j)
 	                           .eager = j->eager};
 	struct msg *m = event_new(SYNC_EVENT_STARTED);
 	struct err err = {0};
+	enum sync_link link;
 
 	if (m != NULL)
 		m->ev.eager = j->eager;
 	event_post(l, m);
 	m = event_new(SYNC_EVENT_DONE);
-	if (m == NULL)
+	if (m == NULL) {
+		atomic_fetch_sub(&l->w->pending, 1);
 		return;
+	}
 	m->ev.eager = j->eager;
 	l->last_progress_ms = 0;
 	if (sync_source(l->cache, l->b, &scope, &hooks, &m->ev.report, &err) < 0)
 		event_fail(&m->ev, &err);
 	else
 		m->ev.link = SYNC_LINK_ONLINE;
+	/* ended before it is said: whoever reads the event finds the worker idle */
+	atomic_fetch_sub(&l->w->pending, 1);
+	link = m->ev.link;
 	event_post(l, m);
-	if (!atomic_load(&l->w->cancel) && m->ev.link == SYNC_LINK_ONLINE)
+	if (!atomic_load(&l->w->cancel) && link == SYNC_LINK_ONLINE)
 		run_catalog(l);
 }
 
@@ -271,14 +277,15 @@ static void lane_run(struct workq *q, struct workq_job *job, void *ctx)
 	struct job *j = WORKQ_OF(job, struct job, base);
 
 	(void)q;
-	if (atomic_load(&l->w->cancel))
+	if (atomic_load(&l->w->cancel)) {
+		if (j->kind == JOB_SYNC)
+			atomic_fetch_sub(&l->w->pending, 1);
 		return;
-	if (j->kind == JOB_SYNC) {
-		run_sync(l, j);
-		atomic_fetch_sub(&l->w->pending, 1);
-	} else {
-		run_image(l, j);
 	}
+	if (j->kind == JOB_SYNC)
+		run_sync(l, j);
+	else
+		run_image(l, j);
 }
 
 static void job_free(struct workq_job *job, void *ctx)

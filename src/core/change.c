@@ -172,9 +172,9 @@ static int add_label(cJSON *o, const struct change *ch)
 static int add_refs(cJSON *o, const struct change *ch)
 {
 	return add_ref(o, "dataset", &ch->dataset) == 0 && add_ref(o, "asset", &ch->asset) == 0 &&
+	               add_ref(o, "data", &ch->data) == 0 &&
 	               add_ref(o, "annotation", &ch->annotation) == 0 &&
-	               add_ref(o, "shape", &ch->shape) == 0 && add_ref(o, "task", &ch->task) == 0 &&
-	               add_ref(o, "data", &ch->data) == 0
+	               add_ref(o, "shape", &ch->shape) == 0 && add_ref(o, "task", &ch->task) == 0
 	           ? 0
 	           : -1;
 }
@@ -448,10 +448,10 @@ int change_from_json(enum change_kind kind, const char *json, struct change *out
 	}
 	if (take_ref(&rd, o, "dataset", &out->dataset) < 0 ||
 	    take_ref(&rd, o, "asset", &out->asset) < 0 ||
+	    take_ref(&rd, o, "data", &out->data) < 0 ||
 	    take_ref(&rd, o, "annotation", &out->annotation) < 0 ||
 	    take_ref(&rd, o, "shape", &out->shape) < 0 ||
-	    take_ref(&rd, o, "task", &out->task) < 0 || take_ref(&rd, o, "data", &out->data) < 0 ||
-	    take_values(&rd, o, out) < 0)
+	    take_ref(&rd, o, "task", &out->task) < 0 || take_values(&rd, o, out) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -472,11 +472,11 @@ void change_clear(struct change *ch)
 {
 	ref_clear(&ch->dataset);
 	ref_clear(&ch->asset);
+	ref_clear(&ch->data);
 	ref_clear(&ch->annotation);
 	ref_clear(&ch->shape);
 	ref_clear(&ch->label);
 	ref_clear(&ch->task);
-	ref_clear(&ch->data);
 	free(ch->label_name);
 	free(ch->tag);
 	free(ch->comment);

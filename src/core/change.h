@@ -38,11 +38,11 @@ struct change {
 	enum change_kind kind;
 	struct change_ref dataset; /* the container the change belongs to (a dataset version) */
 	struct change_ref asset;
+	struct change_ref data; /* a datalake item: CHANGE_TAG_* on it rather than on an asset */
 	struct change_ref annotation;
 	struct change_ref shape;
 	struct change_ref label; /* the label the change leaves (a shape's, or the one created) */
 	struct change_ref task;  /* CHANGE_TASK_DECISION: the assignment */
-	struct change_ref data;  /* CHANGE_TAG_*: a datalake item tagged (asset then unset) */
 	char *label_name;        /* of label */
 	/* the new value */
 	enum review_status status; /* CHANGE_STATUS */

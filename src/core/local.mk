@@ -1,6 +1,7 @@
 libannotty_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/change.c src/core/change.h \
+	src/core/campaign.c src/core/campaign.h \
 	src/core/buf.c src/core/buf.h \
 	src/core/str.c src/core/str.h \
 	src/core/num.c src/core/num.h \

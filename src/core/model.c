@@ -209,6 +209,7 @@ void asset_clear(struct asset *asset)
 	free(asset->filename);
 	free(asset->path);
 	free(asset->extra_json);
+	asset_task_free(&asset->task);
 	memset(asset, 0, sizeof *asset);
 }
 
@@ -240,4 +241,19 @@ void dataset_doc_free(struct dataset_doc **docp)
 	free(doc->extra_json);
 	free(doc);
 	*docp = NULL;
+}
+
+void data_item_clear(struct data_item *d)
+{
+	for (int i = 0; i < d->ntags; i++)
+		free(d->tags[i]);
+	free(d->tags);
+	free(d->ext_id);
+	free(d->filename);
+	free(d->object_name);
+	free(d->content_type);
+	free(d->type);
+	free(d->upload_status);
+	free(d->extra_json);
+	memset(d, 0, sizeof *d);
 }

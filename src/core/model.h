@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "core/campaign.h"
+
 enum shape_kind {
 	SHAPE_BOX = 0,
 	SHAPE_POLYGON,
@@ -73,7 +75,25 @@ struct asset {
 	struct shape *shapes;
 	int nshapes;
 	char *extra_json;
+	struct asset_task *task; /* its place in a campaign (an export writes it); NULL: none */
 };
+
+/* An item of a platform's datalake (Picsellia's data): an image before any dataset. */
+struct data_item {
+	char *ext_id;
+	char *filename;
+	char *object_name;
+	char *content_type;
+	char *type;          /* IMAGE, VIDEO */
+	char *upload_status; /* PENDING, COMPUTING, ERROR, DONE */
+	int width;           /* 0 when unknown */
+	int height;
+	char **tags;
+	int ntags;
+	char *extra_json; /* metadata and custom metadata as they came */
+};
+
+void data_item_clear(struct data_item *d);
 
 struct dataset_doc {
 	char *name;

@@ -2,6 +2,7 @@
  * changed; none of them draws. */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/task.h"
 #include "core/str.h"
 
 #include <curses.h>
@@ -12,7 +13,7 @@
 #define BOTH     (SCREEN_LIST | SCREEN_ASSET)
 #define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
 #define BROWSE   (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)
-#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | BROWSE)
+#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS | BROWSE)
 
 unsigned actions_context(const struct app *app)
 {
@@ -1392,6 +1393,77 @@ static const struct action action_table[] = {
      .complete = complete_switch,
      .run = act_lowband,
      .help = "fewer colours and bytes per frame for a slow link (switches without an argument)"},
+    {.name = "campaign",
+     .screens = SCREEN_LIST,
+     .keys = "W",
+     .key = {'W'},
+     .arg = "[start [RATE]]",
+     .complete = campaign_complete,
+     .run = campaign_act_open,
+     .help = "the dataset's campaign, its work queue; start [RATE] first starts a local one (on a "
+             "share)"},
+    {.name = "campaign-down",
+     .screens = SCREEN_CAMPAIGN | SCREEN_TASKS,
+     .keys = "j Down",
+     .key = {'j', KEY_DOWN},
+     .run = campaign_act_move,
+     .help = "the next step, or the next of my tasks"},
+    {.name = "campaign-up",
+     .screens = SCREEN_CAMPAIGN | SCREEN_TASKS,
+     .keys = "k Up",
+     .key = {'k', KEY_UP},
+     .run = campaign_act_move,
+     .help = "the previous step, or the previous of my tasks"},
+    {.name = "campaign-open",
+     .screens = SCREEN_CAMPAIGN | SCREEN_TASKS,
+     .keys = "Enter l",
+     .key = {'\n', KEY_ENTER, 'l', KEY_RIGHT},
+     .run = campaign_act_enter,
+     .help = "my tasks of the step; on a task, work through the queue from it"},
+    {.name = "task-submit",
+     .screens = SCREEN_ASSET | SCREEN_EDIT,
+     .needs = NEEDS_TASK | WRITES,
+     .keys = "s",
+     .key = {'s'},
+     .run = task_act_submit,
+     .help = "submit the annotate task and go to the next"},
+    {.name = "task-accept",
+     .screens = SCREEN_ASSET | SCREEN_EDIT,
+     .needs = NEEDS_TASK | WRITES,
+     .keys = "A",
+     .key = {'A'},
+     .run = task_act_accept,
+     .help = "accept the review task and go to the next"},
+    {.name = "task-reject",
+     .screens = SCREEN_ASSET | SCREEN_EDIT,
+     .needs = NEEDS_TASK | WRITES,
+     .keys = "R",
+     .key = {'R'},
+     .arg = "reason",
+     .complete = task_complete_reasons,
+     .run = task_act_reject,
+     .help = "send the review task back with a reason (Tab or Up: the last ones)"},
+    {.name = "task-skip",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_TASK | WRITES,
+     .keys = "K",
+     .key = {'K'},
+     .run = task_act_skip,
+     .help = "skip the task (it stays in the step for nobody) and go to the next"},
+    {.name = "task-next",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_TASK,
+     .keys = "N n j",
+     .key = {'N', 'n', 'j', KEY_DOWN},
+     .run = task_act_next,
+     .help = "the next task, without deciding (j and Down pan when zoomed)"},
+    {.name = "task-prev",
+     .screens = SCREEN_ASSET,
+     .needs = NEEDS_TASK,
+     .keys = "P p k",
+     .key = {'P', 'p', 'k', KEY_UP},
+     .run = task_act_prev,
+     .help = "the previous task, without deciding"},
     {.name = "sync",
      .screens = BOTH | SCREEN_CONFLICTS | BROWSE,
      .needs = NEEDS_REMOTE,
@@ -1503,6 +1575,15 @@ const struct action *actions_for_key(const struct app *app, int key)
 	const struct action *t = actions_table(&n);
 	unsigned where = actions_context(app);
 
+	/* in a task its keys come first: they stand in for the asset screen's own */
+	for (int pass = app->source.in_task ? 0 : 1; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)))
+				continue;
+			for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
+				if (t[i].key[k] == key)
+					return &t[i];
+		}
 	/* on a platform source its own keys come first (S syncs there, and reverses elsewhere) */
 	for (int i = 0; remote_here(app) && i < n; i++) {
 		if (!(t[i].screens & where) || !(t[i].needs & NEEDS_REMOTE))
@@ -1664,7 +1745,8 @@ void actions_print(FILE *out)
 		const char *name;
 	} where[] = {{SCREEN_LIST, "list"},           {SCREEN_ASSET, "asset"},
 	             {SCREEN_EDIT, "edit"},           {SCREEN_CREATE, "new"},
-	             {SCREEN_CONFLICTS, "conflicts"}, {SCREEN_SOURCES, "sources"},
+	             {SCREEN_CONFLICTS, "conflicts"}, {SCREEN_CAMPAIGN, "campaign"},
+	             {SCREEN_TASKS, "tasks"},         {SCREEN_SOURCES, "sources"},
 	             {SCREEN_DATASETS, "datasets"},   {SCREEN_DATALAKE, "datalake"}};
 	int n;
 	const struct action *t = actions_table(&n);

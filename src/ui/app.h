@@ -56,9 +56,10 @@ enum prompt_kind {
 	PROMPT_TAG_ADD,
 	PROMPT_TAG_REMOVE,
 	PROMPT_FILTER,
-	PROMPT_LABEL, /* the label picker's filter (picker.c) */
-	PROMPT_TEXT,  /* the selected shape's text */
-	PROMPT_ARG,   /* the argument of the action named in prompt.action */
+	PROMPT_LABEL,  /* the label picker's filter (picker.c) */
+	PROMPT_TEXT,   /* the selected shape's text */
+	PROMPT_REASON, /* a rejection's reason in task mode (tasks.c) */
+	PROMPT_ARG,    /* the argument of the action named in prompt.action */
 };
 
 /* The edit modes of the asset screen (edit.c). Outside them the movement keys pan. */

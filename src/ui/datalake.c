@@ -16,7 +16,9 @@
 struct datalake_state {
 	struct browse_rows rows; /* first: browse_rows_of reads it (the window's rows) */
 	char locator[1024];
-	struct cache_datalake_row lake;
+	int64_t lake_id;
+	char lake_name[256];
+	int64_t source_id;
 	struct data_query q;
 	struct data_row *win; /* WINDOW_MAX, owned: the rows shown */
 	int first_pos;        /* position of win[0] in the whole filtered list */
@@ -185,8 +187,9 @@ static int datalake_enter(struct app *app, void *self, const void *arg)
 	}
 	str_copy(st->locator, arg ? arg : app->remote.locator, sizeof st->locator);
 	memset(&st->q, 0, sizeof st->q);
-	memset(&st->lake, 0, sizeof st->lake);
-	if (cache_datalakes_list(app->cache, st->locator, &st->lake, 1, &n, &err) < 0) {
+	n = cache_datalake_first(app->cache, st->locator, &st->lake_id, st->lake_name,
+	                         sizeof st->lake_name, &err);
+	if (n < 0 || cache_source_find(app->cache, st->locator, &st->source_id, &err) < 0) {
 		app_error(app, "%s", err.msg);
 		return -1;
 	}
@@ -194,7 +197,7 @@ static int datalake_enter(struct app *app, void *self, const void *arg)
 		app_error(app, "no datalake of this source in the cache yet (S syncs)");
 		return -1;
 	}
-	st->q.datalake_id = st->lake.id;
+	st->q.datalake_id = st->lake_id;
 	st->shown = 0;
 	reload_top(app, st);
 	show_selected(app, st);
@@ -242,8 +245,8 @@ static void datalake_draw(struct app *app, void *self)
 	int top, left, rows, cols, page = page_of(app);
 	char crumb[1400], head[1600], filter[1200], line[1200];
 
-	snprintf(crumb, sizeof crumb, "datalake %s  (%d of %lld)", st->lake.name, st->total,
-	         (long long)st->lake.data);
+	snprintf(crumb, sizeof crumb, "datalake %s  (%d %s)", st->lake_name, st->total,
+	         st->q.ntags || st->q.filename[0] ? "match" : "data");
 	browse_title(app, crumb, &st->rows);
 	pane_geometry(app, &top, &left, &rows, &cols);
 	filter_words(st, filter, sizeof filter);
@@ -340,7 +343,7 @@ int datalake_filter(struct app *app, const char *text)
 	int all = st->q.all;
 
 	memset(&st->q, 0, sizeof st->q);
-	st->q.datalake_id = st->lake.id;
+	st->q.datalake_id = st->lake_id;
 	st->q.all = all;
 	str_copy(copy, text, sizeof copy);
 	for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
@@ -365,31 +368,40 @@ int datalake_match_toggle(struct app *app)
 	return show_selected(app, st) | UI_REDRAW;
 }
 
+struct tag_candidates {
+	const char *prefix;
+	struct action_cand *out;
+	int max, n;
+};
+
+static int tag_candidate(const struct cache_tag_row *r, void *ctx)
+{
+	struct tag_candidates *t = ctx;
+
+	if (t->n < t->max && r->name && strncmp(r->name, t->prefix, strlen(t->prefix)) == 0) {
+		str_copy(t->out[t->n].text, r->name, sizeof t->out[0].text);
+		t->out[t->n++].why = NULL;
+	}
+	return 0;
+}
+
 /* The datalake's tags (of_row: the selected data's) starting with prefix. */
 int datalake_complete_tags(struct app *app, const char *prefix, struct action_cand *out, int max,
                            int of_row)
 {
 	struct datalake_state *st = state(app);
-	char tags[64][128], row[256];
-	int n = 0, ntags = 0;
+	struct tag_candidates t = {prefix, out, max, 0};
+	char row[256];
 
 	if (of_row && st->rows.n > 0) {
 		str_copy(row, st->win[st->rows.sel].tags, sizeof row);
-		for (char *save = NULL, *w = strtok_r(row, ", ", &save); w && n < max;
+		for (char *save = NULL, *w = strtok_r(row, ", ", &save); w && t.n < max;
 		     w = strtok_r(NULL, ", ", &save))
-			if (strncmp(w, prefix, strlen(prefix)) == 0) {
-				str_copy(out[n].text, w, sizeof out[0].text);
-				out[n++].why = NULL;
-			}
-		return n;
+			tag_candidate(&(struct cache_tag_row){.name = w}, &t);
+		return t.n;
 	}
-	if (cache_data_tag_names(app->cache, st->lake.id, tags, 64, &ntags, NULL) == 0)
-		for (int i = 0; i < ntags && n < max; i++)
-			if (strncmp(tags[i], prefix, strlen(prefix)) == 0) {
-				str_copy(out[n].text, tags[i], sizeof out[0].text);
-				out[n++].why = NULL;
-			}
-	return n;
+	cache_tag_counts_each(app->cache, st->source_id, 0, tag_candidate, &t, NULL);
+	return t.n;
 }
 
 const struct screen_ops screen_datalake = {

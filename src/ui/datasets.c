@@ -72,11 +72,23 @@ static void heading_add(struct datasets_state *st, const char *name)
 	snprintf(l->text, sizeof l->text, "%s", l->name);
 }
 
-static void version_add(struct app *app, struct datasets_state *st,
-                        const struct cache_version_row *v, const struct sync_catalog_entry *c)
+/* One version as the cache holds it (the strings copied out of the walk). */
+struct version_seen {
+	int64_t dataset_id;
+	char name[512];
+	char type[64];
+	int64_t assets;
+	int64_t status[REVIEW_STATUS_COUNT];
+	int pending;
+	int pulled;
+};
+
+static void version_add(struct datasets_state *st, const struct version_seen *v,
+                        const struct sync_catalog_entry *c)
 {
 	const char *name = v ? v->name : c->name;
 	const char *type = v && v->type[0] ? v->type : c ? c->type : "";
+	const char *short_name = name + (name[dataset_part(name)] ? dataset_part(name) + 1 : 0);
 	struct version_line *l;
 
 	heading_add(st, name);
@@ -85,47 +97,79 @@ static void version_add(struct app *app, struct datasets_state *st,
 	str_copy(l->name, name, sizeof l->name);
 	if (v == NULL) {
 		snprintf(l->text, sizeof l->text,
-		         "  %-20s %-20s %8lld  not in the cache yet (Enter "
-		         "pulls it)",
-		         name + dataset_part(name) + 1, type, (long long)c->count);
+		         "  %-20s %-20s %8lld  not in the cache yet (Enter pulls it)", short_name,
+		         type, (long long)c->count);
 		l->dim = 1;
 		return;
 	}
 	l->dataset_id = v->dataset_id;
 	snprintf(l->text, sizeof l->text, "  %-20s %-20s %8lld %8lld %8lld %8lld %8lld %6d%s",
-	         name + (name[dataset_part(name)] ? dataset_part(name) + 1 : 0), type,
-	         (long long)v->assets, (long long)v->status[REVIEW_ACCEPTED],
+	         short_name, type, (long long)v->assets, (long long)v->status[REVIEW_ACCEPTED],
 	         (long long)v->status[REVIEW_REJECTED], (long long)v->status[REVIEW_PENDING],
 	         (long long)v->status[REVIEW_SKIPPED], v->pending,
-	         v->complete ? "" : "  (pull not finished)");
-	(void)app;
+	         v->pulled ? "" : "  (pull not finished)");
+}
+
+struct versions_seen {
+	struct version_seen *rows;
+	int n;
+};
+
+static int version_seen_one(const struct cache_version_row *r, void *ctx)
+{
+	struct versions_seen *l = ctx;
+	struct version_seen *v;
+
+	if (l->n == VERSIONS_MAX)
+		return 0;
+	v = &l->rows[l->n++];
+	v->dataset_id = r->dataset_id;
+	str_copy(v->name, r->name ? r->name : "", sizeof v->name);
+	str_copy(v->type, r->type ? r->type : "", sizeof v->type);
+	v->assets = r->assets;
+	memcpy(v->status, r->status, sizeof v->status);
+	v->pending = r->pending;
+	v->pulled = r->pulled;
+	return 0;
+}
+
+static int versions_read(struct app *app, const char *locator, struct versions_seen *seen)
+{
+	int64_t source_id = 0;
+	struct err err;
+	int found = cache_source_find(app->cache, locator, &source_id, &err);
+
+	if (found < 0 || (found > 0 && cache_versions_each(app->cache, source_id, NULL,
+	                                                   version_seen_one, seen, &err) < 0)) {
+		app_error(app, "%s", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 static int datasets_read(struct app *app, struct datasets_state *st)
 {
-	struct cache_version_row *rows = calloc(VERSIONS_MAX, sizeof *rows);
-	int n = 0, keep = st->rows.sel;
-	struct err err;
+	struct versions_seen seen = {calloc(VERSIONS_MAX, sizeof(struct version_seen)), 0};
+	int keep = st->rows.sel, listed = strcmp(st->locator, app->remote.locator) == 0;
 
 	st->rows.n = 0;
-	if (rows == NULL ||
-	    cache_source_versions(app->cache, st->locator, rows, VERSIONS_MAX, &n, &err) < 0) {
-		app_error(app, "%s", rows == NULL ? "out of memory" : err.msg);
-		free(rows);
+	if (seen.rows == NULL || versions_read(app, st->locator, &seen) < 0) {
+		if (seen.rows == NULL)
+			app_error(app, "out of memory");
+		free(seen.rows);
 		return -1;
 	}
-	for (int i = 0; i < n; i++)
-		version_add(app, st, &rows[i], catalog_find(app, st, rows[i].name));
+	for (int i = 0; i < seen.n; i++)
+		version_add(st, &seen.rows[i], catalog_find(app, st, seen.rows[i].name));
 	/* what the source lists that the cache does not hold yet */
-	for (int i = 0; strcmp(st->locator, app->remote.locator) == 0 && i < app->remote.ncatalog;
-	     i++) {
+	for (int i = 0; listed && i < app->remote.ncatalog; i++) {
 		int held = 0;
-		for (int k = 0; k < n && !held; k++)
-			held = strcmp(rows[k].name, app->remote.catalog[i].name) == 0;
+		for (int k = 0; k < seen.n && !held; k++)
+			held = strcmp(seen.rows[k].name, app->remote.catalog[i].name) == 0;
 		if (!held)
-			version_add(app, st, NULL, &app->remote.catalog[i]);
+			version_add(st, NULL, &app->remote.catalog[i]);
 	}
-	free(rows);
+	free(seen.rows);
 	st->rows.sel = keep;
 	browse_fit(&st->rows, browse_page(app));
 	return 0;

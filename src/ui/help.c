@@ -49,15 +49,20 @@ static int help_line(struct app *app, int y, const struct action *a)
 }
 
 /* The help section of an action: 0 everywhere, 1 the list, 2 the asset screen, 3 the edit
- * modes and new shapes, 4 the conflicts screen. */
-static int help_section(unsigned screens)
+ * modes and new shapes, 4 campaigns and tasks, 5 the conflicts screen. */
+static int help_section(const struct action *a)
 {
+	unsigned screens = a->screens;
+
 	if (screens == SCREEN_CONFLICTS)
-		return 4;
-	if (!(screens & (SCREEN_LIST | SCREEN_ASSET | SCREEN_EDIT | SCREEN_CREATE)))
-		return 5; /* the sources, datasets and datalake screens */
+		return 5;
+	if (!(screens & (SCREEN_LIST | SCREEN_ASSET | SCREEN_EDIT | SCREEN_CREATE)) &&
+	    (screens & (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)))
+		return 6; /* the sources, datasets and datalake screens */
 	if ((screens & SCREEN_LIST) && (screens & SCREEN_ASSET))
 		return 0;
+	if ((screens & (SCREEN_CAMPAIGN | SCREEN_TASKS)) || (a->needs & NEEDS_TASK))
+		return 4;
 	if (screens & SCREEN_LIST)
 		return 1;
 	return screens & SCREEN_ASSET ? 2 : 3;
@@ -71,8 +76,7 @@ static void help_also_in_edit(char *out, size_t outsz)
 
 	str_copy(out, "Also in an edit mode:", outsz);
 	for (int i = 0; i < n; i++)
-		if ((t[i].screens & SCREEN_EDIT) && help_section(t[i].screens) != 3 &&
-		    t[i].keys != NULL) {
+		if ((t[i].screens & SCREEN_EDIT) && help_section(&t[i]) < 3 && t[i].keys != NULL) {
 			size_t len = strlen(out);
 			snprintf(out + len, outsz - len, " %s", t[i].keys);
 		}
@@ -86,6 +90,7 @@ static void help_draw(struct app *app, void *self)
 	    "Asset list",
 	    "Asset screen",
 	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves",
+	    "Campaign (W), my tasks and task mode",
 	    "Conflicts screen (C or :conflicts)",
 	    "Sources, datasets and datalake screens (:sources)"};
 	static const char *const footer[] = {
@@ -116,7 +121,7 @@ static void help_draw(struct app *app, void *self)
 		}
 		y++;
 		for (int i = 0; i < n; i++)
-			if (help_section(t[i].screens) == s)
+			if (help_section(&t[i]) == s)
 				y = help_line(app, y, &t[i]);
 		if (s == 3 && y >= 1 && y < app->rows - 2) {
 			help_also_in_edit(also, sizeof also);

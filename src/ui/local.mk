@@ -1,5 +1,6 @@
 libannotty_a_SOURCES += \
 	src/ui/app.c src/ui/app.h \
+	src/ui/campaign.c src/ui/tasks.c src/ui/task.h \
 	src/ui/actions.c src/ui/actions.h \
 	src/ui/browse.c \
 	src/ui/datalake.c \

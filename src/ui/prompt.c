@@ -31,8 +31,10 @@ void prompt_close(struct app *app)
 /* Each kind of prompt completes as the ':' form of its action would. */
 static int prompt_candidates(struct app *app, const char *stem, struct action_cand *out, int max)
 {
-	static const char *const command_of[] = {
-	    [PROMPT_TAG_ADD] = "tag", [PROMPT_TAG_REMOVE] = "untag", [PROMPT_FILTER] = "filter"};
+	static const char *const command_of[] = {[PROMPT_TAG_ADD] = "tag",
+	                                         [PROMPT_TAG_REMOVE] = "untag",
+	                                         [PROMPT_FILTER] = "filter",
+	                                         [PROMPT_REASON] = "task-reject"};
 	char line[300];
 	int kind = app->prompt.kind;
 
@@ -90,6 +92,8 @@ static int prompt_submit(struct app *app)
 	case PROMPT_FILTER:
 		list_set_filter(app, text);
 		return UI_REDRAW;
+	case PROMPT_REASON: /* an empty reason is a rejection without one */
+		return actions_dispatch(app, actions_find("task-reject"), text);
 	case PROMPT_ARG:
 		return text[0] && app->prompt.action != NULL
 		           ? actions_dispatch(app, actions_find(app->prompt.action), text)
@@ -163,6 +167,9 @@ int prompt_key(struct app *app, int key)
 
 	if (p->kind == PROMPT_LABEL)
 		return picker_key(app, key);
+	/* Up offers the last reasons again, as Tab does */
+	if (key == KEY_UP && p->kind == PROMPT_REASON)
+		key = '\t';
 	if (key != '\t')
 		p->complete_index = -1;
 	switch (key) {

@@ -54,13 +54,21 @@ int remote_here(const struct app *app)
 	return strcmp(app->dataset.locator, app->remote.locator) == 0;
 }
 
+static int pending_of(const struct cache_source_row *r, void *ctx)
+{
+	struct app *app = ctx;
+
+	if (r->locator != NULL && strcmp(r->locator, app->remote.locator) == 0)
+		app->remote.pending = r->pending;
+	return 0;
+}
+
+/* The edits not sent yet over the whole source (its datalake's included). */
 static void pending_read(struct app *app)
 {
-	struct err err;
-
-	if (app->remote.worker != NULL &&
-	    cache_source_pending(app->cache, app->remote.locator, &app->remote.pending, &err) < 0)
-		app->remote.pending = 0;
+	app->remote.pending = 0;
+	if (app->remote.worker != NULL)
+		cache_sources_each(app->cache, pending_of, app, NULL);
 }
 
 /* ---- the worker's events --------------------------------------------------------------------- */

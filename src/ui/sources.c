@@ -60,76 +60,119 @@ static const char *link_words(const struct app *app)
 	}
 }
 
-/* The configured organization and what the cache holds of it. */
-static void add_org(struct app *app, struct sources_state *st, const struct cache_source_row *row)
-{
-	struct cache_datalake_row lakes[8];
-	struct source_line *l;
-	int64_t data = 0;
-	int nlakes = 0;
+/* A source as the cache lists it, kept for the lines (browse.c gives strings for the call). */
+struct source_seen {
+	char kind[32];
+	char locator[1024];
+	int datasets;
+	int64_t assets;
+	int pending;
+};
 
-	cache_datalakes_list(app->cache, app->remote.locator, lakes, 8, &nlakes, NULL);
-	for (int i = 0; i < nlakes; i++)
-		data += lakes[i].data;
+struct seen_list {
+	struct source_seen *rows;
+	int n;
+};
+
+static int seen_one(const struct cache_source_row *r, void *ctx)
+{
+	struct seen_list *l = ctx;
+	struct source_seen *s;
+
+	if (l->n == SOURCES_MAX)
+		return 0;
+	s = &l->rows[l->n++];
+	str_copy(s->kind, r->kind ? r->kind : "", sizeof s->kind);
+	str_copy(s->locator, r->locator ? r->locator : "", sizeof s->locator);
+	s->datasets = r->datasets;
+	s->assets = r->assets;
+	s->pending = r->pending;
+	return 0;
+}
+
+/* The configured organization and what the cache holds of it. */
+static void add_org(struct app *app, struct sources_state *st, const struct source_seen *row)
+{
+	struct source_line *l;
+	char lake[256] = "";
+	int64_t lake_id = 0;
+
+	cache_datalake_first(app->cache, app->remote.locator, &lake_id, lake, sizeof lake, NULL);
 	if ((l = add(st, ROW_ORG)) != NULL)
 		snprintf(l->text, sizeof l->text, "%-28s %-36s %s", app->remote.label,
 		         app->remote.host, link_words(app));
 	if ((l = add(st, ROW_ORG_DATASETS)) != NULL)
-		snprintf(l->text, sizeof l->text, "  datasets %30d %s in the cache",
+		snprintf(l->text, sizeof l->text, "  datasets %18d %s, %lld %s in the cache",
 		         row ? row->datasets : 0,
-		         row && row->datasets == 1 ? "version" : "versions");
+		         row && row->datasets == 1 ? "version" : "versions",
+		         (long long)(row ? row->assets : 0),
+		         row && row->assets == 1 ? "asset" : "assets");
 	if ((l = add(st, ROW_ORG_DATALAKE)) != NULL)
-		snprintf(l->text, sizeof l->text, "  datalake %30lld data in the cache",
-		         (long long)data);
+		snprintf(l->text, sizeof l->text, "  datalake %18s %s", lake,
+		         lake_id ? "" : "(not in the cache yet)");
 	for (int i = st->rows.n - 3; i < st->rows.n; i++)
 		str_copy(st->lines[i].locator, app->remote.locator, sizeof st->lines[i].locator);
 }
 
-static void add_source(struct sources_state *st, const struct cache_source_row *r)
+static int is_remote(const struct source_seen *r)
 {
-	int remote = strncmp(r->locator, "picsellia:", 10) == 0;
-	struct source_line *l = add(st, remote ? ROW_CACHED_REMOTE : ROW_LOCAL);
+	return strcmp(r->kind, "picsellia") == 0;
+}
+
+static void add_source(struct app *app, struct sources_state *st, const struct source_seen *r)
+{
+	struct source_line *l = add(st, is_remote(r) ? ROW_CACHED_REMOTE : ROW_LOCAL);
+	struct dataset_info info = {0};
+	int n = 0;
 
 	if (l == NULL)
 		return;
-	l->dataset_id = r->dataset_id;
 	str_copy(l->locator, r->locator, sizeof l->locator);
-	if (remote)
+	if (is_remote(r)) {
 		snprintf(l->text, sizeof l->text, "%-28s %d %s cached (not configured now)",
-		         r->locator + 10, r->datasets, r->datasets == 1 ? "version" : "versions");
-	else
-		snprintf(l->text, sizeof l->text, "%-28s %8lld %-7s %s", r->name,
-		         (long long)r->assets, r->assets == 1 ? "asset" : "assets", r->locator);
-	l->dim = r->dataset_id == 0;
+		         strchr(r->locator, '#') ? strchr(r->locator, '#') + 1 : r->locator,
+		         r->datasets, r->datasets == 1 ? "version" : "versions");
+		return;
+	}
+	if (cache_source_datasets(app->cache, r->locator, &l->dataset_id, 1, &n, NULL) < 0 ||
+	    n == 0)
+		l->dataset_id = 0;
+	if (l->dataset_id != 0)
+		cache_dataset_get(app->cache, l->dataset_id, &info, NULL);
+	snprintf(l->text, sizeof l->text, "%-28s %8lld %-7s %s%s", info.name, (long long)r->assets,
+	         r->assets == 1 ? "asset" : "assets", r->locator,
+	         r->pending ? "  (edits not exported)" : "");
+	l->dim = l->dataset_id == 0;
 }
 
 static int sources_read(struct app *app, struct sources_state *st)
 {
-	struct cache_source_row *rows = calloc(SOURCES_MAX, sizeof *rows);
-	const struct cache_source_row *mine = NULL;
-	int n = 0, keep = st->rows.sel;
+	struct seen_list seen = {calloc(SOURCES_MAX, sizeof(struct source_seen)), 0};
+	const struct source_seen *mine = NULL;
+	int keep = st->rows.sel;
 	struct err err;
 
 	st->rows.n = 0;
-	if (rows == NULL || cache_sources_list(app->cache, rows, SOURCES_MAX, &n, &err) < 0) {
-		app_error(app, "%s", rows == NULL ? "out of memory" : err.msg);
-		free(rows);
+	if (seen.rows == NULL || cache_sources_each(app->cache, seen_one, &seen, &err) < 0) {
+		app_error(app, "%s", seen.rows == NULL ? "out of memory" : err.msg);
+		free(seen.rows);
 		return -1;
 	}
-	for (int i = 0; i < n; i++)
-		if (app->remote.locator[0] && strcmp(rows[i].locator, app->remote.locator) == 0)
-			mine = &rows[i];
+	for (int i = 0; i < seen.n; i++)
+		if (app->remote.locator[0] &&
+		    strcmp(seen.rows[i].locator, app->remote.locator) == 0)
+			mine = &seen.rows[i];
 	if (app->remote.locator[0])
 		add_org(app, st, mine);
-	for (int i = 0; i < n; i++)
-		if (&rows[i] != mine && strncmp(rows[i].locator, "picsellia:", 10) == 0)
-			add_source(st, &rows[i]);
+	for (int i = 0; i < seen.n; i++)
+		if (&seen.rows[i] != mine && is_remote(&seen.rows[i]))
+			add_source(app, st, &seen.rows[i]);
 	st->remotes = st->rows.n;
-	for (int i = 0; i < n; i++)
-		if (strncmp(rows[i].locator, "picsellia:", 10) != 0)
-			add_source(st, &rows[i]);
+	for (int i = 0; i < seen.n; i++)
+		if (!is_remote(&seen.rows[i]))
+			add_source(app, st, &seen.rows[i]);
 	st->locals = st->rows.n - st->remotes;
-	free(rows);
+	free(seen.rows);
 	st->rows.sel = keep;
 	browse_fit(&st->rows, browse_page(app) - 2);
 	return 0;

@@ -2,6 +2,7 @@
  * keys 1-9 give to labels, and the label picker while it is open. */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/task.h"
 #include "core/palette.h"
 #include "core/str.h"
 
@@ -82,7 +83,8 @@ enum { SHAPES_FIRST_ROW = 3 };
 
 static int shapes_visible(const struct app *app)
 {
-	int room = app->rows - 3 - SHAPES_FIRST_ROW - 4; /* leave room for the tags */
+	/* leave room for the tags, and for the task in task mode */
+	int room = app->rows - 3 - SHAPES_FIRST_ROW - 4 - task_panel_rows(app);
 
 	return room < 1 ? 1 : room;
 }
@@ -173,7 +175,8 @@ static int draw_digit_legend(struct app *app, int y, int x, int w, int bottom)
 static void draw_side(struct app *app, int x, int w)
 {
 	char head[64];
-	int y = 1, first = shapes_scroll(app), vis = shapes_visible(app), bottom = app->rows - 3;
+	int y = 1, first = shapes_scroll(app), vis = shapes_visible(app);
+	int bottom = app->rows - 3 - task_panel_rows(app);
 
 	for (int r = 1; r < app->rows - 2; r++)
 		mvhline(r, x, ' ', w);
@@ -202,6 +205,7 @@ static void draw_side(struct app *app, int x, int w)
 	for (int i = 0; i < app->asset.ntags && y < bottom; i++)
 		ui_put(y++, x + 2, w - 3, app->asset.tags[i], 0);
 	draw_digit_legend(app, y + 1, x, w, bottom);
+	task_panel_draw(app, x, w, bottom);
 }
 
 static void draw_pane_text(struct app *app)
@@ -258,6 +262,14 @@ static void viewer_leave(struct app *app, void *self)
 	edit_reset(app);
 	viewer_close(app);
 	list_reanchor(app, id);
+	task_mode_leave(app);
+}
+
+/* Every key counts as work on an open task (its time is measured); the table does the rest. */
+static int viewer_key(struct app *app, void *self, int key)
+{
+	task_mode_activity(app);
+	return SCREEN_KEY_ACTIONS;
 }
 
 int viewer_refresh(struct app *app)
@@ -311,6 +323,7 @@ const struct screen_ops screen_asset = {
     .enter = viewer_enter,
     .leave = viewer_leave,
     .draw = viewer_draw,
+    .key = viewer_key,
     .mouse = viewer_mouse,
     .refresh = viewer_refresh_hook,
 };

@@ -197,6 +197,13 @@ def error_body(status, message, detail=None):
     return {"message": message, "detail": detail}
 
 
+def record_once(app, entry):
+    """Puts a request in the log, once."""
+    if not entry.get("_recorded"):
+        entry["_recorded"] = True
+        app.record({k: v for k, v in entry.items() if k != "_recorded"})
+
+
 def serve(app, h):
     """One request: introspection, storage or the API, with the drawn faults."""
     url = urllib.parse.urlsplit(h.path)
@@ -226,12 +233,16 @@ def serve(app, h):
         if "drop_after_write" in fault and status < 300:
             entry["fault"] = "drop_after_write"
             raise Dropped()
-        send_json(h, status, obj, headers, fault & {"malformed", "truncate", "slow"})
         for f in ("malformed", "truncate", "slow"):
             if f in fault:
                 entry["fault"] = f
+        # recorded before the answer goes out: a client that reads the log after its answer
+        # finds its request there
+        record_once(app, entry)
+        send_json(h, status, obj, headers, fault & {"malformed", "truncate", "slow"})
     except api.ApiError as exc:
         entry["status"] = exc.status
+        record_once(app, entry)
         send_json(h, exc.status, error_body(exc.status, exc.message, exc.detail), exc.headers)
     except (Dropped, ConnectionError, socket.timeout):
         raise
@@ -241,7 +252,7 @@ def serve(app, h):
         send_json(h, 500, error_body(500, "Internal server error", repr(exc)))
     finally:
         if not path.startswith("/_standin/"):
-            app.record(entry)
+            record_once(app, entry)
 
 
 def pre_fault(app, h, fault, entry):

@@ -238,8 +238,9 @@ static void check_size(struct parse *p, struct asset *a)
 
 static int image_fields(struct parse *p, struct asset *a, const cJSON *img, const char *key)
 {
-	static const char *const skip[] = {"id",     "annotty_id",     "file_name",    "width",
-	                                   "height", "annotty_status", "annotty_tags", NULL};
+	static const char *const skip[] = {"id",           "annotty_id",   "file_name",
+	                                   "width",        "height",       "annotty_status",
+	                                   "annotty_tags", "annotty_task", NULL};
 	const cJSON *own = member(img, "annotty_id"), *file = member(img, "file_name");
 
 	a->ext_id = strdup(cJSON_IsString(own) ? own->valuestring : key);

@@ -36,9 +36,17 @@ struct writer {
 };
 
 /* Extension and structural keys the writer produces itself: never copied from extras. */
-static const char *const own_keys[] = {
-    "annotty_id",   "annotty_type", "annotty_points", "annotty_text", "annotty_status",
-    "annotty_tags", "images",       "annotations",    "categories",   NULL};
+static const char *const own_keys[] = {"annotty_id",
+                                       "annotty_type",
+                                       "annotty_points",
+                                       "annotty_text",
+                                       "annotty_status",
+                                       "annotty_tags",
+                                       "annotty_task",
+                                       "images",
+                                       "annotations",
+                                       "categories",
+                                       NULL};
 
 /* ---- ids ---- */
 
@@ -306,6 +314,21 @@ static void out_list_end(struct writer *w, int last)
 
 /* ---- images and categories ---- */
 
+/* Where the image is in its campaign (a local one's decisions go out this way). */
+static cJSON *task_json(struct writer *w, const struct asset_task *t)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return NULL;
+	put(w, o, "step", cJSON_CreateString(t->step != NULL ? t->step : ""));
+	put(w, o, "status", cJSON_CreateString(assignment_status_name(t->status)));
+	put(w, o, "rejected_count", num(t->rejected_count));
+	put(w, o, "comment",
+	    t->comment != NULL ? cJSON_CreateString(t->comment) : cJSON_CreateNull());
+	return o;
+}
+
 static void out_image(struct writer *w, size_t i, int first)
 {
 	const struct asset *a = &w->doc->assets[i];
@@ -327,6 +350,8 @@ static void out_image(struct writer *w, size_t i, int first)
 	for (int t = 0; tags != NULL && t < a->ntags; t++)
 		push(w, tags, cJSON_CreateString(a->tags[t]));
 	put(w, obj, "annotty_tags", tags);
+	if (a->task != NULL)
+		put(w, obj, "annotty_task", task_json(w, a->task));
 	out_element(w, obj, first);
 	cJSON_Delete(extras);
 }

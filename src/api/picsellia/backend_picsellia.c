@@ -355,6 +355,57 @@ out:
 	return rc;
 }
 
+/* A platform data item as a domain data item (its strings moved). */
+static void data_take(struct data_item *d, struct picsellia_data *pd)
+{
+	take(&d->ext_id, &pd->id);
+	take(&d->filename, &pd->filename);
+	take(&d->object_name, &pd->object_name);
+	take(&d->content_type, &pd->content_type);
+	take(&d->type, &pd->type);
+	take(&d->upload_status, &pd->upload_status);
+	take(&d->extra_json, &pd->extra_json);
+	d->width = pd->width;
+	d->height = pd->height;
+	d->tags = pd->tags;
+	d->ntags = pd->ntags;
+	pd->tags = NULL;
+	pd->ntags = 0;
+}
+
+static int pic_pull_data(struct backend *b, const char *datalake, const char *cursor,
+                         struct data_page *out, struct err *err)
+{
+	struct picsellia_data_page page = {0};
+	struct picsellia *c = client_of(b, err);
+	long from = cursor != NULL ? strtol(cursor, NULL, 10) : 0;
+	char next[32];
+	int rc = -1;
+
+	if (c == NULL || picsellia_data_page(c, datalake, NULL, from < 0 ? 0 : from,
+	                                     PICSELLIA_PAGE_MAX, &page, err) < 0)
+		goto out;
+	out->items = calloc((size_t)page.n + 1, sizeof *out->items);
+	if (out->items == NULL) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < page.n; i++)
+		data_take(&out->items[out->n++], &page.items[i]);
+	out->total = page.count;
+	if (page.next >= 0) {
+		snprintf(next, sizeof next, "%ld", page.next);
+		if ((out->next_cursor = strdup(next)) == NULL) {
+			err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	picsellia_data_page_clear(&page);
+	return rc;
+}
+
 static int pic_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
                            struct err *err)
 {
@@ -372,6 +423,123 @@ static int pic_fetch_image(struct backend *b, const struct image_ref *ref, struc
 	         ? err_setk(err, ERR_TOO_LARGE, "the image does not fit in %zu bytes", out->max)
 	         : 0;
 	free(d.bytes);
+	return rc;
+}
+
+/* ---- campaigns ---------------------------------------------------------------------------- */
+
+static int pic_whoami(struct backend *b, struct backend_user *out, struct err *err)
+{
+	struct picsellia *c = client_of(b, err);
+	const char *id;
+
+	if (c == NULL || (id = picsellia_user_id(c, err)) == NULL)
+		return -1;
+	out->ext_id = strdup(id);
+	out->username =
+	    strdup(picsellia_session(c)->username ? picsellia_session(c)->username : "");
+	return out->ext_id != NULL && out->username != NULL ? 0 : err_set(err, "out of memory");
+}
+
+static int steps_take(struct picsellia_step *items, int n, struct campaign_step **out, int *nout,
+                      struct err *err)
+{
+	*out = calloc((size_t)n + 1, sizeof **out);
+	if (*out == NULL)
+		return err_set(err, "out of memory");
+	for (int i = 0; i < n; i++) {
+		struct campaign_step *s = &(*out)[(*nout)++];
+
+		take(&s->ext_id, &items[i].id);
+		take(&s->name, &items[i].name);
+		s->position = items[i].order;
+		if (step_type_parse(items[i].type, &s->type) < 0)
+			s->type = STEP_REVIEW; /* QUALITY_CONTROL reviews too */
+	}
+	return 0;
+}
+
+static int pic_campaign_of(struct backend *b, const char *version, struct campaign *cp,
+                           struct campaign_step **steps, int *nsteps, struct err *err)
+{
+	struct picsellia_version v = {0};
+	struct picsellia_campaign pc = {0};
+	struct picsellia_step *items = NULL;
+	struct picsellia *c = client_of(b, err);
+	int n = 0, rc = -1;
+
+	if (c == NULL || picsellia_version_get(c, version, &v, err) < 0)
+		goto out;
+	if (v.campaign_id == NULL) {
+		rc = 1;
+		goto out;
+	}
+	if (picsellia_campaign_get(c, v.campaign_id, &pc, err) < 0 ||
+	    picsellia_steps(c, v.campaign_id, &items, &n, err) < 0 ||
+	    steps_take(items, n, steps, nsteps, err) < 0)
+		goto out;
+	take(&cp->ext_id, &pc.id);
+	take(&cp->name, &pc.name);
+	take(&cp->instructions, &pc.instructions_text);
+	cp->version_ext_id = strdup(version);
+	rc = 0;
+out:
+	picsellia_step_list_free(&items, n);
+	picsellia_campaign_clear(&pc);
+	picsellia_version_clear(&v);
+	return rc;
+}
+
+static void assignment_take(struct assignment *a, struct picsellia_asset *pa)
+{
+	struct picsellia_assignment *pas = &pa->assignment;
+
+	take(&a->ext_id, &pas->id);
+	a->asset_ext_id = pas->asset_id != NULL ? pas->asset_id : pa->asset.ext_id;
+	if (pas->asset_id != NULL)
+		pas->asset_id = NULL;
+	else
+		pa->asset.ext_id = NULL;
+	take(&a->step_ext_id, &pas->step_id);
+	take(&a->user_ext_id, &pas->user_id);
+	take(&a->comment, &pas->comment);
+	a->rejected_count = pas->rejected_count;
+	if (assignment_status_parse(pas->status, &a->status) < 0)
+		a->status = ASSIGNMENT_PENDING;
+}
+
+static int pic_pull_tasks(struct backend *b, const char *version, const char *step,
+                          const char *cursor, struct task_page *out, struct err *err)
+{
+	struct picsellia_asset_filter f = {.assignment_step_id = step};
+	struct picsellia_asset_page page = {0};
+	struct picsellia *c = client_of(b, err);
+	long from = cursor != NULL ? strtol(cursor, NULL, 10) : 0;
+	char next[32];
+	int rc = -1;
+
+	if (c == NULL || picsellia_assets_page(c, version, &f, from < 0 ? 0 : from,
+	                                       PICSELLIA_PAGE_MAX, NULL, 0, &page, err) < 0)
+		goto out;
+	out->items = calloc((size_t)page.n + 1, sizeof *out->items);
+	if (out->items == NULL) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < page.n; i++)
+		if (page.items[i].has_assignment)
+			assignment_take(&out->items[out->n++], &page.items[i]);
+	out->total = page.count;
+	if (page.next >= 0) {
+		snprintf(next, sizeof next, "%ld", page.next);
+		if ((out->next_cursor = strdup(next)) == NULL) {
+			err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	picsellia_asset_page_clear(&page);
 	return rc;
 }
 
@@ -495,6 +663,10 @@ static enum picsellia_outcome push_call(struct backend *b, struct picsellia *c,
 		return picsellia_status_push(c, ch->asset.ext, ch->annotation.ext, ch->status, ans);
 	case CHANGE_TAG_ADD:
 	case CHANGE_TAG_REMOVE:
+		/* a datalake item's tag, or an asset's in its version */
+		if (ch->data.local != 0 || (ch->data.ext != NULL && ch->asset.ext == NULL))
+			return picsellia_data_tag_push(c, ch->dataset.ext, ch->data.ext, ch->tag,
+			                               ch->kind == CHANGE_TAG_ADD, ans);
 		return picsellia_asset_tag_push(c, ch->dataset.ext, ch->asset.ext, ch->tag,
 		                                ch->kind == CHANGE_TAG_ADD, ans);
 	case CHANGE_SHAPE_CREATE:
@@ -532,6 +704,8 @@ static int addressable(const struct change *ch)
 		return ch->dataset.ext != NULL;
 	if (ch->kind == CHANGE_TASK_DECISION)
 		return ch->task.ext != NULL;
+	if (ch->data.local != 0)
+		return ch->data.ext != NULL && ch->dataset.ext != NULL;
 	if ((ch->kind == CHANGE_SHAPE_UPDATE || ch->kind == CHANGE_SHAPE_DELETE) &&
 	    ch->shape.ext == NULL)
 		return 0;
@@ -597,7 +771,11 @@ static const struct backend_ops picsellia_ops = {
     .caps = pic_caps,
     .list = pic_list,
     .pull = pic_pull,
+    .pull_data = pic_pull_data,
     .fetch_image = pic_fetch_image,
+    .whoami = pic_whoami,
+    .campaign_of = pic_campaign_of,
+    .pull_tasks = pic_pull_tasks,
     .current = pic_current,
     .push = pic_push,
     .close = pic_close,
