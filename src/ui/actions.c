@@ -1575,30 +1575,17 @@ const struct action *actions_for_key(const struct app *app, int key)
 	const struct action *t = actions_table(&n);
 	unsigned where = actions_context(app);
 
-	/* in a task its keys come first: they stand in for the asset screen's own */
-	for (int pass = app->source.in_task ? 0 : 1; pass < 2; pass++)
+	/* in a task its keys come first: they stand in for the asset screen's own; on a platform
+	 * source its own keys come next (S syncs there, and reverses a local list) */
+	for (int pass = app->source.in_task ? 0 : 1; pass < 3; pass++)
 		for (int i = 0; i < n; i++) {
-			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)))
+			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)) ||
+			    (pass == 1 && (!(t[i].needs & NEEDS_REMOTE) || !remote_here(app))))
 				continue;
 			for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
 				if (t[i].key[k] == key)
 					return &t[i];
 		}
-	/* on a platform source its own keys come first (S syncs there, and reverses elsewhere) */
-	for (int i = 0; remote_here(app) && i < n; i++) {
-		if (!(t[i].screens & where) || !(t[i].needs & NEEDS_REMOTE))
-			continue;
-		for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-			if (t[i].key[k] == key)
-				return &t[i];
-	}
-	for (int i = 0; i < n; i++) {
-		if (!(t[i].screens & where))
-			continue;
-		for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-			if (t[i].key[k] == key)
-				return &t[i];
-	}
 	return NULL;
 }
 

@@ -286,6 +286,7 @@ int app_open_dataset(struct app *app, int64_t dataset_id)
 {
 	struct dataset_info info;
 	struct err err;
+	int change;
 
 	if (cache_dataset_get(app->cache, dataset_id, &info, &err) < 0) {
 		app_error(app, "%s", err.msg);
@@ -296,6 +297,9 @@ int app_open_dataset(struct app *app, int64_t dataset_id)
 	memset(&app->list.query, 0, sizeof app->list.query);
 	app->list.query.dataset_id = dataset_id;
 	app_reload_pending(app);
+	change = screen_push(app, SCREEN_INDEX_LIST, NULL);
+	/* a list not on the stack until now was never fitted to the terminal */
+	screen_ops(SCREEN_INDEX_LIST)->resize(app, screen_state(app, SCREEN_INDEX_LIST));
 	list_reload_top(app);
-	return screen_push(app, SCREEN_INDEX_LIST, NULL) | UI_RELOAD;
+	return change | UI_RELOAD | UI_REDRAW;
 }
