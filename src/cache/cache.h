@@ -97,6 +97,7 @@ struct cache_pull_target {
 	const char *container_ext_id; /* the version pulled */
 	const char *name;             /* the dataset's name as shown ("cars/v1") */
 	const char *version_name;     /* "v1" */
+	const char *version_type;     /* the platform's inference type, or NULL */
 };
 
 struct cache_pull_resume {
@@ -157,6 +158,16 @@ struct missing_image {
 int cache_images_missing(struct cache *c, int64_t dataset_id, int64_t after,
                          struct missing_image *rows, int max, int *n, struct err *err);
 int cache_asset_path_set(struct cache *c, int64_t asset_id, const char *path, struct err *err);
+/* A fetched image file of bytes bytes is the asset's, in the store's accounts. */
+int cache_image_stored(struct cache *c, int64_t asset_id, const char *path, int64_t bytes,
+                       struct err *err);
+/* The asset's image was shown: it is the last the budget drops. */
+int cache_image_touch(struct cache *c, int64_t asset_id, struct err *err);
+/* Drops the least recently used image files until the store holds at most budget bytes;
+ * *removed says how many went (their assets fetch them again when opened). */
+#define CACHE_IMAGE_BUDGET_DEFAULT (2LL << 30)
+int cache_image_store_size(struct cache *c, int64_t *bytes, struct err *err);
+int cache_images_trim(struct cache *c, int64_t budget, int *removed, struct err *err);
 
 /* ---- Browsing for the TUI's datalake screen and image fetches (browse_ui.c) --------------- */
 

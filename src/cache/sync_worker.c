@@ -231,7 +231,7 @@ static int image_fetch(struct lane *l, int64_t asset_id, struct err *err)
 	struct cache_image_ref ref;
 	char dir[4096], path[4400];
 	struct buf bytes;
-	int rc = -1;
+	int rc = -1, trimmed = 0;
 
 	if (cache_asset_image_ref(l->cache, asset_id, &ref, err) < 0)
 		return -1;
@@ -245,8 +245,11 @@ static int image_fetch(struct lane *l, int64_t asset_id, struct err *err)
 	    backend_fetch_image(l->b, &iref, &bytes, err) < 0)
 		goto out;
 	snprintf(path, sizeof path, "%s/%s", dir, ref.ext_id);
+	/* in the store's accounts, within its budget (the least recently shown go first) */
 	if (buf_write_file(&bytes, path, err) < 0 ||
-	    cache_asset_path_set(l->cache, asset_id, path, err) < 0)
+	    cache_image_stored(l->cache, asset_id, path, (int64_t)bytes.len, err) < 0 ||
+	    cache_image_touch(l->cache, asset_id, err) < 0 ||
+	    cache_images_trim(l->cache, CACHE_IMAGE_BUDGET_DEFAULT, &trimmed, err) < 0)
 		goto out;
 	rc = 0;
 out:

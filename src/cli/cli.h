@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cache/cache.h"
 #include "ui/term.h"
 
 struct backend;
@@ -35,6 +36,7 @@ enum cli_opt {
 	OPT_TAG,
 	OPT_ALL_TAGS,
 	OPT_FETCH_IMAGES,
+	OPT_CACHE_SIZE,
 	OPT_HOST,
 	OPT_ORGANIZATION,
 	OPT_HELP,
@@ -186,8 +188,9 @@ struct cli_session {
 	struct cache *cache;
 	struct backend *backend;
 	int64_t dataset_id;
-	int imported;        /* the source was (re)imported on opening */
-	int imported_shapes; /* shapes read when it was */
+	int imported;              /* the source was (re)imported on opening */
+	int imported_shapes;       /* shapes read when it was */
+	struct import_stats stats; /* what the (re)import found */
 	int warnings;
 	char first_warning[512];
 	int quiet; /* the review screen shows warnings itself */
@@ -224,25 +227,26 @@ int cli_remote_dataset(struct cli_remote_session *s, const char *name, int64_t *
 int cli_remote_need_cached(const struct cli_remote_session *s, struct err *err);
 
 /* ---- the handlers, one file each ---- */
-int cli_run_open(const struct cli_call *call, struct err *err);         /* cli_open.c */
-int cli_run_ls_assets(const struct cli_call *call, struct err *err);    /* cli_ls.c */
-int cli_run_ls_labels(const struct cli_call *call, struct err *err);    /* cli_ls.c */
-int cli_run_export(const struct cli_call *call, struct err *err);       /* cli_export.c */
-int cli_run_show_asset(const struct cli_call *call, struct err *err);   /* cli_show.c */
-int cli_run_show_file(const struct cli_call *call, struct err *err);    /* cli_show.c */
-int cli_run_doctor(const struct cli_call *call, struct err *err);       /* cli_doctor.c */
-int cli_run_help(const struct cli_call *call, struct err *err);         /* cli_help.c */
-int cli_run_synopsis(const struct cli_call *call, struct err *err);     /* cli_help.c */
-int cli_run_complete(const struct cli_call *call, struct err *err);     /* cli_complete.c */
-int cli_run_login(const struct cli_call *call, struct err *err);        /* cli_login.c */
-int cli_run_logout(const struct cli_call *call, struct err *err);       /* cli_login.c */
-int cli_run_sources(const struct cli_call *call, struct err *err);      /* cli_sources.c */
-int cli_run_sync(const struct cli_call *call, struct err *err);         /* cli_sync.c */
-int cli_run_ls_remote(const struct cli_call *call, struct err *err);    /* cli_ls_remote.c */
-int cli_run_ls_conflicts(const struct cli_call *call, struct err *err); /* cli_conflicts.c */
-int cli_run_conflicts(const struct cli_call *call, struct err *err);    /* cli_conflicts.c */
-int cli_run_tag(const struct cli_call *call, struct err *err);          /* cli_edit.c */
-int cli_run_review(const struct cli_call *call, struct err *err);       /* cli_edit.c */
+int cli_run_open(const struct cli_call *call, struct err *err);          /* cli_open.c */
+int cli_run_ls_assets(const struct cli_call *call, struct err *err);     /* cli_ls.c */
+int cli_run_ls_labels(const struct cli_call *call, struct err *err);     /* cli_ls.c */
+int cli_run_export(const struct cli_call *call, struct err *err);        /* cli_export.c */
+int cli_run_show_asset(const struct cli_call *call, struct err *err);    /* cli_show.c */
+int cli_run_show_file(const struct cli_call *call, struct err *err);     /* cli_show.c */
+int cli_run_doctor(const struct cli_call *call, struct err *err);        /* cli_doctor.c */
+int cli_run_help(const struct cli_call *call, struct err *err);          /* cli_help.c */
+int cli_run_synopsis(const struct cli_call *call, struct err *err);      /* cli_help.c */
+int cli_run_complete(const struct cli_call *call, struct err *err);      /* cli_complete.c */
+int cli_run_login(const struct cli_call *call, struct err *err);         /* cli_login.c */
+int cli_run_logout(const struct cli_call *call, struct err *err);        /* cli_login.c */
+int cli_run_sources(const struct cli_call *call, struct err *err);       /* cli_sources.c */
+int cli_run_cache_rebuild(const struct cli_call *call, struct err *err); /* cli_cache.c */
+int cli_run_sync(const struct cli_call *call, struct err *err);          /* cli_sync.c */
+int cli_run_ls_remote(const struct cli_call *call, struct err *err);     /* cli_ls_remote.c */
+int cli_run_ls_conflicts(const struct cli_call *call, struct err *err);  /* cli_conflicts.c */
+int cli_run_conflicts(const struct cli_call *call, struct err *err);     /* cli_conflicts.c */
+int cli_run_tag(const struct cli_call *call, struct err *err);           /* cli_edit.c */
+int cli_run_review(const struct cli_call *call, struct err *err);        /* cli_edit.c */
 
 /* main.c's entry */
 int cli_main(int argc, char **argv);
