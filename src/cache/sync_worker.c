@@ -28,6 +28,7 @@ struct job {
 	char dataset[512]; /* JOB_SYNC: "" for the whole source */
 	int eager;
 	int64_t asset_id; /* JOB_IMAGE */
+	int open;         /* JOB_IMAGE: the screen shows it (else a neighbour's, for later) */
 };
 
 struct msg {
@@ -226,7 +227,7 @@ static int ext_id_is_file_name(const char *id)
 	return id[0] != '\0' && id[0] != '.' && strchr(id, '/') == NULL && strlen(id) < 200;
 }
 
-static int image_fetch(struct lane *l, int64_t asset_id, struct err *err)
+static int image_fetch(struct lane *l, int64_t asset_id, int open, struct err *err)
 {
 	struct cache_image_ref ref;
 	char dir[4096], path[4400];
@@ -235,8 +236,8 @@ static int image_fetch(struct lane *l, int64_t asset_id, struct err *err)
 
 	if (cache_asset_image_ref(l->cache, asset_id, &ref, err) < 0)
 		return -1;
-	if (ref.has_file)
-		return 0;
+	if (ref.has_file) /* shown again: the store's budget drops it last */
+		return open ? cache_image_touch(l->cache, asset_id, err) : 0;
 	if (!ext_id_is_file_name(ref.ext_id))
 		return err_setk(err, ERR_NOT_FOUND, "the asset has no image on the source");
 	buf_init(&bytes, IMAGE_MAX_BYTES);
@@ -265,7 +266,7 @@ static void run_image(struct lane *l, const struct job *j)
 	if (m == NULL)
 		return;
 	m->ev.asset_id = j->asset_id;
-	if (image_fetch(l, j->asset_id, &err) < 0)
+	if (image_fetch(l, j->asset_id, j->open, &err) < 0)
 		event_fail(&m->ev, &err);
 	else
 		m->ev.link = SYNC_LINK_ONLINE;
@@ -431,6 +432,7 @@ void sync_worker_image(struct sync_worker *w, int64_t asset_id, int open)
 	}
 	j->kind = JOB_IMAGE;
 	j->asset_id = asset_id;
+	j->open = open;
 	/* the opened one first; on the syncs' lane both before the next sync */
 	j->base.level = open ? 0 : 1;
 	jobs_free(workq_submit(l->q, &j->base));

@@ -80,7 +80,8 @@ int sync_worker_fd(const struct sync_worker *w);
 void sync_worker_sync(struct sync_worker *w, const char *dataset, int eager);
 /* Asks for the image bytes of an asset: first (open set: the screen waits for it) or behind
  * the others (a neighbour's, for later; only the newest few of those wait). An asset whose
- * image is in the store already gets its IMAGE event at once. */
+ * image is in the store already gets its IMAGE event at once, and is marked as shown (the
+ * store's budget drops it last). */
 void sync_worker_image(struct sync_worker *w, int64_t asset_id, int open);
 /* Whether a sync runs or waits now. */
 int sync_worker_busy(struct sync_worker *w);

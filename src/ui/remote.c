@@ -223,8 +223,8 @@ void remote_asset_opened(struct app *app)
 		rs->fetching = 0;
 		timer_arm(app, 0);
 	}
-	if (app->asset.path[0] != '\0') /* shown: the store's budget drops it last */
-		cache_image_touch(app->cache, app->asset.id, NULL);
+	if (app->asset.path[0] != '\0') /* shown: the worker marks it the last the budget drops */
+		sync_worker_image(rs->worker, app->asset.id, 1);
 	/* the neighbours along the list, behind it (those in the store are answered at once) */
 	for (int d = 1; d <= NEIGHBOURS && l->nrows > 0 && l->rows[l->sel].id == app->asset.id;
 	     d++) {
