@@ -1,5 +1,5 @@
 # benchmarks (make bench): figures and ratios against reference tools, never part of make check
-EXTRA_DIST += bench/frame.sh bench/nav.sh bench/tasks.sh bench/bigset.py bench/sync.sh
+EXTRA_DIST += bench/frame.sh bench/nav.sh bench/tasks.sh bench/bigset.py bench/sync.sh bench/sync_keys.sh
 
 # the sync engine's driver for bench/sync.sh, built only for make bench
 EXTRA_PROGRAMS = bench/sync_bench
@@ -16,6 +16,7 @@ bench: annotty$(EXEEXT) bench/sync_bench$(EXEEXT) bench/scale_queries$(EXEEXT)
 	  $(abs_top_builddir)/annotty$(EXEEXT)
 	TMUX_BIN='$(TMUX)' $(SHELL) $(top_srcdir)/bench/tasks.sh $(abs_top_builddir)/annotty$(EXEEXT)
 	PYTHON3='$(PYTHON3)' $(SHELL) $(top_srcdir)/bench/sync.sh $(abs_top_builddir)/bench/sync_bench$(EXEEXT)
+	TMUX_BIN='$(TMUX)' $(SHELL) $(top_srcdir)/bench/sync_keys.sh $(abs_top_builddir)/annotty$(EXEEXT)
 
 .PHONY: bench
 

@@ -66,3 +66,11 @@ tests_sync_tasks_t_SOURCES = tests/sync_tasks.c tests/api_standin.c tests/api_st
 	tests/api_fixture.c tests/api_fixture.h $(CACHE_TEST_SOURCES)
 tests_sync_tasks_t_LDADD = $(TEST_LDADD)
 TESTS += tests/sync_tasks.t
+
+# the sync worker's threads against the stand-in server
+check_PROGRAMS += tests/sync_worker.t
+tests_sync_worker_t_SOURCES = tests/sync_worker.c tests/api_standin.c tests/api_standin.h \
+	tests/api_fixture.c tests/api_fixture.h \
+	$(CACHE_TEST_SOURCES)
+tests_sync_worker_t_LDADD = $(TEST_LDADD)
+TESTS += tests/sync_worker.t

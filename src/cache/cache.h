@@ -187,6 +187,60 @@ int cache_image_touch(struct cache *c, int64_t asset_id, struct err *err);
 int cache_image_store_size(struct cache *c, int64_t *bytes, struct err *err);
 int cache_images_trim(struct cache *c, int64_t budget, int *removed, struct err *err);
 
+/* ---- Browsing for the TUI's datalake screen and image fetches (browse_ui.c) --------------- */
+
+/* What the sync worker needs to fetch an asset's image: its ids on the source, and whether the
+ * store (or a local file) has it already. */
+struct cache_image_ref {
+	char ext_id[128];
+	char data_ext_id[128];
+	int has_file;
+};
+int cache_asset_image_ref(struct cache *c, int64_t asset_id, struct cache_image_ref *out,
+                          struct err *err);
+
+/* The datalake of the source with that locator (its first, by name): 1 with *out filled, 0 when
+ * the cache has none. */
+int cache_datalake_first(struct cache *c, const char *locator, int64_t *datalake_id, char *name,
+                         size_t namesz, struct err *err);
+
+/* A page of a datalake's data: by file name (then id), file names holding filename
+ * (case-insensitive; "" for all), and with tags: any of them, or with all set every one. */
+#define DATA_QUERY_TAGS 8
+struct data_query {
+	int64_t datalake_id;
+	char filename[256];
+	char tags[DATA_QUERY_TAGS][128];
+	int ntags;
+	int all;
+};
+
+struct data_row {
+	int64_t id;
+	char filename[512];
+	int width, height;
+	char path[4096]; /* the image in the store, "" until fetched */
+	char upload_status[32];
+	char ext_id[128];
+	char tags[256]; /* comma-separated, cut to fit */
+};
+
+/* Rows strictly after (or, backward, before) from (NULL: from the start, or the end), in
+ * display order either way; *n is how many, at most max. */
+int cache_data_page(struct cache *c, const struct data_query *q, const struct data_row *from,
+                    int backward, struct data_row *rows, int max, int *n, struct err *err);
+int cache_data_count(struct cache *c, const struct data_query *q, int *count, struct err *err);
+int cache_data_get(struct cache *c, int64_t data_id, struct data_row *out, struct err *err);
+
+/* Tags a datalake item (data_edit.c): one transaction, one outbox entry (entity "data", op
+ * tag.attach or tag.detach, the change's "data" reference naming the item and no asset),
+ * queued under the datalake's dataset row. *changed is 0 when the item already was so (nothing
+ * is queued). Not undoable. */
+int cache_data_tag_add(struct cache *c, int64_t data_id, const char *tag, int *changed,
+                       struct err *err);
+int cache_data_tag_remove(struct cache *c, int64_t data_id, const char *tag, int *changed,
+                          struct err *err);
+
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
 struct dataset_info {

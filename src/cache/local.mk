@@ -24,4 +24,7 @@ libannotty_a_SOURCES += \
 	src/cache/campaign.c \
 	src/cache/task.c \
 	src/cache/sync.c src/cache/sync.h \
+	src/cache/sync_worker.c src/cache/sync_worker.h \
+	src/cache/browse_ui.c \
+	src/cache/data_edit.c \
 	src/cache/version.c src/cache/version.h

@@ -215,7 +215,7 @@ const struct cli_command cli_commands[] = {
      .options =
          CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH),
      .required = CLI_OPT(OPT_DATASET),
-     .summary = "review a synced Picsellia dataset version (edits wait for annotty sync)",
+     .summary = "review a synced Picsellia dataset version (synced while it is open)",
      .run = cli_run_open},
     {.name = "ls",
      .word = "assets",

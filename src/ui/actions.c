@@ -12,7 +12,8 @@
 #define CTRL(c)  ((c)&0x1f)
 #define BOTH     (SCREEN_LIST | SCREEN_ASSET)
 #define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
-#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS)
+#define BROWSE   (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)
+#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS | BROWSE)
 
 unsigned actions_context(const struct app *app)
 {
@@ -697,6 +698,96 @@ static int act_text(struct app *app, const struct action_call *c)
 	return UI_REDRAW;
 }
 
+/* ---- The platform and its browsing screens ----------------------------------------------------
+ */
+
+static int act_sync(struct app *app, const struct action_call *c)
+{
+	return remote_sync_now(app);
+}
+
+static int act_sources(struct app *app, const struct action_call *c)
+{
+	edit_reset(app);
+	return screen_push(app, SCREEN_INDEX_SOURCES, NULL);
+}
+
+static int browse_by(struct app *app, int delta)
+{
+	struct browse_rows *r = browse_rows_of(app);
+
+	if (screen_top(app) == SCREEN_INDEX_DATALAKE)
+		return datalake_move(app, delta) > 0 ? datalake_moved(app) | UI_REDRAW : UI_NONE;
+	return r != NULL && browse_move(r, delta) ? UI_REDRAW : UI_NONE;
+}
+
+static int act_browse_down(struct app *app, const struct action_call *c)
+{
+	return browse_by(app, times(c));
+}
+
+static int act_browse_up(struct app *app, const struct action_call *c)
+{
+	return browse_by(app, -times(c));
+}
+
+static int act_browse_page_down(struct app *app, const struct action_call *c)
+{
+	return browse_by(app, browse_page(app) - 1);
+}
+
+static int act_browse_page_up(struct app *app, const struct action_call *c)
+{
+	return browse_by(app, -(browse_page(app) - 1));
+}
+
+static int act_browse_top(struct app *app, const struct action_call *c)
+{
+	return browse_by(app, -(1 << 30));
+}
+
+static int act_browse_bottom(struct app *app, const struct action_call *c)
+{
+	return browse_by(app, 1 << 30);
+}
+
+static int act_browse_open(struct app *app, const struct action_call *c)
+{
+	return browse_open(app);
+}
+
+static int act_data_tag(struct app *app, const struct action_call *c)
+{
+	if (c->arg != NULL)
+		return datalake_tag(app, c->arg, 1);
+	prompt_open(app, PROMPT_ARG, "tag the data: ", "");
+	app->prompt.action = "data-tag";
+	return UI_REDRAW;
+}
+
+static int act_data_untag(struct app *app, const struct action_call *c)
+{
+	if (c->arg != NULL)
+		return datalake_tag(app, c->arg, 0);
+	prompt_open(app, PROMPT_ARG, "untag the data: ", "");
+	app->prompt.action = "data-untag";
+	return UI_REDRAW;
+}
+
+static int act_data_filter(struct app *app, const struct action_call *c)
+{
+	if (c->arg != NULL)
+		return datalake_filter(app, c->arg);
+	prompt_open(app, PROMPT_ARG, "filter (tag:X file:Y): ", "");
+	app->prompt.action = "data-filter";
+	return UI_REDRAW;
+}
+
+static int act_data_match(struct app *app, const struct action_call *c)
+{
+	return datalake_match_toggle(app);
+}
+
 /* ---- Completion ------------------------------------------------------------------------------ */
 
 static int add_candidate(struct action_cand *out, int max, int n, const char *cand,
@@ -797,6 +888,17 @@ static int complete_labels(struct app *app, const char *prefix, struct action_ca
 			n = add_candidate(out, max, n, rows[i].name, prefix);
 	free(rows);
 	return n;
+}
+
+static int complete_data_tags(struct app *app, const char *prefix, struct action_cand *out, int max)
+{
+	return datalake_complete_tags(app, prefix, out, max, 0);
+}
+
+static int complete_data_row_tags(struct app *app, const char *prefix, struct action_cand *out,
+                                  int max)
+{
+	return datalake_complete_tags(app, prefix, out, max, 1);
 }
 
 static const struct action action_table[] = {
@@ -1362,6 +1464,91 @@ static const struct action action_table[] = {
      .key = {'P', 'p', 'k', KEY_UP},
      .run = task_act_prev,
      .help = "the previous task, without deciding"},
+    {.name = "sync",
+     .screens = BOTH | SCREEN_CONFLICTS | BROWSE,
+     .needs = NEEDS_REMOTE,
+     .keys = "S",
+     .key = {'S'},
+     .run = act_sync,
+     .help = "sync with the platform now: send the edits, then pull (on a local list S reverses)"},
+    {.name = "sources",
+     .screens = BOTH | SCREEN_CONFLICTS | BROWSE,
+     .run = act_sources,
+     .help = "the sources: the platform's organization and the local datasets opened before"},
+    {.name = "browse-down",
+     .screens = BROWSE,
+     .keys = "j Down",
+     .key = {'j', KEY_DOWN},
+     .run = act_browse_down,
+     .help = "next row"},
+    {.name = "browse-up",
+     .screens = BROWSE,
+     .keys = "k Up",
+     .key = {'k', KEY_UP},
+     .run = act_browse_up,
+     .help = "previous row"},
+    {.name = "browse-page-down",
+     .screens = BROWSE,
+     .keys = "C-f PgDn",
+     .key = {CTRL('f'), KEY_NPAGE, ' '},
+     .run = act_browse_page_down,
+     .help = "next page"},
+    {.name = "browse-page-up",
+     .screens = BROWSE,
+     .keys = "C-b PgUp",
+     .key = {CTRL('b'), KEY_PPAGE},
+     .run = act_browse_page_up,
+     .help = "previous page"},
+    {.name = "browse-top",
+     .screens = BROWSE,
+     .keys = "g Home",
+     .key = {'g', KEY_HOME},
+     .run = act_browse_top,
+     .help = "first row"},
+    {.name = "browse-bottom",
+     .screens = BROWSE,
+     .keys = "G End",
+     .key = {'G', KEY_END},
+     .run = act_browse_bottom,
+     .help = "last row"},
+    {.name = "browse-open",
+     .screens = BROWSE,
+     .keys = "Enter l",
+     .key = {'\n', KEY_ENTER, 'l', KEY_RIGHT},
+     .run = act_browse_open,
+     .help = "open: a source, a dataset version's assets (one not pulled yet is pulled)"},
+    {.name = "data-tag",
+     .screens = SCREEN_DATALAKE,
+     .needs = WRITES,
+     .keys = "t",
+     .key = {'t'},
+     .arg = "name",
+     .complete = complete_data_tags,
+     .run = act_data_tag,
+     .help = "tag the selected data (sent to the platform with the next sync)"},
+    {.name = "data-untag",
+     .screens = SCREEN_DATALAKE,
+     .needs = WRITES,
+     .keys = "T",
+     .key = {'T'},
+     .arg = "name",
+     .complete = complete_data_row_tags,
+     .run = act_data_untag,
+     .help = "remove a tag from the selected data"},
+    {.name = "data-filter",
+     .screens = SCREEN_DATALAKE,
+     .keys = "/",
+     .key = {'/'},
+     .arg = "text",
+     .complete = complete_data_tags,
+     .run = act_data_filter,
+     .help = "filter the data: tag:X (repeat for more tags) and a file name"},
+    {.name = "data-match",
+     .screens = SCREEN_DATALAKE,
+     .keys = "a",
+     .key = {'a'},
+     .run = act_data_match,
+     .help = "the tag filter takes data with any of its tags, or all of them"},
     /* clang-format on */
 };
 
@@ -1388,10 +1575,12 @@ const struct action *actions_for_key(const struct app *app, int key)
 	const struct action *t = actions_table(&n);
 	unsigned where = actions_context(app);
 
-	/* in a task its keys come first: they stand in for the asset screen's own */
-	for (int pass = app->source.in_task ? 0 : 1; pass < 2; pass++)
+	/* in a task its keys come first: they stand in for the asset screen's own; on a platform
+	 * source its own keys come next (S syncs there, and reverses a local list) */
+	for (int pass = app->source.in_task ? 0 : 1; pass < 3; pass++)
 		for (int i = 0; i < n; i++) {
-			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)))
+			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)) ||
+			    (pass == 1 && (!(t[i].needs & NEEDS_REMOTE) || !remote_here(app))))
 				continue;
 			for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
 				if (t[i].key[k] == key)
@@ -1409,6 +1598,8 @@ static const char *source_refuses(const struct app *app, unsigned needs)
 		return "offline";
 	if ((needs & NEEDS_TASK) && !app->source.in_task)
 		return "only in a task (open one from my tasks)";
+	if ((needs & NEEDS_REMOTE) && !remote_here(app))
+		return "not a platform source (a local dataset is written by annotty export)";
 	return NULL;
 }
 
@@ -1542,7 +1733,8 @@ void actions_print(FILE *out)
 	} where[] = {{SCREEN_LIST, "list"},           {SCREEN_ASSET, "asset"},
 	             {SCREEN_EDIT, "edit"},           {SCREEN_CREATE, "new"},
 	             {SCREEN_CONFLICTS, "conflicts"}, {SCREEN_CAMPAIGN, "campaign"},
-	             {SCREEN_TASKS, "tasks"}};
+	             {SCREEN_TASKS, "tasks"},         {SCREEN_SOURCES, "sources"},
+	             {SCREEN_DATASETS, "datasets"},   {SCREEN_DATALAKE, "datalake"}};
 	int n;
 	const struct action *t = actions_table(&n);
 

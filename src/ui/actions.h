@@ -17,6 +17,7 @@ enum action_needs {
 	NEEDS_SELECTION = 32, /* a shape is selected */
 	NEEDS_ONLINE = 64,    /* talks to the source: refused while offline */
 	NEEDS_TASK = 128,     /* works on an assignment: refused outside task mode */
+	NEEDS_REMOTE = 256,   /* a platform source is shown: its keys come before the others' */
 };
 
 #define ACTION_MAX_KEYS 10 /* the digits share one row */

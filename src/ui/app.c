@@ -1,7 +1,7 @@
 /* The TUI's event loop: curses set-up and teardown, one poll() over a list of sources (the
- * terminal, the signal wake-up pipe, the render worker's), keys and the mouse handed to the
- * screen on top (and from it to the action table), and one draw per iteration (wnoutrefresh +
- * doupdate, then the image). */
+ * terminal, the signal wake-up pipe, the render worker's, the sync worker's), keys and the mouse
+ * handed to the screen on top (and from it to the action table), and one draw per iteration
+ * (wnoutrefresh + doupdate, then the image). */
 #include "ui/actions.h"
 #include "ui/app.h"
 #include "core/log.h"
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 enum { MIN_COLS = 40, MIN_ROWS = 10 };
@@ -157,7 +158,7 @@ static int mouse_read(struct screen_mouse *m)
 	return 0;
 }
 
-static int handle_key(struct app *app, int key)
+static int handle_key_now(struct app *app, int key)
 {
 	enum screen_index top = screen_top(app);
 	const struct screen_ops *ops = screen_ops(top);
@@ -286,6 +287,28 @@ static int swallow_reply(struct app *app)
 	return 1;
 }
 
+/* The answer to the question before quitting with unsent edits: y quits, any other key stays. */
+static int quit_answer(struct app *app, int key)
+{
+	app->quit_ask = 0;
+	if (key == 'y' || key == 'Y')
+		return UI_QUIT;
+	app_message(app, "not quitting: the edits wait for the next sync (S sends them now)");
+	return UI_REDRAW;
+}
+
+static int handle_key(struct app *app, int key)
+{
+	int change;
+
+	if (app->quit_ask && key != KEY_RESIZE)
+		return quit_answer(app, key);
+	change = handle_key_now(app, key);
+	if ((change & UI_QUIT) && remote_quit_asks(app))
+		return (change & ~UI_QUIT) | UI_REDRAW;
+	return change;
+}
+
 /* Keys handled in one turn of the loop at most: a large paste must not keep a quit, a signal or
  * a finished frame waiting for more than a turn. */
 #define KEYS_PER_TURN 64
@@ -369,6 +392,8 @@ static int loop(struct app *app, int wake_fd)
 
 	sources_add(&s, wake_fd, signals_ready, 0);
 	sources_add(&s, frame_screen_fd(app), frame_collect, 0);
+	sources_add(&s, remote_fd(app), remote_ready, 1);
+	sources_add(&s, remote_timer_fd(app), remote_tick, 0);
 	sources_add(&s, STDIN_FILENO, read_keys, 1);
 	for (;;) {
 		if (change & UI_FRAME)
@@ -402,6 +427,13 @@ int app_run(struct app *app)
 	app->selected_shape = -1;
 	app->overlays = 1;
 	app->zoom = 1;
+	app->remote.timer_fd = app->remote.worker != NULL
+	                           ? timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)
+	                           : -1;
+	if (app->remote.worker != NULL) { /* what the cache holds shows at once; a sync follows */
+		sync_worker_sync(app->remote.worker, NULL, 0);
+		app->remote.syncing = 1;
+	}
 	if (screens_init(app) < 0) {
 		log_msg(LOG_ERROR, "out of memory for the screens");
 		return -1;
@@ -421,5 +453,6 @@ int app_run(struct app *app)
 	frame_screen_stop(app);
 	mouse_motion(app, 0);
 	endwin();
+	remote_stop(app); /* a sync under way stops after its page or entry */
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "cache/cache.h"
+#include "cache/sync_worker.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "render/render.h"
@@ -47,6 +48,7 @@ struct prompt {
 	int complete_index; /* next candidate to cycle to; -1 when none offered yet */
 	char complete_stem[256];
 	char original[256]; /* the text when opened, restored by Esc (filters apply as typed) */
+	const char *action; /* PROMPT_ARG: the action the text is given to (a static name) */
 };
 
 enum prompt_kind {
@@ -57,6 +59,7 @@ enum prompt_kind {
 	PROMPT_LABEL,  /* the label picker's filter (picker.c) */
 	PROMPT_TEXT,   /* the selected shape's text */
 	PROMPT_REASON, /* a rejection's reason in task mode (tasks.c) */
+	PROMPT_ARG,    /* the argument of the action named in prompt.action */
 };
 
 /* The edit modes of the asset screen (edit.c). Outside them the movement keys pan. */
@@ -149,6 +152,26 @@ struct source_state {
 	int in_task;   /* working on an assignment (a campaign's task) */
 };
 
+/* A platform source opened in this run (remote.c): the sync worker that owns its network, and
+ * what the status bar says of it. */
+struct remote_source {
+	char label[256];            /* the organization, as configured */
+	char host[512];             /* shown beside it */
+	char locator[1024];         /* the cache's locator of the source */
+	struct sync_worker *worker; /* owned; NULL when no platform source is open */
+	enum sync_link link;
+	int syncing;
+	char progress[96]; /* "assets 1200/20000" while a sync runs */
+	char last_error[256];
+	uint64_t last_sync_us; /* when the last sync ended (frame_clock_us), 0 before */
+	int pending;           /* edits not sent yet, over the whole source */
+	int64_t fetching;      /* the open asset whose image is on its way, 0 for none */
+	int spinner;           /* its frame */
+	int timer_fd;          /* ticks the spinner while an image is on its way; -1 without */
+	struct sync_catalog_entry *catalog; /* the source's versions as it listed them; owned */
+	int ncatalog;
+};
+
 /* An undo (or redo) that leaves the asset shown or reaches an earlier run asks first: the
  * step it would take, until the same key comes again (any other key cancels). */
 struct undo_ask {
@@ -184,6 +207,9 @@ struct app {
 	int pending_edits;
 	int conflicts; /* the dataset's conflicts, counted up to CONFLICTS_COUNT_MAX */
 	struct source_state source;
+	struct remote_source remote;
+	enum screen_index start_screen; /* the bottom of the stack (0: the asset list) */
+	int quit_ask;                   /* quitting with unsent edits asked: y quits */
 	struct undo_ask undo_ask;
 	int64_t data_version; /* the cache's, when it was last looked at (watch.c) */
 	int focus_gained;     /* the terminal reported the focus back: look at once */
@@ -345,6 +371,40 @@ void prompt_close(struct app *app);
 int prompt_edit(struct prompt *p, int key);
 void prompt_draw(struct app *app);
 
+/* browse.c: what the browsing screens (sources, datasets, datalake) share: a window of rows
+ * with a selection, drawn one line each. */
+struct browse_rows {
+	int n;     /* rows */
+	int sel;   /* the selected one */
+	int first; /* the first one shown */
+};
+/* Moves the selection by delta (clamped); 1 when it moved. */
+int browse_move(struct browse_rows *r, int delta);
+/* Keeps the selection in a window of page rows. */
+void browse_fit(struct browse_rows *r, int page);
+/* Rows between the title and the header above and the status bar below. */
+int browse_page(const struct app *app);
+/* One line at y: the selected one in the selection's colours, dim ones greyed. */
+void browse_line(struct app *app, int y, const char *text, int selected, int dim);
+void browse_header(struct app *app, int y, const char *text);
+/* The screen on top's rows (NULL when it has none) and its Enter. */
+struct browse_rows *browse_rows_of(struct app *app);
+int browse_open(struct app *app);
+/* The title bar of a browsing screen: " annotty › crumb", right: what is selected of what. */
+void browse_title(struct app *app, const char *crumb, const struct browse_rows *r);
+
+/* sources.c, datasets.c, datalake.c: each screen's Enter, and the datalake's edits. */
+int sources_open(struct app *app);
+int datasets_open(struct app *app);
+int datalake_open(struct app *app);
+int datalake_move(struct app *app, int delta); /* the window follows; returns rows moved */
+int datalake_moved(struct app *app);           /* the pane follows the selection */
+int datalake_tag(struct app *app, const char *tag, int add);
+int datalake_filter(struct app *app, const char *text);
+int datalake_match_toggle(struct app *app);
+int datalake_complete_tags(struct app *app, const char *prefix, struct action_cand *out, int max,
+                           int of_row);
+
 /* Safe text output: sanitises, then fits into `cols` columns at (y, x). */
 void ui_put(int y, int x, int cols, const char *text, int pad);
 
@@ -370,6 +430,29 @@ int app_count_conflicts(struct app *app, int *count);
 int conflicts_move(struct app *app, int delta);
 int conflicts_resolve(struct app *app, int take_theirs);
 int conflicts_open(struct app *app);
+
+/* remote.c: the platform source of this run. remote_fd is the sync worker's wake-up descriptor
+ * (-1 without one) and remote_ready takes its events (the status bar's state, a fetched image,
+ * the catalog) and asks for the periodic sync; both return enum ui_change. */
+int remote_fd(const struct app *app);
+int remote_timer_fd(const struct app *app);
+int remote_ready(struct app *app);
+int remote_tick(struct app *app);
+/* Whether the screen shows the platform source (its screens, or one of its datasets). */
+int remote_here(const struct app *app);
+/* S: a sync now (eager: what was put off is tried at once). */
+int remote_sync_now(struct app *app);
+/* The open asset has no image in the store: it is asked for (and the neighbours' behind it). */
+void remote_asset_opened(struct app *app);
+/* Whether the pane waits for the open asset's image (a placeholder and a spinner meanwhile). */
+int remote_image_waiting(const struct app *app);
+/* The status bar's words for the source ("online", "offline", "syncing assets 10/60"). */
+void remote_status(const struct app *app, char *out, size_t outsz);
+/* Quitting: when edits have not reached the source, asks (y/n) and returns 1; else 0. */
+int remote_quit_asks(struct app *app);
+void remote_stop(struct app *app);
+/* Opens a dataset of the cache on the asset list (from the sources or versions screens). */
+int app_open_dataset(struct app *app, int64_t dataset_id);
 
 /* viewer.c: the asset screen reads its asset again, keeping the shape selected and the view;
  * an asset gone from the cache goes back to the list. */

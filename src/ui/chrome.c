@@ -162,17 +162,27 @@ static void completions_grey(const struct prompt *p, int y, int width)
 	attroff(A_DIM);
 }
 
-/* The counts every screen's status bar ends with: edits not sent yet, and conflicts. */
+/* The counts every screen's status bar ends with: the platform's state (online, offline,
+ * syncing), edits not sent yet (over the whole platform source on its browsing screens), and
+ * conflicts. */
 static void status_counts(const struct app *app, char *out, size_t outsz)
 {
+	int browsing = remote_here(app) && !(app->screen & (SCREEN_LIST | SCREEN_ASSET));
+	int pending = browsing ? app->remote.pending : app->pending_edits;
 	size_t n = 0;
 
 	out[0] = '\0';
-	if (app->pending_edits > 0)
-		n = (size_t)snprintf(out, outsz, "  \xe2\x9c\x8e %d edit%s not %s yet",
-		                     app->pending_edits, app->pending_edits == 1 ? "" : "s",
-		                     strcmp(app->dataset.kind, "coco") == 0 ? "exported"
-		                                                            : "synced");
+	if (remote_here(app)) {
+		remote_status(app, out, outsz);
+		n = strlen(out);
+	}
+	if (pending > 0 && n < outsz)
+		n += (size_t)snprintf(
+		    out + n, outsz - n, "  \xe2\x9c\x8e %d edit%s not %s yet", pending,
+		    pending == 1 ? "" : "s",
+		    !browsing && strcmp(app->dataset.kind, "coco") == 0 ? "exported" : "synced");
+	if (n >= outsz)
+		n = outsz - 1;
 	if (app->conflicts > 0 && n < outsz)
 		snprintf(out + n, outsz - n, "  \xe2\x9a\xa0 %d%s conflict%s%s", app->conflicts,
 		         app->conflicts >= CONFLICTS_COUNT_MAX ? "+" : "",
@@ -182,7 +192,7 @@ static void status_counts(const struct app *app, char *out, size_t outsz)
 
 void chrome_draw_status(struct app *app)
 {
-	char text[1024], filter[300] = "", pending[160] = "", zoom[32] = "", mode[128] = "";
+	char text[1024], filter[300] = "", pending[400] = "", zoom[32] = "", mode[128] = "";
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
@@ -209,6 +219,10 @@ void chrome_draw_status(struct app *app)
 		         graphics_mode_name(app->graphics));
 	else if (app->screen == SCREEN_CONFLICTS)
 		snprintf(text, sizeof text, " m keep mine  t take theirs  Enter open%s", pending);
+	else if (browse_rows_of(app) != NULL)
+		snprintf(text, sizeof text, " Enter open%s%s%s",
+		         app->screen == SCREEN_DATALAKE ? "  t tag  / filter  a any/all" : "",
+		         remote_here(app) ? "  S sync" : "", pending);
 	else
 		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
 		         q->descending ? " \xe2\x86\x93" : "", filter, pending);

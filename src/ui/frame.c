@@ -38,7 +38,7 @@ void frame_pane_spec(const struct app *app, struct frame_spec *spec)
 static int frame_spec_for(struct app *app, struct frame_spec *spec)
 {
 	if (!screen_shows_image(app) || !app->asset_loaded || app->graphics == GRAPHICS_NONE ||
-	    app->frame.pipe == NULL)
+	    app->frame.pipe == NULL || remote_image_waiting(app))
 		return -1;
 	frame_pane_spec(app, spec);
 	spec->truecolor = app->caps.truecolor;
@@ -98,6 +98,14 @@ int frame_prepare(struct app *app)
 void frame_placeholder(struct app *app)
 {
 	struct frame_spec spec;
+
+	if (remote_image_waiting(app)) { /* the bytes are on their way from the source */
+		char text[64];
+		snprintf(text, sizeof text, "fetching the image %s",
+		         (const char *[]){"|", "/", "-", "\\"}[app->remote.spinner % 4]);
+		pane_say(app, text, 20);
+		return;
+	}
 
 	if (app->image_on_screen || app->frame.state == FRAME_READY ||
 	    frame_spec_for(app, &spec) < 0)

@@ -56,6 +56,9 @@ static int help_section(const struct action *a)
 
 	if (screens == SCREEN_CONFLICTS)
 		return 5;
+	if (!(screens & (SCREEN_LIST | SCREEN_ASSET | SCREEN_EDIT | SCREEN_CREATE)) &&
+	    (screens & (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)))
+		return 6; /* the sources, datasets and datalake screens */
 	if ((screens & SCREEN_LIST) && (screens & SCREEN_ASSET))
 		return 0;
 	if ((screens & (SCREEN_CAMPAIGN | SCREEN_TASKS)) || (a->needs & NEEDS_TASK))
@@ -88,7 +91,8 @@ static void help_draw(struct app *app, void *self)
 	    "Asset screen",
 	    "Edit mode (e on a shape) and new shapes (b g _ . c): Esc leaves",
 	    "Campaign (W), my tasks and task mode",
-	    "Conflicts screen (C or :conflicts)"};
+	    "Conflicts screen (C or :conflicts)",
+	    "Sources, datasets and datalake screens (:sources)"};
 	static const char *const footer[] = {
 	    "Commands: ':' then a name above (Tab completes), e.g. :sort size, :tag night, "
 	    ":filter label:car, :graphics blocks",

@@ -2,6 +2,11 @@ libannotty_a_SOURCES += \
 	src/ui/app.c src/ui/app.h \
 	src/ui/campaign.c src/ui/tasks.c src/ui/task.h \
 	src/ui/actions.c src/ui/actions.h \
+	src/ui/browse.c \
+	src/ui/datalake.c \
+	src/ui/datasets.c \
+	src/ui/remote.c \
+	src/ui/sources.c \
 	src/ui/chrome.c \
 	src/ui/conflicts.c src/ui/conflicts.h \
 	src/ui/conflict_words.c \

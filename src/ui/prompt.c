@@ -40,6 +40,10 @@ static int prompt_candidates(struct app *app, const char *stem, struct action_ca
 
 	if (kind == PROMPT_COMMAND)
 		return actions_complete(app, stem, out, max);
+	if (kind == PROMPT_ARG && app->prompt.action != NULL) {
+		snprintf(line, sizeof line, "%s %s", app->prompt.action, stem);
+		return actions_complete(app, line, out, max);
+	}
 	if (kind < 0 || kind >= (int)(sizeof command_of / sizeof command_of[0]) ||
 	    command_of[kind] == NULL)
 		return 0;
@@ -90,6 +94,10 @@ static int prompt_submit(struct app *app)
 		return UI_REDRAW;
 	case PROMPT_REASON: /* an empty reason is a rejection without one */
 		return actions_dispatch(app, actions_find("task-reject"), text);
+	case PROMPT_ARG:
+		return text[0] && app->prompt.action != NULL
+		           ? actions_dispatch(app, actions_find(app->prompt.action), text)
+		           : UI_REDRAW;
 	case PROMPT_TEXT: /* an empty text clears it */
 		return actions_unavailable(app, actions_find("text")) == NULL
 		           ? edit_set_text(app, text)

@@ -141,7 +141,7 @@ int screens_init(struct app *app)
 		}
 	}
 	s->depth = 0;
-	screen_push(app, 0, NULL);
+	screen_push(app, app->start_screen, NULL);
 	return s->depth == 1 ? 0 : -1;
 }
 

@@ -88,8 +88,8 @@ struct screen_stack {
 	int stale[SCREEN_COUNT];
 };
 
-/* Allocates every screen's state and puts the first screen of ui/screens.def on the stack
- * (entered with a NULL argument). -1 when out of memory. */
+/* Allocates every screen's state and puts app->start_screen (0: the first of ui/screens.def)
+ * on the stack (entered with a NULL argument). -1 when out of memory. */
 int screens_init(struct app *app);
 /* Leaves every screen on the stack and frees their state. */
 void screens_free(struct app *app);

@@ -66,6 +66,7 @@ int viewer_open(struct app *app, int64_t asset_id)
 		app->center_x = app->center_y = 0;
 	}
 	app->frame_dirty = 1;
+	remote_asset_opened(app); /* a platform's image not in the store yet is asked for */
 	return 0;
 }
 
