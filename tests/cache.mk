@@ -66,3 +66,8 @@ tests_sync_tasks_t_SOURCES = tests/sync_tasks.c tests/api_standin.c tests/api_st
 	tests/api_fixture.c tests/api_fixture.h $(CACHE_TEST_SOURCES)
 tests_sync_tasks_t_LDADD = $(TEST_LDADD)
 TESTS += tests/sync_tasks.t
+
+check_PROGRAMS += tests/cache_bulk.t
+tests_cache_bulk_t_SOURCES = tests/cache_bulk.c $(CACHE_TEST_SOURCES)
+tests_cache_bulk_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_bulk.t
