@@ -355,6 +355,7 @@ struct undo_step {
 	int64_t asset_id;
 	char what[128];
 	int earlier_run;
+	int assets; /* the edits the step takes back or does again: more than 1 for a bulk edit */
 };
 int cache_undo_peek(struct cache *cache, int64_t dataset_id, int redo, struct undo_step *step,
                     struct err *err);

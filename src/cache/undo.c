@@ -377,7 +377,7 @@ static int step_over(int took, int redo, int label, int64_t batch, const struct 
 /* One step in either direction: the edit at the end of the log, with the label creations
  * that belong to it, or every edit of a bulk edit. *asset_id and what describe the step. */
 static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id, char *what,
-                size_t whatsz, int *earlier, struct err *err)
+                size_t whatsz, int *earlier, int *nedits, struct err *err)
 {
 	const struct edit_kind *k;
 	struct edit_entry e;
@@ -423,6 +423,7 @@ static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id
 		return -1;
 	if (what != NULL && whatsz > 0)
 		batch_describe(what, whatsz, edits);
+	*nedits = edits;
 	return 0;
 }
 
@@ -431,18 +432,20 @@ static int walk_tx(struct cache *cache, int64_t dataset_id, int redo, int peek,
                    struct undo_step *step, struct err *err)
 {
 	int64_t touched = 0;
-	int rc, earlier = 0;
+	int rc, earlier = 0, edits = 0;
 
 	memset(step, 0, sizeof *step);
 	if (cache_db_begin(cache, err) < 0)
 		return -1;
-	rc = walk(cache, dataset_id, redo, &touched, step->what, sizeof step->what, &earlier, err);
+	rc = walk(cache, dataset_id, redo, &touched, step->what, sizeof step->what, &earlier,
+	          &edits, err);
 	if (cache_db_end(cache, rc < 0 || peek ? -1 : 0, err) < 0 && !(peek && rc >= 0)) {
 		step->what[0] = '\0';
 		return -1;
 	}
 	step->asset_id = touched;
 	step->earlier_run = earlier;
+	step->assets = edits;
 	return 0;
 }
 

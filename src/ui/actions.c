@@ -70,18 +70,27 @@ static int run_review(struct app *app, enum review_status status, int advance)
 /* Accepting after a fix: the edit mode ends, the review is recorded, the next asset opens. */
 static int act_accept(struct app *app, const struct action_call *c)
 {
+	if (marks_active(app))
+		return marks_bulk(
+		    app, &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_ACCEPTED});
 	edit_reset(app);
 	return run_review(app, REVIEW_ACCEPTED, 1);
 }
 
 static int act_reject(struct app *app, const struct action_call *c)
 {
+	if (marks_active(app))
+		return marks_bulk(
+		    app, &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_REJECTED});
 	edit_reset(app);
 	return run_review(app, REVIEW_REJECTED, 1);
 }
 
 static int act_reset(struct app *app, const struct action_call *c)
 {
+	if (marks_active(app))
+		return marks_bulk(app,
+		                  &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_PENDING});
 	return run_review(app, REVIEW_PENDING, 0);
 }
 
@@ -139,17 +148,22 @@ static int tag_edit(struct app *app, const char *tag, int add)
 
 static int act_tag(struct app *app, const struct action_call *c)
 {
+	if (c->arg != NULL && c->arg[0] != '\0' && marks_active(app))
+		return marks_bulk(app, &(struct bulk_edit){.op = BULK_TAG_ADD, .name = c->arg});
 	if (c->arg != NULL && c->arg[0] != '\0')
 		return tag_edit(app, c->arg, 1);
-	prompt_open(app, PROMPT_TAG_ADD, "tag: ", "");
+	prompt_open(app, PROMPT_TAG_ADD, marks_active(app) ? "tag the marked rows: " : "tag: ", "");
 	return UI_REDRAW;
 }
 
 static int act_untag(struct app *app, const struct action_call *c)
 {
+	if (c->arg != NULL && c->arg[0] != '\0' && marks_active(app))
+		return marks_bulk(app, &(struct bulk_edit){.op = BULK_TAG_REMOVE, .name = c->arg});
 	if (c->arg != NULL && c->arg[0] != '\0')
 		return tag_edit(app, c->arg, 0);
-	prompt_open(app, PROMPT_TAG_REMOVE, "remove tag: ", "");
+	prompt_open(app, PROMPT_TAG_REMOVE,
+	            marks_active(app) ? "remove from the marked rows: " : "remove tag: ", "");
 	return UI_REDRAW;
 }
 
@@ -187,16 +201,25 @@ static int act_page_up(struct app *app, const struct action_call *c)
 	return UI_REDRAW;
 }
 
+/* On the asset screen the first and last asset of the list open, as the rows do in it. */
+static int show_current(struct app *app)
+{
+	if (app->screen != SCREEN_ASSET || list_current(app) == NULL)
+		return UI_REDRAW;
+	viewer_open(app, list_current(app)->id);
+	return UI_REDRAW | UI_FRAME;
+}
+
 static int act_top(struct app *app, const struct action_call *c)
 {
 	list_reload_top(app);
-	return UI_REDRAW;
+	return show_current(app);
 }
 
 static int act_bottom(struct app *app, const struct action_call *c)
 {
 	list_go_bottom(app);
-	return UI_REDRAW;
+	return show_current(app);
 }
 
 static int act_open(struct app *app, const struct action_call *c)
@@ -307,11 +330,8 @@ static int act_pan_left(struct app *app, const struct action_call *c)
 	return pan(app, -1, 0);
 }
 
-/* With nothing to pan (the whole image shown), l relabels the selected shape, as L does. */
 static int act_pan_right(struct app *app, const struct action_call *c)
 {
-	if (app->zoom <= 1 && app->selected_shape >= 0)
-		return edit_relabel(app, NULL);
 	return pan(app, 1, 0);
 }
 
@@ -368,6 +388,8 @@ static int act_cancel(struct app *app, const struct action_call *c)
 		return edit_leave(app);
 	if (app->screen == SCREEN_ASSET && app->selected_shape >= 0)
 		return edit_select(app, -1);
+	if (app->screen == SCREEN_LIST && marks_active(app))
+		return marks_clear(app);
 	if (app->screen == SCREEN_LIST && app->list.query.filter != FILTER_NONE) {
 		list_set_filter(app, "");
 		app_message(app, "filter cleared");
@@ -852,7 +874,7 @@ static const struct action action_table[] = {
     {.name = "page-down",
      .screens = SCREEN_LIST,
      .keys = "C-f PgDn",
-     .key = {CTRL('f'), KEY_NPAGE, ' '},
+     .key = {CTRL('f'), KEY_NPAGE},
      .run = act_page_down,
      .help = "next page"},
     {.name = "page-up",
@@ -862,17 +884,17 @@ static const struct action action_table[] = {
      .run = act_page_up,
      .help = "previous page"},
     {.name = "top",
-     .screens = SCREEN_LIST,
+     .screens = BOTH,
      .keys = "g Home",
      .key = {'g', KEY_HOME},
      .run = act_top,
-     .help = "first row"},
+     .help = "first row (on the asset screen: the first asset)"},
     {.name = "bottom",
-     .screens = SCREEN_LIST,
+     .screens = BOTH,
      .keys = "G End",
      .key = {'G', KEY_END},
      .run = act_bottom,
-     .help = "last row"},
+     .help = "last row (on the asset screen: the last asset)"},
     {.name = "open",
      .screens = SCREEN_LIST,
      .needs = NEEDS_ASSET,
@@ -977,7 +999,7 @@ static const struct action action_table[] = {
      .keys = "l Right",
      .key = {'l', KEY_RIGHT},
      .run = act_pan_right,
-     .help = "pan right when zoomed; else relabel the selected shape, like L"},
+     .help = "pan right (when zoomed)"},
     {.name = "pan-up",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET,
@@ -1041,36 +1063,36 @@ static const struct action action_table[] = {
     {.name = "new-box",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "b",
-     .key = {'b'},
+     .keys = "c b, b",
+     .key = {ACTION_SEQ('c', 'b'), 'b'},
      .run = act_new_box,
      .help = "draw a new box with a crosshair"},
     {.name = "new-polygon",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "g",
-     .key = {'g'},
+     .keys = "c p",
+     .key = {ACTION_SEQ('c', 'p')},
      .run = act_new_polygon,
      .help = "draw a new polygon, vertex by vertex"},
     {.name = "new-line",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "_",
-     .key = {'_'},
+     .keys = "c l, _",
+     .key = {ACTION_SEQ('c', 'l'), '_'},
      .run = act_new_line,
      .help = "draw a new line, vertex by vertex"},
     {.name = "new-point",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = ".",
-     .key = {'.'},
+     .keys = "c ., .",
+     .key = {ACTION_SEQ('c', '.'), '.'},
      .run = act_new_point,
      .help = "place a new point"},
     {.name = "new-class",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "c",
-     .key = {'c'},
+     .keys = "c c",
+     .key = {ACTION_SEQ('c', 'c')},
      .run = act_new_class,
      .help = "classify the whole image (asks for the label)"},
     {.name = "nudge-left",
@@ -1362,6 +1384,49 @@ static const struct action action_table[] = {
      .key = {'P', 'p', 'k', KEY_UP},
      .run = task_act_prev,
      .help = "the previous task, without deciding"},
+    {.name = "mark",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET,
+     .keys = "Space",
+     .key = {' '},
+     .run = marks_act_toggle,
+     .help = "mark or unmark the row and go to the next (A R P t T then apply to the marked)"},
+    {.name = "visual",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET,
+     .keys = "v",
+     .key = {'v'},
+     .run = marks_act_visual,
+     .help = "start a range at the row; v again marks it (an edit applies to it at once)"},
+    {.name = "mark-all",
+     .screens = SCREEN_LIST,
+     .keys = "*",
+     .key = {'*'},
+     .run = marks_act_all,
+     .help = "mark every row the filter shows (Esc unmarks all)"},
+    {.name = "mark-invert",
+     .screens = SCREEN_LIST,
+     .run = marks_act_invert,
+     .help = "unmark the marked rows and mark every other row of the dataset"},
+    {.name = "relabel",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET | WRITES,
+     .arg = "OLD NEW",
+     .complete = complete_labels,
+     .run = marks_act_relabel,
+     .help = "give every shape of label OLD the label NEW, on the marked rows (or this one)"},
+    {.name = "delete-label",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET | WRITES,
+     .arg = "LABEL",
+     .complete = complete_labels,
+     .run = marks_act_delete_label,
+     .help = "delete every shape of LABEL on the marked rows (or this one)"},
+    {.name = "export",
+     .screens = SCREEN_LIST,
+     .arg = "FILE",
+     .run = marks_act_export,
+     .help = "write the marked rows (or with none, every row the filter shows) to a COCO file"},
     /* clang-format on */
 };
 
@@ -1400,6 +1465,49 @@ const struct action *actions_for_key(const struct app *app, int key)
 	return NULL;
 }
 
+/* Whether an action of this context has a sequence that starts with key. */
+static int key_starts_sequence(const struct app *app, int key)
+{
+	int n;
+	const struct action *t = actions_table(&n);
+	unsigned where = actions_context(app);
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
+			if ((t[i].screens & where) && t[i].key[k] > KEY_MAX &&
+			    ACTION_SEQ_FIRST(t[i].key[k]) == key)
+				return 1;
+	return 0;
+}
+
+int actions_key_resolve(struct app *app, int key, const struct action **out)
+{
+	int first = app->key_prefix;
+
+	*out = NULL;
+	app->key_prefix = 0;
+	if (first != 0) {
+		if (key != 27 && key >= 0 && key < 0x400)
+			*out = actions_for_key(app, ACTION_SEQ(first, key));
+		if (*out == NULL && key != 27)
+			app_error(app, "%c %s: no such key here (see ?)", first, keyname(key));
+		else if (*out == NULL)
+			app->message[0] = '\0';
+		return 1;
+	}
+	if (key > 0 && key < 0x400 && actions_for_key(app, key) == NULL &&
+	    key_starts_sequence(app, key)) {
+		app->key_prefix = key;
+		app_message(app,
+		            "%c-  (then b box, p polygon, l line, . point, c classification; "
+		            "Esc cancels)",
+		            key);
+		return 0;
+	}
+	*out = actions_for_key(app, key);
+	return 1;
+}
+
 /* What the source allows now (app->source): the flags that do not depend on the asset. */
 static const char *source_refuses(const struct app *app, unsigned needs)
 {
@@ -1414,6 +1522,8 @@ static const char *source_refuses(const struct app *app, unsigned needs)
 
 static int current_has_tags(const struct app *app)
 {
+	if (marks_active(app)) /* the marked rows' tags: the cache says which it has */
+		return 1;
 	if (app->screen == SCREEN_ASSET)
 		return app->asset.ntags > 0;
 	return list_current(app) == NULL || list_current(app)->tags[0] != '\0';

@@ -185,7 +185,8 @@ static int handle_key(struct app *app, int key)
 		return ops->mouse != NULL && mouse_read(&m) == 0
 		           ? ops->mouse(app, screen_state(app, top), &m)
 		           : UI_NONE;
-	a = actions_for_key(app, key);
+	if (!actions_key_resolve(app, key, &a))
+		return UI_REDRAW; /* the first key of a sequence: the message says so */
 	if (a == NULL)
 		return UI_NONE;
 	if (a->key[0] != 27)

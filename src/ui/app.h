@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "render/render.h"
 #include "ui/actions.h"
+#include "ui/marks.h"
 #include "ui/screen.h"
 #include "ui/term.h"
 
@@ -188,6 +189,8 @@ struct app {
 	int64_t data_version; /* the cache's, when it was last looked at (watch.c) */
 	int focus_gained;     /* the terminal reported the focus back: look at once */
 	int count; /* digits typed before a key (5l), 0 when none: the next action's count */
+	struct marks_state marks; /* the list's marked rows (ui/marks.h) */
+	int key_prefix;           /* the first key of a two-key sequence (c of c p), or 0 */
 
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
@@ -333,6 +336,7 @@ enum {
 	PAIR_REJECTED,
 	PAIR_PENDING,
 	PAIR_HEADER,
+	PAIR_MARK,
 	PAIR_LABEL_BASE = 16
 };
 

@@ -879,6 +879,9 @@ static int64_t shown_asset(const struct app *app)
  * edit made by an earlier run of annotty. */
 static int history_surprises(const struct app *app, const struct undo_step *step)
 {
+	/* a bulk edit of this run, in the list where it was made, is no surprise */
+	if (step->assets > 1 && app->screen == SCREEN_LIST)
+		return step->earlier_run;
 	return step->earlier_run || (step->asset_id != 0 && step->asset_id != shown_asset(app));
 }
 
@@ -899,7 +902,10 @@ static int history_ask(struct app *app, int redo, const struct undo_step *step)
 	struct err err;
 
 	app->undo_ask = (struct undo_ask){.armed = 1, .redo = redo, .step = *step};
-	if (step->asset_id != 0 && cache_asset_row(app->cache, &q, step->asset_id, &row, &err) == 0)
+	if (step->assets > 1) /* the description says on how many */
+		where[0] = '\0';
+	else if (step->asset_id != 0 &&
+	         cache_asset_row(app->cache, &q, step->asset_id, &row, &err) == 0)
 		snprintf(where, sizeof where, " on %s", row.filename);
 	else if (step->asset_id != 0)
 		snprintf(where, sizeof where, " on asset %lld", (long long)step->asset_id);

@@ -10,10 +10,12 @@ libannotty_a_SOURCES += \
 	src/ui/frame.c src/ui/frame.h \
 	src/ui/help.c \
 	src/ui/list.c \
+	src/ui/marks.c src/ui/marks.h \
 	src/ui/picker.c \
 	src/ui/prompt.c \
 	src/ui/screen.c src/ui/screen.h src/ui/screens.def \
 	src/ui/term.c src/ui/term.h \
+	src/ui/theme.c src/ui/theme.h \
 	src/ui/version.c src/ui/version.h \
 	src/ui/viewer.c \
 	src/ui/watch.c
