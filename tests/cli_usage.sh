@@ -37,7 +37,7 @@ usage_error "an unknown graphics mode lists the modes" \
 usage_error "a bad width says the range" "annotty: --width takes 16 to 10000 pixels" \
 	"see 'annotty help show'" show --width 12x x.jpg
 usage_error "help of an unknown command lists the commands" \
-	"annotty: there is no command nope; commands: ls, export, show, sync, tag, review, conflicts, sources, login, logout, doctor, help" "see 'annotty help'" \
+	"annotty: there is no command nope; commands: ls, export, show, sync, tag, review, conflicts, sources, login, logout, stats, config, doctor, help" "see 'annotty help'" \
 	help nope
 
 "$ANNOTTY" help > "$T/help" 2> "$T/err"; ok $? "annotty help exits 0"

@@ -37,6 +37,7 @@ enum cli_opt {
 	OPT_FETCH_IMAGES,
 	OPT_HOST,
 	OPT_ORGANIZATION,
+	OPT_ASCII,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_LIST_ACTIONS,
@@ -243,6 +244,8 @@ int cli_run_ls_conflicts(const struct cli_call *call, struct err *err); /* cli_c
 int cli_run_conflicts(const struct cli_call *call, struct err *err);    /* cli_conflicts.c */
 int cli_run_tag(const struct cli_call *call, struct err *err);          /* cli_edit.c */
 int cli_run_review(const struct cli_call *call, struct err *err);       /* cli_edit.c */
+int cli_run_stats(const struct cli_call *call, struct err *err);        /* cli_stats.c */
+int cli_run_config(const struct cli_call *call, struct err *err);       /* cli_config.c */
 
 /* main.c's entry */
 int cli_main(int argc, char **argv);

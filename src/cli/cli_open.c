@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "ui/app.h"
+#include "ui/config.h"
 #include "ui/term.h"
 
 #include <stdlib.h>
@@ -23,11 +24,14 @@ static int open_prepare(struct app *app, const struct cli_session *s, const stru
 	    graphics_mode_parse(env, &wanted) < 0)
 		return err_set(err, "ANNOTTY_GRAPHICS must be sixel, kitty, kitty-tmux, iterm2, "
 		                    "blocks, none or auto");
+	if (wanted == GRAPHICS_AUTO && (env == NULL || env[0] == '\0'))
+		wanted = app->config->graphics; /* the configuration's, under the others */
+	theme_set_ascii(call->value[OPT_ASCII] != NULL || theme_locale_ascii());
 	/* replies come as soon as the terminal has them; the wait only matters over a slow link
 	 * or with a terminal that never answers */
 	term_detect(STDOUT_FILENO, 800, &app->caps);
 	app->graphics = term_choose_graphics(wanted, &app->caps);
-	app->low_bandwidth = call->low_bandwidth;
+	app->low_bandwidth = call->low_bandwidth || app->config->low_bandwidth;
 	log_msg(LOG_INFO, "terminal: DA1 %s, sixel %d, cell %dx%d, graphics %s", app->caps.da1,
 	        app->caps.sixel, app->caps.cell_w, app->caps.cell_h,
 	        graphics_mode_name(app->graphics));
@@ -46,7 +50,13 @@ static int open_review(struct cli_session *s, const struct cli_call *call, struc
 	struct app app;
 	int rc, sig;
 
+	static struct ui_config cfg; /* large; read once per run */
+
 	memset(&app, 0, sizeof app);
+	config_load(&cfg);
+	if (call->value[OPT_ASCII] != NULL) /* the command line wins over the file */
+		cfg.ascii = 1;
+	app.config = &cfg;
 	app.cache = s->cache;
 	app.dataset_id = s->dataset_id;
 	if (cache_dataset_get(s->cache, s->dataset_id, &app.dataset, err) < 0)

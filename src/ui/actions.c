@@ -2,6 +2,7 @@
  * changed; none of them draws. */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/stats.h"
 #include "ui/task.h"
 #include "core/str.h"
 
@@ -12,7 +13,7 @@
 #define CTRL(c)  ((c)&0x1f)
 #define BOTH     (SCREEN_LIST | SCREEN_ASSET)
 #define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
-#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS)
+#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS | SCREEN_STATS)
 
 unsigned actions_context(const struct app *app)
 {
@@ -74,7 +75,7 @@ static int act_accept(struct app *app, const struct action_call *c)
 		return marks_bulk(
 		    app, &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_ACCEPTED});
 	edit_reset(app);
-	return run_review(app, REVIEW_ACCEPTED, 1);
+	return run_review(app, REVIEW_ACCEPTED, app->auto_advance);
 }
 
 static int act_reject(struct app *app, const struct action_call *c)
@@ -83,7 +84,7 @@ static int act_reject(struct app *app, const struct action_call *c)
 		return marks_bulk(
 		    app, &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_REJECTED});
 	edit_reset(app);
-	return run_review(app, REVIEW_REJECTED, 1);
+	return run_review(app, REVIEW_REJECTED, app->auto_advance);
 }
 
 static int act_reset(struct app *app, const struct action_call *c)
@@ -1427,8 +1428,64 @@ static const struct action action_table[] = {
      .arg = "FILE",
      .run = marks_act_export,
      .help = "write the marked rows (or with none, every row the filter shows) to a COCO file"},
+    {.name = "stats",
+     .screens = BOTH | SCREEN_STATS,
+     .keys = "i",
+     .key = {'i'},
+     .run = stats_act_open,
+     .help = "statistics of the rows the filter shows: statuses, labels, tags, sizes (Enter on "
+             "one lists its rows)"},
     /* clang-format on */
 };
+
+#define NACTIONS (sizeof action_table / sizeof action_table[0])
+
+/* The configuration's bindings, by the action's row. */
+static struct {
+	int set;
+	int key[ACTION_MAX_KEYS + 1];
+	char shown[64];
+} bound[NACTIONS];
+
+void actions_bind(const struct action *a, const int *keys, int nkeys, const char *shown)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	i = (size_t)(a - action_table);
+	bound[i].set = 1;
+	memset(bound[i].key, 0, sizeof bound[i].key);
+	for (int k = 0; k < nkeys && k < ACTION_MAX_KEYS; k++)
+		bound[i].key[k] = keys[k];
+	str_copy(bound[i].shown, shown, sizeof bound[i].shown);
+}
+
+const int *actions_keys(const struct action *a)
+{
+	size_t i = (size_t)(a - action_table);
+
+	return bound[i].set ? bound[i].key : a->key;
+}
+
+const char *actions_keys_shown(const struct action *a)
+{
+	size_t i = (size_t)(a - action_table);
+
+	return bound[i].set ? bound[i].shown : a->keys ? a->keys : "";
+}
+
+/* Whether the key is one of the action's; a key the configuration bound to another action of
+ * the same screens is that action's. */
+static int action_has_key(const struct action *a, int key)
+{
+	const int *k = actions_keys(a);
+
+	for (int i = 0; i < ACTION_MAX_KEYS && k[i] != 0; i++)
+		if (k[i] == key)
+			return 1;
+	return 0;
+}
 
 const struct action *actions_table(int *count)
 {
@@ -1453,15 +1510,19 @@ const struct action *actions_for_key(const struct app *app, int key)
 	const struct action *t = actions_table(&n);
 	unsigned where = actions_context(app);
 
-	/* in a task its keys come first: they stand in for the asset screen's own */
-	for (int pass = app->source.in_task ? 0 : 1; pass < 2; pass++)
+	/* the configuration's bindings first, then (in a task) the task's keys: they stand in
+	 * for the asset screen's own */
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 1 && !app->source.in_task)
+			continue;
 		for (int i = 0; i < n; i++) {
-			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)))
+			if (!(t[i].screens & where) || (pass == 0 && !bound[i].set) ||
+			    (pass == 1 && !(t[i].needs & NEEDS_TASK)))
 				continue;
-			for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-				if (t[i].key[k] == key)
-					return &t[i];
+			if (action_has_key(&t[i], key))
+				return &t[i];
 		}
+	}
 	return NULL;
 }
 
@@ -1472,11 +1533,13 @@ static int key_starts_sequence(const struct app *app, int key)
 	const struct action *t = actions_table(&n);
 	unsigned where = actions_context(app);
 
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-			if ((t[i].screens & where) && t[i].key[k] > KEY_MAX &&
-			    ACTION_SEQ_FIRST(t[i].key[k]) == key)
+	for (int i = 0; i < n; i++) {
+		const int *k = actions_keys(&t[i]);
+		for (int j = 0; j < ACTION_MAX_KEYS && k[j] != 0; j++)
+			if ((t[i].screens & where) && k[j] > KEY_MAX &&
+			    ACTION_SEQ_FIRST(k[j]) == key)
 				return 1;
+	}
 	return 0;
 }
 
@@ -1652,7 +1715,7 @@ void actions_print(FILE *out)
 	} where[] = {{SCREEN_LIST, "list"},           {SCREEN_ASSET, "asset"},
 	             {SCREEN_EDIT, "edit"},           {SCREEN_CREATE, "new"},
 	             {SCREEN_CONFLICTS, "conflicts"}, {SCREEN_CAMPAIGN, "campaign"},
-	             {SCREEN_TASKS, "tasks"}};
+	             {SCREEN_TASKS, "tasks"},         {SCREEN_STATS, "stats"}};
 	int n;
 	const struct action *t = actions_table(&n);
 
@@ -1664,6 +1727,6 @@ void actions_print(FILE *out)
 				fprintf(out, "%s%s", sep, where[w].name);
 				sep = ",";
 			}
-		fprintf(out, "\t%s\t%s\n", t[i].keys ? t[i].keys : "", t[i].help);
+		fprintf(out, "\t%s\t%s\n", actions_keys_shown(&t[i]), t[i].help);
 	}
 }

@@ -76,6 +76,13 @@ int actions_run_command(struct app *app, const char *line);
  * through the row's completer); returns the count written. */
 int actions_complete(struct app *app, const char *line, struct action_cand *out, int max);
 
+/* Gives the action the keys of the configuration in place of its own (shown: how the help
+ * shows them); a NULL action is passed over. */
+void actions_bind(const struct action *a, const int *keys, int nkeys, const char *shown);
+/* The action's keys as they are now (bound or its own), 0-terminated; and as shown. */
+const int *actions_keys(const struct action *a);
+const char *actions_keys_shown(const struct action *a);
+
 /* Prints the table (for `annotty --list-actions`: name, screens, keys, help; tab-separated). */
 void actions_print(FILE *out);
 

@@ -4,6 +4,7 @@
  * doupdate, then the image). */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/config.h"
 #include "core/log.h"
 #include "render/render.h"
 #include "frame/frame.h"
@@ -393,6 +394,9 @@ int app_run(struct app *app)
 	app->selected_shape = -1;
 	app->overlays = 1;
 	app->zoom = 1;
+	app->auto_advance = app->confirm_new_labels = 1;
+	if (app->config != NULL) /* bindings, theme, settings: before curses starts */
+		config_apply(app, app->config);
 	if (screens_init(app) < 0) {
 		log_msg(LOG_ERROR, "out of memory for the screens");
 		return -1;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MARK_RGB  0xff2d95 /* the editing marks: a pink that photos rarely have */
 #define COUNT_MAX 9999
@@ -622,6 +623,10 @@ static int load_digits(struct app *app)
 	if (rc == 0) {
 		/* fixed for the session, so that the keys can be learnt */
 		picker_digits(rows, n, edit_state_of(app)->digit_label);
+		for (int d = 0; d < 9; d++) /* the configuration's labels for keys 1-9 */
+			for (int i = 0; i < n && app->label_keys[d][0] != '\0'; i++)
+				if (strcasecmp(rows[i].name, app->label_keys[d]) == 0)
+					edit_state_of(app)->digit_label[d] = rows[i].index;
 		for (int d = 0; d < 9; d++)
 			for (int i = 0; i < n; i++)
 				if (rows[i].index == edit_state_of(app)->digit_label[d])

@@ -3,6 +3,7 @@ libannotty_a_SOURCES += \
 	src/ui/campaign.c src/ui/tasks.c src/ui/task.h \
 	src/ui/actions.c src/ui/actions.h \
 	src/ui/chrome.c \
+	src/ui/config.c src/ui/config.h \
 	src/ui/conflicts.c src/ui/conflicts.h \
 	src/ui/conflict_words.c \
 	src/ui/edit.c src/ui/edit_internal.h \
@@ -14,6 +15,7 @@ libannotty_a_SOURCES += \
 	src/ui/picker.c \
 	src/ui/prompt.c \
 	src/ui/screen.c src/ui/screen.h src/ui/screens.def \
+	src/ui/stats.c src/ui/stats.h \
 	src/ui/term.c src/ui/term.h \
 	src/ui/theme.c src/ui/theme.h \
 	src/ui/version.c src/ui/version.h \
