@@ -10,6 +10,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh
 include tests/core.mk
 include tests/api.mk
 include tests/cache.mk
+include tests/sync.mk
 include tests/render.mk
 include tests/frame.mk
 include tests/ui.mk

@@ -93,18 +93,56 @@ static const char sql_campaigns[] =
     "SELECT m.id, m.ext_id, m.name, m.kind, d.name, m.closed,"
     " (SELECT count(*) FROM step s WHERE s.campaign_id = m.id),"
     " (SELECT count(*) FROM assignment g JOIN step s ON s.id = g.step_id"
-    "  WHERE s.campaign_id = m.id)"
+    "  WHERE s.campaign_id = m.id), m.instructions, m.origin = 'local'"
     " FROM campaign m LEFT JOIN dataset_version v ON v.id = m.version_id"
     " LEFT JOIN dataset d ON d.id = v.dataset_id"
-    " WHERE m.source_id = ?1 AND (?2 = 0 OR v.dataset_id = ?2) ORDER BY m.name, m.id";
+    " WHERE (?1 = 0 OR m.source_id = ?1) AND (?2 = 0 OR v.dataset_id = ?2)"
+    " ORDER BY m.name, m.id";
+/* who "me" is: the user of the campaign's source working here */
+#define ME_OF(m) "(SELECT u.id FROM app_user u WHERE u.source_id = " m ".source_id AND u.is_me = 1)"
 static const char sql_steps[] =
-    "SELECT s.id, m.ext_id, m.name, s.ext_id, s.name, s.type, s.position,"
-    " (SELECT count(*) FROM assignment g WHERE g.step_id = s.id),"
-    " (SELECT count(*) FROM assignment g WHERE g.step_id = s.id AND g.status = 'PENDING')"
-    " FROM step s JOIN campaign m ON m.id = s.campaign_id"
-    " LEFT JOIN dataset_version v ON v.id = m.version_id"
-    " WHERE m.source_id = ?1 AND (?2 = 0 OR v.dataset_id = ?2)"
-    " ORDER BY m.name, m.id, s.position, s.id";
+    "SELECT s.id, m.id, m.ext_id, m.name, s.ext_id, s.name, s.type, s.position,"
+    " coalesce(" ME_OF("m") ", 0), d.name"
+                            " FROM step s JOIN campaign m ON m.id = s.campaign_id"
+                            " LEFT JOIN dataset_version v ON v.id = m.version_id"
+                            " LEFT JOIN dataset d ON d.id = v.dataset_id"
+                            " WHERE (?1 = 0 OR m.source_id = ?1) AND (?2 = 0 OR v.dataset_id = ?2)"
+                            " ORDER BY m.name, m.id, s.position, s.id";
+/* one walk of the step's part of the assignment_step index */
+static const char sql_step_counts[] =
+    "SELECT status, coalesce(user_id = ?2, 0), count(*) FROM assignment WHERE step_id = ?1"
+    " GROUP BY 1, 2";
+static const char sql_step_assignees[] =
+    "SELECT coalesce(u.username, u.ext_id) FROM step_assignee a JOIN app_user u"
+    " ON u.id = a.user_id WHERE a.step_id = ?1 ORDER BY 1";
+/* The steps where I may have pending work, in listing order; then each step's queue, one part
+ * (returned or not) at a time, in the order the queue index keeps it (no sort). */
+static const char sql_task_steps[] = "SELECT s.id, " ME_OF(
+    "m") ", d.name, s.name, s.type FROM step s"
+         " JOIN campaign m ON m.id = s.campaign_id JOIN dataset_version v ON v.id = m.version_id"
+         " JOIN dataset d ON d.id = v.dataset_id"
+         " WHERE (?1 = 0 OR m.source_id = ?1) AND (?2 = 0 OR d.id = ?2) AND " ME_OF(
+             "m") " IS NOT NULL"
+                  " ORDER BY d.name, d.id, m.id, s.position, s.id";
+static const char sql_task_part[] =
+    "SELECT t.id, t.ext_id, a.id, a.ext_id, a.filename, t.status, t.rejected_count, t.comment"
+    " FROM assignment t INDEXED BY assignment_queue JOIN asset a ON a.id = t.asset_id"
+    " WHERE t.step_id = ?1 AND t.user_id = ?2 AND t.status = 'PENDING'"
+    " AND (t.rejected_count > 0) = ?3 ORDER BY t.id";
+static const char sql_task_by_ext[] =
+    "SELECT t.id FROM assignment t JOIN asset a ON a.id = t.asset_id"
+    " WHERE t.ext_id = ?2 AND a.dataset_id = ?1 ORDER BY t.current DESC, t.id DESC LIMIT 1";
+static const char sql_task_by_row[] =
+    "SELECT t.id FROM assignment t JOIN asset a ON a.id = t.asset_id"
+    " WHERE t.id = ?2 AND a.dataset_id = ?1";
+/* An asset's task: its current one when it is mine, else the latest of mine (so that a task
+ * decided already says so), else its current one (someone else's). */
+static const char sql_task_of_asset[] =
+    "SELECT t.id, coalesce(t.user_id = (SELECT u.id FROM app_user u JOIN dataset d"
+    " ON d.source_id = u.source_id JOIN asset a ON a.dataset_id = d.id WHERE a.id = ?1"
+    " AND u.is_me = 1), 0) AS mine"
+    " FROM assignment t WHERE t.asset_id = ?1 AND (t.current = 1 OR mine)"
+    " ORDER BY t.current AND mine DESC, mine DESC, t.id DESC LIMIT 1";
 
 static const char sql_conflicts_count[] =
     "SELECT count(*) FROM outbox WHERE state = 'conflict' AND (?1 = 0 OR dataset_id = ?1)";
@@ -521,6 +559,8 @@ int cache_campaigns_each(struct cache *c, int64_t source_id, int64_t dataset_id,
 		    .closed = sqlite3_column_int(st, 5),
 		    .steps = sqlite3_column_int(st, 6),
 		    .assignments = sqlite3_column_int64(st, 7),
+		    .instructions = text_or_null(st, 8),
+		    .local = sqlite3_column_int(st, 9),
 		};
 		if (fn(&r, ctx) < 0)
 			goto out;
@@ -531,38 +571,207 @@ out:
 	return walk_end(c, rc);
 }
 
+/* ---- steps -------------------------------------------------------------------------------- */
+
+static void step_count_add(struct cache_step_row *r, const char *status, int mine, int64_t n)
+{
+	enum assignment_status s;
+
+	if (assignment_status_parse(status, &s) < 0)
+		return;
+	r->assignments += n;
+	switch (s) {
+	case ASSIGNMENT_PENDING:
+		*(mine ? &r->pending_mine : &r->pending_others) += n;
+		break;
+	case ASSIGNMENT_SUBMITTED:
+		r->submitted += n;
+		break;
+	case ASSIGNMENT_ACCEPTED:
+		r->accepted += n;
+		break;
+	case ASSIGNMENT_REJECTED:
+		r->rejected += n;
+		break;
+	default:
+		r->skipped += n;
+		break;
+	}
+}
+
+static int step_counts_read(struct cache *c, sqlite3_stmt *st, int64_t me, struct cache_step_row *r,
+                            struct err *err)
+{
+	int more;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, me);
+	while ((more = walk_step(c, st, err, "counting the tasks")) == 1)
+		step_count_add(r, cache_db_text(st, 0), sqlite3_column_int(st, 1),
+		               sqlite3_column_int64(st, 2));
+	return more;
+}
+
+static void step_row_read(sqlite3_stmt *st, const struct tag_names *who, struct cache_step_row *r)
+{
+	*r = (struct cache_step_row){
+	    .id = sqlite3_column_int64(st, 0),
+	    .campaign_id = sqlite3_column_int64(st, 1),
+	    .campaign_ext_id = text_or_null(st, 2),
+	    .campaign = text_or_null(st, 3),
+	    .ext_id = text_or_null(st, 4),
+	    .name = cache_db_text(st, 5),
+	    .type = cache_db_text(st, 6),
+	    .position = sqlite3_column_int(st, 7),
+	    .dataset = text_or_null(st, 9),
+	    .assignees = (const char *const *)who->names,
+	    .nassignees = who->n,
+	    .nassignees_total = who->total,
+	};
+}
+
+/* The three statements of a steps walk. */
+struct step_walk {
+	sqlite3_stmt *steps, *counts, *who;
+	struct tag_names names;
+};
+
+static void step_walk_end(struct step_walk *w)
+{
+	tag_names_clear(&w->names);
+	sqlite3_finalize(w->steps);
+	sqlite3_finalize(w->counts);
+	sqlite3_finalize(w->who);
+}
+
 int cache_steps_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_step_fn fn,
                      void *ctx, struct err *err)
 {
-	sqlite3_stmt *st = NULL;
+	struct step_walk w = {0};
 	struct cache_step_row r;
 	int more, rc = -1;
 
 	if (walk_begin(c, err, "listing steps") < 0)
 		return -1;
-	if (cache_db_prepare(c, sql_steps, &st, err) < 0)
+	if (cache_db_prepare(c, sql_steps, &w.steps, err) < 0 ||
+	    cache_db_prepare(c, sql_step_counts, &w.counts, err) < 0 ||
+	    cache_db_prepare(c, sql_step_assignees, &w.who, err) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, source_id);
-	sqlite3_bind_int64(st, 2, dataset_id);
-	while ((more = walk_step(c, st, err, "listing steps")) == 1) {
-		r = (struct cache_step_row){
-		    .id = sqlite3_column_int64(st, 0),
-		    .campaign_ext_id = text_or_null(st, 1),
-		    .campaign = text_or_null(st, 2),
-		    .ext_id = text_or_null(st, 3),
-		    .name = cache_db_text(st, 4),
-		    .type = cache_db_text(st, 5),
-		    .position = sqlite3_column_int(st, 6),
-		    .assignments = sqlite3_column_int64(st, 7),
-		    .pending = sqlite3_column_int64(st, 8),
-		};
-		if (fn(&r, ctx) < 0)
+	sqlite3_bind_int64(w.steps, 1, source_id);
+	sqlite3_bind_int64(w.steps, 2, dataset_id);
+	while ((more = walk_step(c, w.steps, err, "listing steps")) == 1) {
+		if (tag_names_read(c, w.who, sqlite3_column_int64(w.steps, 0), &w.names, err) < 0)
+			goto out;
+		step_row_read(w.steps, &w.names, &r);
+		if (step_counts_read(c, w.counts, sqlite3_column_int64(w.steps, 8), &r, err) < 0 ||
+		    fn(&r, ctx) < 0)
 			goto out;
 	}
 	rc = more;
 out:
-	sqlite3_finalize(st);
+	step_walk_end(&w);
 	return walk_end(c, rc);
+}
+
+/* ---- my tasks ----------------------------------------------------------------------------- */
+
+/* One part of one step's queue: my pending tasks, returned ones or the others. */
+static int task_part_walk(struct cache *c, sqlite3_stmt *part, sqlite3_stmt *step, int returned,
+                          cache_task_fn fn, void *ctx, struct err *err)
+{
+	struct cache_task_brief r;
+	int more;
+
+	sqlite3_reset(part);
+	sqlite3_bind_int64(part, 1, sqlite3_column_int64(step, 0));
+	sqlite3_bind_int64(part, 2, sqlite3_column_int64(step, 1));
+	sqlite3_bind_int(part, 3, returned);
+	while ((more = walk_step(c, part, err, "listing tasks")) == 1) {
+		r = (struct cache_task_brief){
+		    .id = sqlite3_column_int64(part, 0),
+		    .ext_id = text_or_null(part, 1),
+		    .asset_id = sqlite3_column_int64(part, 2),
+		    .asset_ext_id = text_or_null(part, 3),
+		    .filename = cache_db_text(part, 4),
+		    .status = cache_db_text(part, 5),
+		    .rejected_count = sqlite3_column_int(part, 6),
+		    .comment = text_or_null(part, 7),
+		    .dataset = cache_db_text(step, 2),
+		    .step = cache_db_text(step, 3),
+		    .step_type = cache_db_text(step, 4),
+		};
+		if (fn(&r, ctx) < 0)
+			return -1;
+	}
+	return more;
+}
+
+int cache_tasks_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_task_fn fn,
+                     void *ctx, struct err *err)
+{
+	sqlite3_stmt *steps = NULL, *part = NULL;
+	int more, rc = -1;
+
+	if (walk_begin(c, err, "listing tasks") < 0)
+		return -1;
+	if (cache_db_prepare(c, sql_task_steps, &steps, err) < 0 ||
+	    cache_db_prepare(c, sql_task_part, &part, err) < 0)
+		goto out;
+	sqlite3_bind_int64(steps, 1, source_id);
+	sqlite3_bind_int64(steps, 2, dataset_id);
+	while ((more = walk_step(c, steps, err, "listing tasks")) == 1)
+		if (task_part_walk(c, part, steps, 1, fn, ctx, err) < 0 ||
+		    task_part_walk(c, part, steps, 0, fn, ctx, err) < 0)
+			goto out;
+	rc = more;
+out:
+	sqlite3_finalize(part);
+	sqlite3_finalize(steps);
+	return walk_end(c, rc);
+}
+
+/* Whether key is a row number as a listing prints one: digits only, no sign, no zero first. */
+static int row_number(const char *key, int64_t *n)
+{
+	int64_t v = 0;
+
+	if (key[0] < '1' || key[0] > '9' || strlen(key) > 18)
+		return 0;
+	for (const char *p = key; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	*n = v;
+	return 1;
+}
+
+int cache_task_lookup(struct cache *c, int64_t dataset_id, const char *key, int64_t *assignment_id,
+                      struct err *err)
+{
+	int64_t asset_id, row;
+	int found;
+
+	*assignment_id = 0;
+	found = CACHE_DB_DO(c, sql_task_by_ext, assignment_id, err, "looking up a task",
+	                    DB_INT(dataset_id), DB_TEXT(key));
+	if (found == 0 && row_number(key, &row))
+		found = CACHE_DB_DO(c, sql_task_by_row, assignment_id, err, "looking up a task",
+		                    DB_INT(dataset_id), DB_INT(row));
+	if (found != 0)
+		return found < 0 ? -1 : 0;
+	if (cache_asset_lookup(c, dataset_id, key, &asset_id, err) < 0) {
+		if (err_kind_of(err) == ERR_NOT_FOUND)
+			err_setk(err, ERR_NOT_FOUND, "no task or asset has the id or file name %s",
+			         key);
+		return -1;
+	}
+	found = CACHE_DB_DO(c, sql_task_of_asset, assignment_id, err, "looking up a task",
+	                    DB_INT(asset_id));
+	if (found == 0)
+		return err_setk(err, ERR_NOT_FOUND, "asset %s is in no task of a campaign", key);
+	return found < 0 ? -1 : 0;
 }
 
 int cache_conflicts_count(struct cache *c, int64_t dataset_id, int *count, struct err *err)

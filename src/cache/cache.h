@@ -97,6 +97,7 @@ struct cache_pull_target {
 	const char *container_ext_id; /* the version pulled */
 	const char *name;             /* the dataset's name as shown ("cars/v1") */
 	const char *version_name;     /* "v1" */
+	const char *version_type;     /* the platform's inference type, or NULL */
 };
 
 struct cache_pull_resume {
@@ -157,6 +158,16 @@ struct missing_image {
 int cache_images_missing(struct cache *c, int64_t dataset_id, int64_t after,
                          struct missing_image *rows, int max, int *n, struct err *err);
 int cache_asset_path_set(struct cache *c, int64_t asset_id, const char *path, struct err *err);
+/* A fetched image file of bytes bytes is the asset's, in the store's accounts. */
+int cache_image_stored(struct cache *c, int64_t asset_id, const char *path, int64_t bytes,
+                       struct err *err);
+/* The asset's image was shown: it is the last the budget drops. */
+int cache_image_touch(struct cache *c, int64_t asset_id, struct err *err);
+/* Drops the least recently used image files until the store holds at most budget bytes;
+ * *removed says how many went (their assets fetch them again when opened). */
+#define CACHE_IMAGE_BUDGET_DEFAULT (2LL << 30)
+int cache_image_store_size(struct cache *c, int64_t *bytes, struct err *err);
+int cache_images_trim(struct cache *c, int64_t budget, int *removed, struct err *err);
 
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
@@ -558,35 +569,71 @@ int cache_tag_counts_each(struct cache *c, int64_t source_id, int64_t dataset_id
 
 struct cache_campaign_row {
 	int64_t id;
-	const char *ext_id;
-	const char *name;    /* may be NULL */
-	const char *kind;    /* "annotation", "review" */
-	const char *dataset; /* the version it runs on ("cars/v1"), or NULL */
+	const char *ext_id;       /* NULL for a campaign started here */
+	const char *name;         /* may be NULL */
+	const char *kind;         /* "annotation", "review" */
+	const char *dataset;      /* the version it runs on ("cars/v1"), or NULL */
+	const char *instructions; /* NULL when it has none */
+	int local;                /* started here, kept only in the cache */
 	int closed;
 	int steps;
 	int64_t assignments;
 };
 typedef int (*cache_campaign_fn)(const struct cache_campaign_row *r, void *ctx);
-/* The source's campaigns (of one dataset version when dataset_id is not 0). */
+/* The source's campaigns (source_id 0: of any source), of one dataset version when dataset_id
+ * is not 0, by name. */
 int cache_campaigns_each(struct cache *c, int64_t source_id, int64_t dataset_id,
                          cache_campaign_fn fn, void *ctx, struct err *err);
 
 struct cache_step_row {
 	int64_t id;
-	const char *campaign_ext_id;
-	const char *campaign; /* its campaign's name, or NULL */
-	const char *ext_id;
+	int64_t campaign_id;
+	const char *campaign_ext_id; /* NULL for a local campaign */
+	const char *campaign;        /* its campaign's name, or NULL */
+	const char *dataset;         /* the version its campaign runs on, or NULL */
+	const char *ext_id;          /* NULL for a local campaign's step */
 	const char *name;
 	const char *type; /* "ANNOTATION", "REVIEW", "QUALITY_CONTROL" */
 	int position;
+	const char *const *assignees; /* their names (the user's id when the name is unknown) */
+	int nassignees;
+	int nassignees_total; /* more than nassignees past CACHE_BROWSE_TAGS_MAX */
 	int64_t assignments;
-	int64_t pending; /* assignments still PENDING */
+	/* assignments per status; PENDING split into mine and the others' (or nobody's) */
+	int64_t pending_mine, pending_others, submitted, accepted, rejected, skipped;
 };
 typedef int (*cache_step_fn)(const struct cache_step_row *r, void *ctx);
-/* The steps of the source's campaigns (of one dataset version's when dataset_id is not 0), by
- * campaign then position. */
+/* The steps of the source's campaigns (source_id 0: of any source; of one dataset version's
+ * when dataset_id is not 0), by campaign then position. */
 int cache_steps_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_step_fn fn,
                      void *ctx, struct err *err);
+
+/* One of my pending tasks, as `annotty ls tasks` lists them. */
+struct cache_task_brief {
+	int64_t id;          /* the assignment's row */
+	const char *ext_id;  /* the source's assignment id, NULL for a local campaign */
+	const char *dataset; /* "cars/v1" */
+	int64_t asset_id;
+	const char *asset_ext_id; /* NULL when the asset has none */
+	const char *filename;
+	const char *step;
+	const char *step_type;
+	const char *status; /* "PENDING" */
+	int rejected_count;
+	const char *comment; /* NULL for none */
+};
+typedef int (*cache_task_fn)(const struct cache_task_brief *r, void *ctx);
+/* My PENDING tasks (source_id 0: of any source; of one dataset when dataset_id is not 0), by
+ * dataset, then step in campaign order, then as cache_tasks_page orders a step's queue:
+ * returned work first, each part in assignment order. */
+int cache_tasks_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_task_fn fn,
+                     void *ctx, struct err *err);
+/* The task of the dataset that key names: an assignment's source id, else the number of its
+ * row (as cache_tasks_each gives it when it has no source id), else an asset's source id or
+ * file name (cache_asset_lookup), whose current assignment it is. 0 with *assignment_id set;
+ * ERR_NOT_FOUND when none matches, ERR_USAGE when the file name is several assets'. */
+int cache_task_lookup(struct cache *c, int64_t dataset_id, const char *key, int64_t *assignment_id,
+                      struct err *err);
 
 /* The number of conflicts of a dataset (0: of every dataset). */
 int cache_conflicts_count(struct cache *c, int64_t dataset_id, int *count, struct err *err);

@@ -48,6 +48,8 @@ static int report(const struct err *err, const char *topic, int json)
 		return err_kind_of(err) == ERR_USAGE ? EXIT_USAGE : EXIT_FAILURE_GENERIC;
 	}
 	fprintf(stderr, "annotty: %s\n", str_sanitize(err->msg, clean, sizeof clean));
+	if (err_kind_of(err) == ERR_DAMAGED)
+		fputs("annotty: to rebuild it: annotty cache rebuild\n", stderr);
 	if (err_kind_of(err) != ERR_USAGE)
 		return EXIT_FAILURE_GENERIC;
 	if (topic != NULL && topic[0] != '\0' && strcmp(topic, "help") != 0)

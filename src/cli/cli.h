@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cache/cache.h"
 #include "ui/term.h"
 
 struct backend;
@@ -34,7 +35,11 @@ enum cli_opt {
 	OPT_DATASET,
 	OPT_TAG,
 	OPT_ALL_TAGS,
+	OPT_COMMENT,
+	OPT_DURATION,
+	OPT_RATE,
 	OPT_FETCH_IMAGES,
+	OPT_CACHE_SIZE,
 	OPT_HOST,
 	OPT_ORGANIZATION,
 	OPT_ASCII,
@@ -187,8 +192,9 @@ struct cli_session {
 	struct cache *cache;
 	struct backend *backend;
 	int64_t dataset_id;
-	int imported;        /* the source was (re)imported on opening */
-	int imported_shapes; /* shapes read when it was */
+	int imported;              /* the source was (re)imported on opening */
+	int imported_shapes;       /* shapes read when it was */
+	struct import_stats stats; /* what the (re)import found */
 	int warnings;
 	char first_warning[512];
 	int quiet; /* the review screen shows warnings itself */
@@ -224,28 +230,51 @@ int cli_remote_dataset(struct cli_remote_session *s, const char *name, int64_t *
 /* The source as it is cached: ERR_NOT_FOUND, saying to sync, when nothing of it is. */
 int cli_remote_need_cached(const struct cli_remote_session *s, struct err *err);
 
+/* ---- target.c: a local SOURCE or a synced dataset version of the organization ---- */
+struct cli_target {
+	struct cli_session local;
+	struct cli_remote_session remote;
+	int is_remote;
+	struct cache *cache;
+	int64_t source_id;  /* remote: the organization's source; local: 0 (any) */
+	int64_t dataset_id; /* 0: every dataset of the organization (no --dataset given) */
+	int first;          /* the index in call->args of the first word after SOURCE */
+	char name[512];     /* the dataset's name ("cars/v1", the file's), or the organization's */
+};
+/* Opens what the command line names: a local SOURCE when the row's first argument is one and
+ * it was given, else the organization's cache (with --dataset, its version; with need_dataset
+ * set, --dataset is required). SOURCE and --dataset together are an ERR_USAGE error. Close with
+ * cli_target_close, also after a failure. */
+int cli_target_open(struct cli_target *t, const struct cli_call *call, int need_dataset,
+                    struct err *err);
+void cli_target_close(struct cli_target *t);
+
 /* ---- the handlers, one file each ---- */
-int cli_run_open(const struct cli_call *call, struct err *err);         /* cli_open.c */
-int cli_run_ls_assets(const struct cli_call *call, struct err *err);    /* cli_ls.c */
-int cli_run_ls_labels(const struct cli_call *call, struct err *err);    /* cli_ls.c */
-int cli_run_export(const struct cli_call *call, struct err *err);       /* cli_export.c */
-int cli_run_show_asset(const struct cli_call *call, struct err *err);   /* cli_show.c */
-int cli_run_show_file(const struct cli_call *call, struct err *err);    /* cli_show.c */
-int cli_run_doctor(const struct cli_call *call, struct err *err);       /* cli_doctor.c */
-int cli_run_help(const struct cli_call *call, struct err *err);         /* cli_help.c */
-int cli_run_synopsis(const struct cli_call *call, struct err *err);     /* cli_help.c */
-int cli_run_complete(const struct cli_call *call, struct err *err);     /* cli_complete.c */
-int cli_run_login(const struct cli_call *call, struct err *err);        /* cli_login.c */
-int cli_run_logout(const struct cli_call *call, struct err *err);       /* cli_login.c */
-int cli_run_sources(const struct cli_call *call, struct err *err);      /* cli_sources.c */
-int cli_run_sync(const struct cli_call *call, struct err *err);         /* cli_sync.c */
-int cli_run_ls_remote(const struct cli_call *call, struct err *err);    /* cli_ls_remote.c */
-int cli_run_ls_conflicts(const struct cli_call *call, struct err *err); /* cli_conflicts.c */
-int cli_run_conflicts(const struct cli_call *call, struct err *err);    /* cli_conflicts.c */
-int cli_run_tag(const struct cli_call *call, struct err *err);          /* cli_edit.c */
-int cli_run_review(const struct cli_call *call, struct err *err);       /* cli_edit.c */
-int cli_run_stats(const struct cli_call *call, struct err *err);        /* cli_stats.c */
-int cli_run_config(const struct cli_call *call, struct err *err);       /* cli_config.c */
+int cli_run_open(const struct cli_call *call, struct err *err);          /* cli_open.c */
+int cli_run_ls_assets(const struct cli_call *call, struct err *err);     /* cli_ls.c */
+int cli_run_ls_labels(const struct cli_call *call, struct err *err);     /* cli_ls.c */
+int cli_run_export(const struct cli_call *call, struct err *err);        /* cli_export.c */
+int cli_run_show_asset(const struct cli_call *call, struct err *err);    /* cli_show.c */
+int cli_run_show_file(const struct cli_call *call, struct err *err);     /* cli_show.c */
+int cli_run_doctor(const struct cli_call *call, struct err *err);        /* cli_doctor.c */
+int cli_run_help(const struct cli_call *call, struct err *err);          /* cli_help.c */
+int cli_run_synopsis(const struct cli_call *call, struct err *err);      /* cli_help.c */
+int cli_run_complete(const struct cli_call *call, struct err *err);      /* cli_complete.c */
+int cli_run_login(const struct cli_call *call, struct err *err);         /* cli_login.c */
+int cli_run_logout(const struct cli_call *call, struct err *err);        /* cli_login.c */
+int cli_run_sources(const struct cli_call *call, struct err *err);       /* cli_sources.c */
+int cli_run_sync(const struct cli_call *call, struct err *err);          /* cli_sync.c */
+int cli_run_ls_remote(const struct cli_call *call, struct err *err);     /* cli_ls_remote.c */
+int cli_run_ls_conflicts(const struct cli_call *call, struct err *err);  /* cli_conflicts.c */
+int cli_run_conflicts(const struct cli_call *call, struct err *err);     /* cli_conflicts.c */
+int cli_run_tag(const struct cli_call *call, struct err *err);           /* cli_edit.c */
+int cli_run_review(const struct cli_call *call, struct err *err);        /* cli_edit.c */
+int cli_run_ls_campaign(const struct cli_call *call, struct err *err);   /* cli_ls_campaign.c */
+int cli_run_task(const struct cli_call *call, struct err *err);          /* cli_task.c */
+int cli_run_campaign(const struct cli_call *call, struct err *err);      /* cli_campaign.c */
+int cli_run_cache_rebuild(const struct cli_call *call, struct err *err); /* cli_cache.c */
+int cli_run_stats(const struct cli_call *call, struct err *err);         /* cli_stats.c */
+int cli_run_config(const struct cli_call *call, struct err *err);        /* cli_config.c */
 
 /* main.c's entry */
 int cli_main(int argc, char **argv);

@@ -1,5 +1,5 @@
-/* `annotty ls datasets|versions|assets|labels|datalakes|data|tags|campaigns|steps` for a
- * Picsellia organization: what the last sync stored, read from the cache (it works offline),
+/* `annotty ls datasets|versions|assets|labels|datalakes|data|tags` for a Picsellia
+ * organization: what the last sync stored, read from the cache (it works offline),
  * as tab-separated lines or a JSON array, written row by row as the cache walks them. */
 #include "cli/cli.h"
 #include "cache/cache.h"
@@ -297,7 +297,7 @@ static int ls_data(struct lsr *o, struct err *err)
 	return cache_data_each(o->s->cache, &q, data_row, o, err);
 }
 
-/* ---- tags, campaigns, steps -------------------------------------------------------------- */
+/* ---- tags -------------------------------------------------------------------------------- */
 
 static int tag_row(const struct cache_tag_row *r, void *ctx)
 {
@@ -334,71 +334,6 @@ static int ls_tags(struct lsr *o, struct err *err)
 	return cache_tag_counts_each(o->s->cache, o->s->source_id, id, tag_row, o, err);
 }
 
-static int campaign_row(const struct cache_campaign_row *r, void *ctx)
-{
-	struct lsr *o = ctx;
-	char a[CLEAN_MAX], b[CLEAN_MAX], c[CLEAN_MAX];
-
-	if (!o->json) {
-		printf("%s\t%s\t%s\t%s\t%d %s\t%lld %s%s\n", t_clean(r->ext_id, a),
-		       t_clean(r->name, b), r->kind, t_clean(r->dataset, c), r->steps,
-		       cli_plural(r->steps, "step", "steps"), (long long)r->assignments,
-		       cli_plural(r->assignments, "task", "tasks"), r->closed ? "\tclosed" : "");
-		return 0;
-	}
-	j_open(o, "id", r->ext_id);
-	j_str("name", r->name);
-	j_str("kind", r->kind);
-	j_str("dataset", r->dataset);
-	printf(", \"closed\": %s", r->closed ? "true" : "false");
-	j_int("step_count", r->steps);
-	j_int("task_count", r->assignments);
-	fputc('}', stdout);
-	return 0;
-}
-
-static int ls_campaigns(struct lsr *o, struct err *err)
-{
-	int64_t id;
-
-	if (optional_dataset(o, &id, err) < 0)
-		return -1;
-	return cache_campaigns_each(o->s->cache, o->s->source_id, id, campaign_row, o, err);
-}
-
-static int step_row(const struct cache_step_row *r, void *ctx)
-{
-	struct lsr *o = ctx;
-	char a[CLEAN_MAX], b[CLEAN_MAX], c[CLEAN_MAX];
-
-	if (!o->json) {
-		printf("%s\t%s\t%d\t%s\t%s\t%lld %s, %lld pending\n", t_clean(r->ext_id, a),
-		       t_clean(r->campaign, b), r->position, t_clean(r->name, c), r->type,
-		       (long long)r->assignments, cli_plural(r->assignments, "task", "tasks"),
-		       (long long)r->pending);
-		return 0;
-	}
-	j_open(o, "id", r->ext_id);
-	j_str("name", r->name);
-	j_str("type", r->type);
-	j_int("position", r->position);
-	j_str("campaign_id", r->campaign_ext_id);
-	j_str("campaign", r->campaign);
-	j_int("task_count", r->assignments);
-	j_int("pending", r->pending);
-	fputc('}', stdout);
-	return 0;
-}
-
-static int ls_steps(struct lsr *o, struct err *err)
-{
-	int64_t id;
-
-	if (optional_dataset(o, &id, err) < 0)
-		return -1;
-	return cache_steps_each(o->s->cache, o->s->source_id, id, step_row, o, err);
-}
-
 /* ---- the command ------------------------------------------------------------------------- */
 
 static const struct {
@@ -407,7 +342,7 @@ static const struct {
 } listings[] = {
     {"datasets", ls_datasets}, {"versions", ls_versions},   {"assets", ls_assets},
     {"labels", ls_labels},     {"datalakes", ls_datalakes}, {"data", ls_data},
-    {"tags", ls_tags},         {"campaigns", ls_campaigns}, {"steps", ls_steps},
+    {"tags", ls_tags},
 };
 
 int cli_run_ls_remote(const struct cli_call *call, struct err *err)

@@ -38,6 +38,12 @@ static int open_prepare(struct app *app, const struct cli_session *s, const stru
 	if (s->warnings > 0)
 		app_error(app, "%d %s in the source (see the log); first: %s", s->warnings,
 		          cli_plural(s->warnings, "problem", "problems"), s->first_warning);
+	else if (s->imported && s->stats.assets_unchanged + s->stats.assets_updated > 0)
+		/* a re-import: say what the source changed, and what of the user's work met it */
+		app_message(app, "the source changed: %d updated, %d new, %d gone; %s",
+		            s->stats.assets_updated, s->stats.assets_added, s->stats.assets_removed,
+		            s->stats.conflicts > 0 ? "edits that met it are conflicts (C)"
+		                                   : "your reviews and tags are kept");
 	else if (s->imported)
 		app_message(app, "imported %d %s, %d %s", app->dataset.asset_count,
 		            cli_plural(app->dataset.asset_count, "asset", "assets"),

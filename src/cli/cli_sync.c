@@ -11,6 +11,7 @@
 #include "core/str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,6 +148,46 @@ static int sync_status(const struct sync_report *r, int failed, int conflicts_le
 	return conflicts_left > 0 ? EXIT_CONFLICTS : EXIT_OK;
 }
 
+/* "500M", "2G", "1048576": bytes; -1 for what is none of them. */
+static int64_t size_parse(const char *s)
+{
+	char *end = NULL;
+	double v = s != NULL ? strtod(s, &end) : -1;
+	int64_t unit = 1;
+
+	if (s == NULL || end == s || !(v > 0))
+		return -1;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		unit = 1LL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		unit = 1LL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		unit = 1LL << 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		unit = 1LL << 40;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0' || v * (double)unit > 9e18)
+		return -1;
+	return (int64_t)(v * (double)unit);
+}
+
 int cli_run_sync(const struct cli_call *call, struct err *err)
 {
 	struct cli_remote_session s;
@@ -163,6 +204,11 @@ int cli_run_sync(const struct cli_call *call, struct err *err)
 	struct sync_report rep = {0};
 	int json = call->value[OPT_JSON] != NULL, failed, left = 0, rc = -1;
 
+	if (call->value[OPT_CACHE_SIZE] != NULL &&
+	    (scope.image_budget = size_parse(call->value[OPT_CACHE_SIZE])) < 0)
+		return err_setk(err, ERR_USAGE,
+		                "--cache-size takes a size such as 500M or 2G, not %s",
+		                call->value[OPT_CACHE_SIZE]);
 	if (cli_remote_open(&s, call, err) < 0)
 		goto out;
 	failed = sync_source(s.cache, s.backend, &scope, &hooks, &rep, err) < 0;

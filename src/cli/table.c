@@ -62,8 +62,29 @@ const struct cli_option cli_options[OPT_COUNT] = {
                  .repeat = 1,
                  .help = "ls data: only data with this tag (repeat it: any of them)"},
     [OPT_ALL_TAGS] = {.name = "all-tags", .help = "ls data: only data with every --tag given"},
+    [OPT_COMMENT] = {.name = "comment",
+                     .value = CLI_KIND_TEXT,
+                     .metavar = "TEXT",
+                     .help = "task reject: the reason, shown to the annotator with the task"},
+    [OPT_DURATION] = {.name = "duration",
+                      .value = CLI_KIND_NUMBER,
+                      .metavar = "SECONDS",
+                      .min = 0,
+                      .max = 86400,
+                      .unit = "seconds",
+                      .help = "task: the time spent on the task, sent as the annotation's "
+                              "duration (default 0)"},
+    [OPT_RATE] = {.name = "rate",
+                  .value = CLI_KIND_TEXT,
+                  .metavar = "R",
+                  .help = "campaign start: the share of the assets to put in it, 0 to 1 "
+                          "(default 1: all)"},
     [OPT_FETCH_IMAGES] = {.name = "images",
                           .help = "sync: also fetch the images of the pulled assets"},
+    [OPT_CACHE_SIZE] = {.name = "cache-size",
+                        .value = CLI_KIND_TEXT,
+                        .metavar = "SIZE",
+                        .help = "sync: the most the image store may hold (500M, 2G; default 2G)"},
     [OPT_HOST] = {.name = "host",
                   .value = CLI_KIND_TEXT,
                   .metavar = "URL",
@@ -100,6 +121,11 @@ const struct cli_option cli_options[OPT_COUNT] = {
 #define TAGS_ARG                                                                                   \
 	{                                                                                          \
 		.name = "TAG", .kind = CLI_KIND_TEXT, .many = 1, .what = "one or more tags"        \
+	}
+#define TASK_ARG                                                                                   \
+	{                                                                                          \
+		.name = "ID", .kind = CLI_KIND_TEXT,                                               \
+		.what = "the task: its id (annotty ls tasks) or its asset's file name"             \
 	}
 #define ID_ARG                                                                                     \
 	{                                                                                          \
@@ -143,6 +169,33 @@ const struct cli_option cli_options[OPT_COUNT] = {
 		.name = (cmd), .word = (w), .words_are = "what to do", .args = args_remote,        \
 		.options = CLI_OPT(OPT_DATASET) | REMOTE_OPTS, .required = CLI_OPT(OPT_DATASET),   \
 		.summary = sum " (queued for annotty sync)", .run = (fn)                           \
+	}
+/* A campaign listing: a local SOURCE, or without it the organization's synced campaigns. */
+#define LS_CAMPAIGN(w, sum)                                                                        \
+	{                                                                                          \
+		.name = "ls", .word = (w), .words_are = "what to list",                            \
+		.args = {{.name = "SOURCE",                                                        \
+		          .kind = CLI_KIND_SOURCE,                                                 \
+		          .optional = 1,                                                           \
+		          .what = "a local dataset (without it: the Picsellia organization)"}},    \
+		.options =                                                                         \
+		    CLI_OPT(OPT_JSON) | CLI_OPT(OPT_DATASET) | CLI_OPT(OPT_IMAGES) | REMOTE_OPTS,  \
+		.summary = (sum), .run = cli_run_ls_campaign                                       \
+	}
+/* A task decision, on a local SOURCE or on a synced version (queued for sync). */
+#define TASK_ROWS(w, opts, sum)                                                                    \
+	{.name = "task",                                                                           \
+	 .word = (w),                                                                              \
+	 .words_are = "the decision",                                                              \
+	 .args = {SOURCE_ARG, TASK_ARG},                                                           \
+	 .options = CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_DURATION) | (opts),                          \
+	 .summary = sum " (a local SOURCE)",                                                       \
+	 .run = cli_run_task},                                                                     \
+	{                                                                                          \
+		.name = "task", .word = (w), .words_are = "the decision", .args = {TASK_ARG},      \
+		.options = CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_DURATION) | (opts),    \
+		.required = CLI_OPT(OPT_DATASET), .summary = sum " (queued for annotty sync)",     \
+		.run = cli_run_task                                                                \
 	}
 #define SHOW_OPTS (CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_WIDTH) | CLI_OPT(OPT_LOW_BANDWIDTH))
 
@@ -207,8 +260,9 @@ const struct cli_command cli_commands[] = {
               "list the synced datalake data with their tags (--tag: any of, --all-tags: all of)"),
     LS_REMOTE("tags", CLI_OPT(OPT_DATASET),
               "list the datalake's tags, or a dataset version's, with their use counts"),
-    LS_REMOTE("campaigns", CLI_OPT(OPT_DATASET), "list the synced campaigns"),
-    LS_REMOTE("steps", CLI_OPT(OPT_DATASET), "list the synced campaign steps"),
+    LS_CAMPAIGN("campaigns", "list the campaigns: name, version, steps, tasks, instructions"),
+    LS_CAMPAIGN("steps", "list the campaign steps in order: type, assignees, tasks per status"),
+    LS_CAMPAIGN("tasks", "list my pending tasks, returned ones first, with the reviewer's comment"),
     {.name = "ls",
      .word = "conflicts",
      .words_are = "what to list",
@@ -246,7 +300,8 @@ const struct cli_command cli_commands[] = {
      .summary = "draw one asset of SOURCE with its shapes on standard output",
      .run = cli_run_show_asset},
     {.name = "sync",
-     .options = CLI_OPT(OPT_FETCH_IMAGES) | CLI_OPT(OPT_DATASET) | CLI_OPT(OPT_JSON) | REMOTE_OPTS,
+     .options = CLI_OPT(OPT_FETCH_IMAGES) | CLI_OPT(OPT_CACHE_SIZE) | CLI_OPT(OPT_DATASET) |
+                CLI_OPT(OPT_JSON) | REMOTE_OPTS,
      .summary = "send the queued edits to Picsellia and bring its content into the cache",
      .run = cli_run_sync},
     EDIT_ROWS("tag", "add", TAG_ARGS_LOCAL, TAG_ARGS_REMOTE, "add tags to an asset", cli_run_tag),
@@ -258,6 +313,17 @@ const struct cli_command cli_commands[] = {
               cli_run_review),
     EDIT_ROWS("review", "reset", REVIEW_ARGS_LOCAL, REVIEW_ARGS_REMOTE,
               "set assets back to pending", cli_run_review),
+    TASK_ROWS("submit", 0, "submit an annotate step's task"),
+    TASK_ROWS("accept", 0, "accept a review step's task"),
+    TASK_ROWS("reject", CLI_OPT(OPT_COMMENT), "send a review step's task back to its annotator"),
+    TASK_ROWS("skip", 0, "skip a task (it stays in its step, for nobody)"),
+    {.name = "campaign",
+     .word = "start",
+     .words_are = "what to do",
+     .args = {SOURCE_ARG},
+     .options = CLI_OPT(OPT_RATE) | CLI_OPT(OPT_IMAGES),
+     .summary = "start a local campaign on SOURCE: an annotate and a review step, both yours",
+     .run = cli_run_campaign},
     {.name = "conflicts",
      .word = "keep-mine",
      .words_are = "the choice",
@@ -270,6 +336,12 @@ const struct cli_command cli_commands[] = {
      .args = {ID_ARG},
      .summary = "settle a conflict with the source's version",
      .run = cli_run_conflicts},
+    {.name = "cache",
+     .word = "rebuild",
+     .words_are = "what to do with the cache",
+     .options = CLI_OPT(OPT_JSON),
+     .summary = "rebuild a damaged cache, keeping what can be read (the old file is kept aside)",
+     .run = cli_run_cache_rebuild},
     {.name = "sources",
      .options = CLI_OPT(OPT_JSON),
      .summary = "the datasets opened before and the Picsellia organizations configured",
