@@ -74,3 +74,8 @@ tests_sync_worker_t_SOURCES = tests/sync_worker.c tests/api_standin.c tests/api_
 	$(CACHE_TEST_SOURCES)
 tests_sync_worker_t_LDADD = $(TEST_LDADD)
 TESTS += tests/sync_worker.t
+
+check_PROGRAMS += tests/cache_bulk.t
+tests_cache_bulk_t_SOURCES = tests/cache_bulk.c $(CACHE_TEST_SOURCES)
+tests_cache_bulk_t_LDADD = $(TEST_LDADD)
+TESTS += tests/cache_bulk.t

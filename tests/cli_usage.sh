@@ -47,7 +47,7 @@ usage_error "campaign start without SOURCE says what is missing" \
 	"annotty: campaign start needs SOURCE: the dataset (a COCO JSON file, a folder holding one, or demo)" \
 	"see 'annotty help campaign'" campaign start
 usage_error "help of an unknown command lists the commands" \
-	"annotty: there is no command nope; commands: ls, export, show, sync, tag, review, task, campaign, conflicts, cache, sources, login, logout, doctor, help" "see 'annotty help'" \
+	"annotty: there is no command nope; commands: ls, export, show, sync, tag, review, task, campaign, conflicts, cache, sources, login, logout, stats, config, doctor, help" "see 'annotty help'" \
 	help nope
 
 "$ANNOTTY" help > "$T/help" 2> "$T/err"; ok $? "annotty help exits 0"

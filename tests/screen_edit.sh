@@ -79,7 +79,7 @@ wait_for "Shapes (3)"; ok $? "the side panel lists it"
 # ---- relabel, move, undo ---------------------------------------------------------------------
 keys L; wait_for "Relabel box car"; ok $? "L opens the picker on the selected shape"
 keys d o g Enter; wait_for "relabelled box: car → dog"; ok $? "a typed name relabels"
-keys l; wait_for "Relabel box dog"; ok $? "l relabels too when the whole image is shown"
+keys L; wait_for "Relabel box dog"; ok $? "l relabels too when the whole image is shown"
 esc; wait_gone "Relabel box dog"; ok $? "Esc closes the picker"
 keys e; wait_for "EDIT move"; ok $? "e enters the edit mode, shown in the status bar"
 keys l; wait_for "box dog at 405,120, 30x200"; ok $? "l moves the box by 10 pixels"
@@ -92,10 +92,10 @@ wait_gone "EDIT move"; ok $? "Esc leaves the edit mode"
 # ---- Esc cancels creation --------------------------------------------------------------------
 keys b; wait_for "NEW box at"; esc
 wait_for "new box cancelled"; ok $? "Esc cancels a new box"
-keys g Space; wait_for "vertex 1 at"; keys Enter
+keys c p Space; wait_for "vertex 1 at"; keys Enter
 wait_for "a polygon needs at least 3 vertices (1 placed"; ok $? "a polygon refuses to close early"
 esc; wait_for "new polygon cancelled"; ok $? "Esc cancels it"
-keys c; wait_for "Label for new classification"; esc
+keys c c; wait_for "Label for new classification"; esc
 wait_for "new classification cancelled"; ok $? "Esc in the picker cancels a new classification"
 screen | grep -q "Shapes (3)"; ok $? "nothing was added"
 
@@ -130,7 +130,7 @@ keys C-r; wait_for "nothing to redo"; ok $? "one redo per undo"
 keys Tab; keys 2; wait_for "relabelled box: person → car"; ok $? "2 gives the label of key 2"
 
 # ---- a polygon: vertices placed, inserted, deleted, refused -----------------------------------
-keys g Space L Space J Space Enter
+keys c p Space L Space J Space Enter
 wait_for "Label for new polygon"; ok $? "Space places vertices and Enter closes a polygon"
 keys Enter; wait_for "added polygon car"; ok $? "the last used label is preselected"
 keys e v; wait_for "EDIT vertex 1/3"; ok $? "v selects vertices"

@@ -15,7 +15,7 @@
 struct err;
 struct cache; /* opaque: one SQLite connection */
 
-#define CACHE_SCHEMA_VERSION 4
+#define CACHE_SCHEMA_VERSION 5
 
 /* Opens (creating and migrating as needed) the database at path, in WAL mode with foreign keys
  * on. A database from a newer annotty is refused with a message. The caller owns *out. A
@@ -446,6 +446,7 @@ struct undo_step {
 	int64_t asset_id;
 	char what[128];
 	int earlier_run;
+	int assets; /* the edits the step takes back or does again: more than 1 for a bulk edit */
 };
 int cache_undo_peek(struct cache *cache, int64_t dataset_id, int redo, struct undo_step *step,
                     struct err *err);
@@ -849,6 +850,114 @@ int cache_task_decide(struct cache *c, int64_t assignment_id, enum task_decision
 /* The campaign's latest distinct rejection reasons, newest first (for the reason prompt). */
 int cache_task_reasons(struct cache *c, int64_t campaign_id, char (*out)[CACHE_COMMENT_MAX + 1],
                        int max, int *n, struct err *err);
+
+/* ---- Marks and bulk edits (bulk.c) ------------------------------------------------------
+ *
+ * The rows marked in the list are a filter plus exceptions: with all set, every row of query
+ * is marked (what `*` marks, without a row being read), and the rows toggled against that are
+ * kept in a table of this connection (never in the file: marks last as long as the run).
+ * Without all, the toggled rows are the marks and query.dataset_id says whose. The caller
+ * owns the struct; the toggled rows belong to the connection. */
+struct cache_marks {
+	int all;
+	struct asset_query query;
+};
+
+/* Marks (on set) or unmarks one asset; *on of cache_mark_get is whether it is marked. */
+int cache_mark_set(struct cache *c, const struct cache_marks *m, int64_t asset_id, int on,
+                   struct err *err);
+int cache_mark_get(struct cache *c, const struct cache_marks *m, int64_t asset_id, int *on,
+                   struct err *err);
+/* Unmarks everything (m is zeroed; set its query.dataset_id again before use). */
+int cache_marks_clear(struct cache *c, struct cache_marks *m, struct err *err);
+/* Marks every row of q (and nothing else). */
+int cache_marks_all(struct cache *c, struct cache_marks *m, const struct asset_query *q,
+                    struct err *err);
+int cache_marks_count(struct cache *c, const struct cache_marks *m, int *count, struct err *err);
+/* The marked assets' ids in id order; the caller frees *ids (NULL when there are none). */
+int cache_marks_ids(struct cache *c, const struct cache_marks *m, int64_t **ids, int *n,
+                    struct err *err);
+
+/* One edit over many assets. */
+enum bulk_op {
+	BULK_REVIEW = 0,   /* status */
+	BULK_TAG_ADD,      /* name: the tag */
+	BULK_TAG_REMOVE,   /* name: the tag */
+	BULK_RELABEL,      /* every shape of label name gets label new_name (created if need be) */
+	BULK_DELETE_LABEL, /* every shape of label name is deleted */
+};
+
+struct bulk_edit {
+	enum bulk_op op;
+	enum review_status status;
+	const char *name;
+	const char *new_name;
+};
+
+struct bulk_result {
+	int changed;   /* assets the edit changed */
+	int unchanged; /* assets that already were so (nothing queued for them) */
+	int shapes;    /* shapes relabelled or deleted */
+};
+
+/* Called as a bulk edit goes (done of total assets); returning nonzero cancels it. */
+typedef int (*cache_progress_fn)(void *ctx, int done, int total);
+
+/* Applies the edit to each of the n assets in one transaction: each asset's change is the
+ * single edit's (the same outbox entries: one per asset for a review or a tag, one per shape
+ * for a shape edit), and all of them make one undo step (cache_undo takes them back together,
+ * its description saying on how many assets). A failure or a cancel changes nothing.
+ * progress (may be NULL) is called every 64 assets and at the end. */
+int cache_bulk_apply(struct cache *c, int64_t dataset_id, const int64_t *ids, int n,
+                     const struct bulk_edit *e, cache_progress_fn progress, void *ctx,
+                     struct bulk_result *res, struct err *err);
+
+/* Writes the assets of ids (with their review, tags and edits) as a COCO file at path, the
+ * dataset's labels with them; the outbox is left as it is (the source itself is not written).
+ * *written (may be NULL) is how many assets the file holds. */
+int cache_export_assets(struct cache *c, int64_t dataset_id, const int64_t *ids, int n,
+                        const char *path, int *written, struct err *err);
+
+/* ---- Statistics (stats.c) --------------------------------------------------------------- */
+
+#define CACHE_STATS_BINS       8
+#define CACHE_STATS_LABELS_MAX 256
+#define CACHE_STATS_TAGS_MAX   64
+
+struct cache_stats_label {
+	char name[CACHE_LABEL_MAX + 1];
+	int index; /* in label order: its colour */
+	int shapes;
+	int images; /* images with at least one shape of it */
+};
+
+struct cache_stats_tag {
+	char name[CACHE_TAG_MAX + 1];
+	int images;
+};
+
+/* What the rows of a query hold. Labels come most shapes first (every label of the dataset,
+ * those without shapes too), tags most used first; what did not fit is counted in *_more. */
+struct cache_stats {
+	int assets;
+	int status[REVIEW_STATUS_COUNT];
+	int no_shapes; /* images without annotations */
+	int shapes;
+	int unlabelled;                  /* shapes without a label */
+	int per_image[CACHE_STATS_BINS]; /* images by shape count, cache_stats_per_image_bins */
+	int boxes;
+	int box_sizes[CACHE_STATS_BINS]; /* boxes by size, cache_stats_box_bins (NULL ends) */
+	struct cache_stats_label labels[CACHE_STATS_LABELS_MAX];
+	int nlabels, labels_more;
+	struct cache_stats_tag tags[CACHE_STATS_TAGS_MAX];
+	int ntags, tags_more;
+};
+extern const char *const cache_stats_per_image_bins[CACHE_STATS_BINS];
+extern const char *const cache_stats_box_bins[CACHE_STATS_BINS];
+
+/* Counts over the rows of q (an empty filter: the whole dataset). The caller owns *out. */
+int cache_stats(struct cache *c, const struct asset_query *q, struct cache_stats *out,
+                struct err *err);
 
 /* ---- Export ----------------------------------------------------------------------------- */
 

@@ -82,11 +82,30 @@ int cache_db_begin(struct cache *c, struct err *err)
 {
 	if (c->damaged)
 		return refuse_damaged(c, err, "starting a cache transaction");
-	return cache_db_exec(c, "BEGIN IMMEDIATE", err, "starting a cache transaction");
+	/* inside a transaction (a bulk edit made of single edits): a savepoint, so that the
+	 * inner edit's failure undoes that edit alone and the outer one decides */
+	if (c->tx_depth > 0) {
+		if (cache_db_exec(c, "SAVEPOINT inner", err, "starting a cache transaction") < 0)
+			return -1;
+		c->tx_depth++;
+		return 0;
+	}
+	if (cache_db_exec(c, "BEGIN IMMEDIATE", err, "starting a cache transaction") < 0)
+		return -1;
+	c->tx_depth = 1;
+	return 0;
 }
 
 int cache_db_end(struct cache *c, int rc, struct err *err)
 {
+	if (c->tx_depth > 1) {
+		c->tx_depth--;
+		if (rc == 0)
+			return cache_db_exec(c, "RELEASE inner", err, "committing to the cache");
+		sqlite3_exec(c->db, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
+		return -1;
+	}
+	c->tx_depth = 0;
 	if (rc == 0 && cache_db_exec(c, "COMMIT", err, "committing to the cache") == 0)
 		return 0;
 	/* the failure's own message is what the user needs; a failed rollback adds nothing */

@@ -34,6 +34,8 @@ struct cache {
 	 * is refused with ERR_DAMAGED; what the check said, for the message */
 	int damaged;
 	char damage[256];
+	int tx_depth;  /* transactions open (cache_db_begin): above 1, savepoints inside one */
+	int64_t batch; /* while a bulk edit runs: the edit-log batch its edits share (bulk.c) */
 };
 
 /* ---- db.c ---- */
@@ -88,6 +90,16 @@ int cache_db_do(struct cache *c, const char *sql, const struct db_arg *args, int
 int cache_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 int cache_db_bind_named_text(sqlite3_stmt *st, const char *name, const char *s);
 int cache_db_bind_named_int64(sqlite3_stmt *st, const char *name, int64_t v);
+
+/* ---- page.c: the rows a list query shows, for other queries over them ---- */
+
+/* Appends to b the WHERE clause of q's rows over "asset a" (the dataset and the filter), to
+ * which the caller may add " AND ..." terms; its parameters are named (:ds, :text, :pattern,
+ * :status) and cache_query_bind binds them. */
+struct buf;
+struct asset_query;
+int cache_query_where(const struct asset_query *q, struct buf *b);
+void cache_query_bind(sqlite3_stmt *st, const struct asset_query *q);
 
 /* ---- run.c ---- */
 

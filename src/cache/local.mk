@@ -21,6 +21,9 @@ libannotty_a_SOURCES += \
 	src/cache/shape_edit.c \
 	src/cache/label_edit.c \
 	src/cache/export.c \
+	src/cache/bulk.c \
+	src/cache/bulk_export.c \
+	src/cache/stats.c \
 	src/cache/campaign.c \
 	src/cache/task.c \
 	src/cache/sync.c src/cache/sync.h \

@@ -22,7 +22,7 @@ static const char sql_outbox_insert[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_edit_log_insert[] =
     "INSERT INTO edit_log (dataset_id, asset_id, op, old_value, new_value, outbox_id, shape_id,"
-    " label_id, session) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " label_id, session, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 /* the chain of this run (and of runs before runs were recorded): another process's redo chain
  * is its own */
 static const char sql_redo_chain_end[] =
@@ -242,6 +242,7 @@ int cache_edit_log_append(struct cache *c, const struct cache_change *ch, int64_
 	bind_id(st, 7, ch->shape_id);
 	bind_id(st, 8, ch->label_id);
 	cache_db_bind_text(st, 9, run);
+	bind_id(st, 10, c->batch); /* one undo step for the whole of a bulk edit */
 	rc = cache_db_run(c, st, err, "recording the change for undo");
 out:
 	sqlite3_finalize(st);

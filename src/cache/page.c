@@ -444,3 +444,15 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int cache_query_where(const struct asset_query *q, struct buf *b)
+{
+	if (buf_puts(b, sql_where) < 0)
+		return -1;
+	return buf_puts(b, filter_sql[filter_of(q)]);
+}
+
+void cache_query_bind(sqlite3_stmt *st, const struct asset_query *q)
+{
+	bind_query(st, q, NULL);
+}

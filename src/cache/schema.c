@@ -403,12 +403,20 @@ static const char *const schema_v4[] = {
     NULL,
 };
 
+/* ---- v5: bulk edits ---- */
+
+/* The edits of one bulk action (accept the marked rows, tag a range) share a batch number, so
+ * that one undo takes all of them back; NULL for an edit of its own. */
+static const char ddl_v5_batch[] = "ALTER TABLE edit_log ADD COLUMN batch INTEGER;";
+
+static const char *const schema_v5[] = {
+    ddl_v5_batch,
+    NULL,
+};
+
 /* Step i moves a database from user_version i to i + 1. */
 static const char *const *const schema_steps[] = {
-    schema_v1,
-    schema_v2,
-    schema_v3,
-    schema_v4,
+    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 };
 
 #define NSTEPS ((int)(sizeof schema_steps / sizeof schema_steps[0]))

@@ -21,7 +21,7 @@
 #define SQL_EDIT_PICK(undone, order, past)                                                         \
 	"SELECT e.id, e.asset_id, e.op, e.old_value, e.new_value, e.outbox_id,"                    \
 	" coalesce(o.state, 'gone'), e.undo_outbox_id, coalesce(u.state, 'gone'), e.shape_id,"     \
-	" e.label_id, e.session FROM edit_log e LEFT JOIN outbox o ON o.id = e.outbox_id"          \
+	" e.label_id, e.session, e.batch FROM edit_log e LEFT JOIN outbox o ON o.id = e.outbox_id" \
 	" LEFT JOIN outbox u ON u.id = e.undo_outbox_id WHERE e.dataset_id = ?1"                   \
 	" AND e.undone = " undone " AND e.id " past " ?2 ORDER BY e.id " order " LIMIT 1"
 static const char sql_edit_newest[] = SQL_EDIT_PICK("0", "DESC", "<");
@@ -46,6 +46,7 @@ struct edit_entry {
 	int64_t undo_outbox_id;
 	int64_t shape_id;
 	int64_t label_id;
+	int64_t batch; /* the bulk edit it belongs to, or 0 */
 	char op[32];
 	char *old_value; /* NULL for none */
 	char *new_value;
@@ -242,6 +243,7 @@ static int entry_read(sqlite3_stmt *st, struct edit_entry *e)
 	str_copy(e->undo_state, cache_db_text(st, 8), sizeof e->undo_state);
 	e->shape_id = sqlite3_column_int64(st, 9);
 	e->label_id = sqlite3_column_int64(st, 10);
+	e->batch = sqlite3_column_int64(st, 12);
 	return 0;
 }
 
@@ -353,24 +355,44 @@ static int redo_step(struct cache *c, struct edit_entry *e, const struct edit_ki
 	return run_ids(c, sql_edit_mark_redone, e->id, outbox_id, 0, err, "recording the redo");
 }
 
+/* What a step of a bulk edit says: the first edit's description and the count ("reject on
+ * 240 assets"). */
+static void batch_describe(char *what, size_t whatsz, int edits)
+{
+	size_t n = strlen(what);
+
+	if (edits > 1 && n + 1 < whatsz)
+		snprintf(what + n, whatsz - n, " on %d assets", edits);
+}
+
+/* Whether the edit at the end of the log ends the step taken so far: took is 0 before any
+ * edit, 1 after a label creation, 2 after an edit; batch is the taken edit's bulk edit. */
+static int step_over(int took, int redo, int label, int64_t batch, const struct edit_entry *e)
+{
+	if (took == 2 && batch != 0 && e->batch == batch)
+		return 0; /* a bulk edit is one step */
+	return took && (redo ? took > 1 : !label);
+}
+
 /* One step in either direction: the edit at the end of the log, with the label creations
- * that belong to it. *asset_id and what describe the step. */
+ * that belong to it, or every edit of a bulk edit. *asset_id and what describe the step. */
 static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id, char *what,
-                size_t whatsz, int *earlier, struct err *err)
+                size_t whatsz, int *earlier, int *nedits, struct err *err)
 {
 	const struct edit_kind *k;
 	struct edit_entry e;
-	int took = 0, found, label;
+	int took = 0, found, label, edits = 0;
+	int64_t batch = 0;
 
 	for (;;) {
 		found = edit_pick(c, dataset_id, redo ? 1 : 0, &e, err);
 		if (found <= 0)
-			return found;
+			break;
 		label = strcmp(e.op, "label.create") == 0;
 		/* undo: an edit comes with the labels below it; redo: labels come before theirs */
-		if (took && (redo ? took > 1 : !label)) {
+		if (step_over(took, redo, label, batch, &e)) {
 			entry_clear(&e);
-			return 0;
+			break;
 		}
 		k = edit_kind_find(e.op);
 		if (k == NULL) {
@@ -383,16 +405,26 @@ static int walk(struct cache *c, int64_t dataset_id, int redo, int64_t *asset_id
 			return -1;
 		}
 		if (!e.kept) {
-			if (!took || !label) {
+			if (!took || (!label && took < 2)) {
 				*asset_id = e.asset_id;
 				*earlier = e.owner == RUN_EARLIER;
 				if (what != NULL && whatsz > 0)
 					k->describe(&e, what, whatsz);
 			}
+			if (!label) {
+				edits++;
+				batch = e.batch;
+			}
 			took = label ? (took ? took : 1) : 2;
 		}
 		entry_clear(&e);
 	}
+	if (found < 0)
+		return -1;
+	if (what != NULL && whatsz > 0)
+		batch_describe(what, whatsz, edits);
+	*nedits = edits;
+	return 0;
 }
 
 /* One step, committed, or with peek set only looked at (rolled back). */
@@ -400,18 +432,20 @@ static int walk_tx(struct cache *cache, int64_t dataset_id, int redo, int peek,
                    struct undo_step *step, struct err *err)
 {
 	int64_t touched = 0;
-	int rc, earlier = 0;
+	int rc, earlier = 0, edits = 0;
 
 	memset(step, 0, sizeof *step);
 	if (cache_db_begin(cache, err) < 0)
 		return -1;
-	rc = walk(cache, dataset_id, redo, &touched, step->what, sizeof step->what, &earlier, err);
+	rc = walk(cache, dataset_id, redo, &touched, step->what, sizeof step->what, &earlier,
+	          &edits, err);
 	if (cache_db_end(cache, rc < 0 || peek ? -1 : 0, err) < 0 && !(peek && rc >= 0)) {
 		step->what[0] = '\0';
 		return -1;
 	}
 	step->asset_id = touched;
 	step->earlier_run = earlier;
+	step->assets = edits;
 	return 0;
 }
 

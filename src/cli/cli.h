@@ -42,6 +42,7 @@ enum cli_opt {
 	OPT_CACHE_SIZE,
 	OPT_HOST,
 	OPT_ORGANIZATION,
+	OPT_ASCII,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_LIST_ACTIONS,
@@ -276,6 +277,8 @@ int cli_run_ls_campaign(const struct cli_call *call, struct err *err);   /* cli_
 int cli_run_task(const struct cli_call *call, struct err *err);          /* cli_task.c */
 int cli_run_campaign(const struct cli_call *call, struct err *err);      /* cli_campaign.c */
 int cli_run_cache_rebuild(const struct cli_call *call, struct err *err); /* cli_cache.c */
+int cli_run_stats(const struct cli_call *call, struct err *err);         /* cli_stats.c */
+int cli_run_config(const struct cli_call *call, struct err *err);        /* cli_config.c */
 
 /* main.c's entry */
 int cli_main(int argc, char **argv);

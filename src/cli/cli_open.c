@@ -13,6 +13,7 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "ui/app.h"
+#include "ui/config.h"
 #include "ui/term.h"
 
 #include <limits.h>
@@ -34,11 +35,14 @@ static int open_prepare(struct app *app, const struct cli_session *s, const stru
 	    graphics_mode_parse(env, &wanted) < 0)
 		return err_set(err, "ANNOTTY_GRAPHICS must be sixel, kitty, kitty-tmux, iterm2, "
 		                    "blocks, none or auto");
+	if (wanted == GRAPHICS_AUTO && (env == NULL || env[0] == '\0'))
+		wanted = app->config->graphics; /* the configuration's, under the others */
+	theme_set_ascii(call->value[OPT_ASCII] != NULL || theme_locale_ascii());
 	/* replies come as soon as the terminal has them; the wait only matters over a slow link
 	 * or with a terminal that never answers */
 	term_detect(STDOUT_FILENO, 800, &app->caps);
 	app->graphics = term_choose_graphics(wanted, &app->caps);
-	app->low_bandwidth = call->low_bandwidth;
+	app->low_bandwidth = call->low_bandwidth || app->config->low_bandwidth;
 	log_msg(LOG_INFO, "terminal: DA1 %s, sixel %d, cell %dx%d, graphics %s", app->caps.da1,
 	        app->caps.sixel, app->caps.cell_w, app->caps.cell_h,
 	        graphics_mode_name(app->graphics));
@@ -123,11 +127,23 @@ static int run_app(struct app *app)
 	return sig > 0 ? EXIT_SIGNAL_BASE + sig : EXIT_OK;
 }
 
-static void app_init(struct app *app, struct cache *cache)
+/* A fresh app on the cache, with the user's configuration (read once per run; --ascii wins
+ * over the file). */
+static void app_init(struct app *app, struct cache *cache, const struct cli_call *call)
 {
+	static struct ui_config cfg; /* large: not on the stack */
+	static int loaded;
+
 	memset(app, 0, sizeof *app);
 	app->cache = cache;
 	app->remote.timer_fd = -1;
+	if (!loaded) {
+		config_load(&cfg);
+		loaded = 1;
+	}
+	if (call->value[OPT_ASCII] != NULL)
+		cfg.ascii = 1;
+	app->config = &cfg;
 }
 
 static int open_review(struct cli_session *s, const struct cli_call *call, struct err *err)
@@ -135,7 +151,7 @@ static int open_review(struct cli_session *s, const struct cli_call *call, struc
 	struct app app;
 	int rc;
 
-	app_init(&app, s->cache);
+	app_init(&app, s->cache, call);
 	app.dataset_id = s->dataset_id;
 	if (cache_dataset_get(s->cache, s->dataset_id, &app.dataset, err) < 0)
 		return -1;
@@ -164,7 +180,7 @@ static int open_sources(const struct cli_call *call, struct err *err)
 	if (paths_cache_db(db, sizeof db, err) < 0 || cache_open(db, &s.cache, err) < 0 ||
 	    cache_sources_each(s.cache, count_source, &sources, err) < 0)
 		goto out;
-	app_init(&app, s.cache);
+	app_init(&app, s.cache, call);
 	app.start_screen = SCREEN_INDEX_SOURCES;
 	if (remote_attach(&app, call, NULL, 0, err) < 0)
 		goto out;
@@ -198,7 +214,7 @@ static int open_synced(const struct cli_call *call, struct err *err)
 	{
 		struct app app;
 
-		app_init(&app, s.cache);
+		app_init(&app, s.cache, call);
 		app.dataset_id = s.dataset_id;
 		if (cache_dataset_get(s.cache, s.dataset_id, &app.dataset, err) < 0 ||
 		    remote_attach(&app, call, &r.backend, 1, err) < 0)

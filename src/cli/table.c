@@ -93,6 +93,9 @@ const struct cli_option cli_options[OPT_COUNT] = {
                           .value = CLI_KIND_TEXT,
                           .metavar = "NAME",
                           .help = "the Picsellia organization (env PICSELLIA_ORGANIZATION)"},
+    [OPT_ASCII] = {.name = "ascii",
+                   .help = "ASCII in place of the glyphs a font may lack (the default when the "
+                           "locale has no UTF-8)"},
     [OPT_HELP] = {.name = "help", .letter = 'h', .help = "this help (with a command: its help)"},
     [OPT_VERSION] = {.name = "version", .letter = 'V', .help = "the version"},
     [OPT_LIST_ACTIONS] = {.name = "list-actions",
@@ -203,17 +206,19 @@ const struct cli_command cli_commands[] = {
                .optional = 1,
                .what = "the dataset (a COCO JSON file, a folder holding one, or demo, the "
                        "default)"}},
-     .options = CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH),
+     .options = CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH) |
+                CLI_OPT(OPT_ASCII),
      .summary = "review a dataset in the terminal",
      .run = cli_run_open},
     {.name = "",
-     .options = CLI_OPT(OPT_DEMO) | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH),
+     .options = CLI_OPT(OPT_DEMO) | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH) |
+                CLI_OPT(OPT_ASCII),
      .required = CLI_OPT(OPT_DEMO),
      .summary = "review the bundled demo dataset (written on first use)",
      .run = cli_run_open},
     {.name = "",
-     .options =
-         CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH),
+     .options = CLI_OPT(OPT_DATASET) | REMOTE_OPTS | CLI_OPT(OPT_GRAPHICS) |
+                CLI_OPT(OPT_LOW_BANDWIDTH) | CLI_OPT(OPT_ASCII),
      .required = CLI_OPT(OPT_DATASET),
      .summary = "review a synced Picsellia dataset version (synced while it is open)",
      .run = cli_run_open},
@@ -350,6 +355,14 @@ const struct cli_command cli_commands[] = {
      .options = REMOTE_OPTS,
      .summary = "forget a stored Picsellia token (the latest login's without options)",
      .run = cli_run_logout},
+    {.name = "stats",
+     .args = {SOURCE_ARG},
+     .options = CLI_OPT(OPT_JSON) | CLI_OPT(OPT_IMAGES),
+     .summary = "what the dataset holds: review counts, labels, shapes per image, box sizes, tags",
+     .run = cli_run_stats},
+    {.name = "config",
+     .summary = "the configuration in effect (keys, colours, settings) and where it is read from",
+     .run = cli_run_config},
     {.name = "doctor",
      .options = CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_JSON),
      .summary = "what annotty detects in the terminal, its files and libraries",

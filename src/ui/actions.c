@@ -2,6 +2,7 @@
  * changed; none of them draws. */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/stats.h"
 #include "ui/task.h"
 #include "core/str.h"
 
@@ -13,7 +14,8 @@
 #define BOTH     (SCREEN_LIST | SCREEN_ASSET)
 #define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
 #define BROWSE   (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)
-#define ANYWHERE (BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS | BROWSE)
+#define ANYWHERE                                                                                   \
+	(BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS | BROWSE | SCREEN_STATS)
 
 unsigned actions_context(const struct app *app)
 {
@@ -71,18 +73,27 @@ static int run_review(struct app *app, enum review_status status, int advance)
 /* Accepting after a fix: the edit mode ends, the review is recorded, the next asset opens. */
 static int act_accept(struct app *app, const struct action_call *c)
 {
+	if (marks_active(app))
+		return marks_bulk(
+		    app, &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_ACCEPTED});
 	edit_reset(app);
-	return run_review(app, REVIEW_ACCEPTED, 1);
+	return run_review(app, REVIEW_ACCEPTED, app->auto_advance);
 }
 
 static int act_reject(struct app *app, const struct action_call *c)
 {
+	if (marks_active(app))
+		return marks_bulk(
+		    app, &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_REJECTED});
 	edit_reset(app);
-	return run_review(app, REVIEW_REJECTED, 1);
+	return run_review(app, REVIEW_REJECTED, app->auto_advance);
 }
 
 static int act_reset(struct app *app, const struct action_call *c)
 {
+	if (marks_active(app))
+		return marks_bulk(app,
+		                  &(struct bulk_edit){.op = BULK_REVIEW, .status = REVIEW_PENDING});
 	return run_review(app, REVIEW_PENDING, 0);
 }
 
@@ -140,17 +151,22 @@ static int tag_edit(struct app *app, const char *tag, int add)
 
 static int act_tag(struct app *app, const struct action_call *c)
 {
+	if (c->arg != NULL && c->arg[0] != '\0' && marks_active(app))
+		return marks_bulk(app, &(struct bulk_edit){.op = BULK_TAG_ADD, .name = c->arg});
 	if (c->arg != NULL && c->arg[0] != '\0')
 		return tag_edit(app, c->arg, 1);
-	prompt_open(app, PROMPT_TAG_ADD, "tag: ", "");
+	prompt_open(app, PROMPT_TAG_ADD, marks_active(app) ? "tag the marked rows: " : "tag: ", "");
 	return UI_REDRAW;
 }
 
 static int act_untag(struct app *app, const struct action_call *c)
 {
+	if (c->arg != NULL && c->arg[0] != '\0' && marks_active(app))
+		return marks_bulk(app, &(struct bulk_edit){.op = BULK_TAG_REMOVE, .name = c->arg});
 	if (c->arg != NULL && c->arg[0] != '\0')
 		return tag_edit(app, c->arg, 0);
-	prompt_open(app, PROMPT_TAG_REMOVE, "remove tag: ", "");
+	prompt_open(app, PROMPT_TAG_REMOVE,
+	            marks_active(app) ? "remove from the marked rows: " : "remove tag: ", "");
 	return UI_REDRAW;
 }
 
@@ -188,16 +204,25 @@ static int act_page_up(struct app *app, const struct action_call *c)
 	return UI_REDRAW;
 }
 
+/* On the asset screen the first and last asset of the list open, as the rows do in it. */
+static int show_current(struct app *app)
+{
+	if (app->screen != SCREEN_ASSET || list_current(app) == NULL)
+		return UI_REDRAW;
+	viewer_open(app, list_current(app)->id);
+	return UI_REDRAW | UI_FRAME;
+}
+
 static int act_top(struct app *app, const struct action_call *c)
 {
 	list_reload_top(app);
-	return UI_REDRAW;
+	return show_current(app);
 }
 
 static int act_bottom(struct app *app, const struct action_call *c)
 {
 	list_go_bottom(app);
-	return UI_REDRAW;
+	return show_current(app);
 }
 
 static int act_open(struct app *app, const struct action_call *c)
@@ -308,11 +333,8 @@ static int act_pan_left(struct app *app, const struct action_call *c)
 	return pan(app, -1, 0);
 }
 
-/* With nothing to pan (the whole image shown), l relabels the selected shape, as L does. */
 static int act_pan_right(struct app *app, const struct action_call *c)
 {
-	if (app->zoom <= 1 && app->selected_shape >= 0)
-		return edit_relabel(app, NULL);
 	return pan(app, 1, 0);
 }
 
@@ -369,6 +391,8 @@ static int act_cancel(struct app *app, const struct action_call *c)
 		return edit_leave(app);
 	if (app->screen == SCREEN_ASSET && app->selected_shape >= 0)
 		return edit_select(app, -1);
+	if (app->screen == SCREEN_LIST && marks_active(app))
+		return marks_clear(app);
 	if (app->screen == SCREEN_LIST && app->list.query.filter != FILTER_NONE) {
 		list_set_filter(app, "");
 		app_message(app, "filter cleared");
@@ -954,7 +978,7 @@ static const struct action action_table[] = {
     {.name = "page-down",
      .screens = SCREEN_LIST,
      .keys = "C-f PgDn",
-     .key = {CTRL('f'), KEY_NPAGE, ' '},
+     .key = {CTRL('f'), KEY_NPAGE},
      .run = act_page_down,
      .help = "next page"},
     {.name = "page-up",
@@ -964,17 +988,17 @@ static const struct action action_table[] = {
      .run = act_page_up,
      .help = "previous page"},
     {.name = "top",
-     .screens = SCREEN_LIST,
+     .screens = BOTH,
      .keys = "g Home",
      .key = {'g', KEY_HOME},
      .run = act_top,
-     .help = "first row"},
+     .help = "first row (on the asset screen: the first asset)"},
     {.name = "bottom",
-     .screens = SCREEN_LIST,
+     .screens = BOTH,
      .keys = "G End",
      .key = {'G', KEY_END},
      .run = act_bottom,
-     .help = "last row"},
+     .help = "last row (on the asset screen: the last asset)"},
     {.name = "open",
      .screens = SCREEN_LIST,
      .needs = NEEDS_ASSET,
@@ -1079,7 +1103,7 @@ static const struct action action_table[] = {
      .keys = "l Right",
      .key = {'l', KEY_RIGHT},
      .run = act_pan_right,
-     .help = "pan right when zoomed; else relabel the selected shape, like L"},
+     .help = "pan right (when zoomed)"},
     {.name = "pan-up",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET,
@@ -1143,36 +1167,36 @@ static const struct action action_table[] = {
     {.name = "new-box",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "b",
-     .key = {'b'},
+     .keys = "c b, b",
+     .key = {ACTION_SEQ('c', 'b'), 'b'},
      .run = act_new_box,
      .help = "draw a new box with a crosshair"},
     {.name = "new-polygon",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "g",
-     .key = {'g'},
+     .keys = "c p",
+     .key = {ACTION_SEQ('c', 'p')},
      .run = act_new_polygon,
      .help = "draw a new polygon, vertex by vertex"},
     {.name = "new-line",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "_",
-     .key = {'_'},
+     .keys = "c l, _",
+     .key = {ACTION_SEQ('c', 'l'), '_'},
      .run = act_new_line,
      .help = "draw a new line, vertex by vertex"},
     {.name = "new-point",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = ".",
-     .key = {'.'},
+     .keys = "c ., .",
+     .key = {ACTION_SEQ('c', '.'), '.'},
      .run = act_new_point,
      .help = "place a new point"},
     {.name = "new-class",
      .screens = SCREEN_ASSET,
      .needs = NEEDS_ASSET | WRITES,
-     .keys = "c",
-     .key = {'c'},
+     .keys = "c c",
+     .key = {ACTION_SEQ('c', 'c')},
      .run = act_new_class,
      .help = "classify the whole image (asks for the label)"},
     {.name = "nudge-left",
@@ -1549,8 +1573,107 @@ static const struct action action_table[] = {
      .key = {'a'},
      .run = act_data_match,
      .help = "the tag filter takes data with any of its tags, or all of them"},
+    {.name = "mark",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET,
+     .keys = "Space",
+     .key = {' '},
+     .run = marks_act_toggle,
+     .help = "mark or unmark the row and go to the next (A R P t T then apply to the marked)"},
+    {.name = "visual",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET,
+     .keys = "v",
+     .key = {'v'},
+     .run = marks_act_visual,
+     .help = "start a range at the row; v again marks it (an edit applies to it at once)"},
+    {.name = "mark-all",
+     .screens = SCREEN_LIST,
+     .keys = "*",
+     .key = {'*'},
+     .run = marks_act_all,
+     .help = "mark every row the filter shows (Esc unmarks all)"},
+    {.name = "mark-invert",
+     .screens = SCREEN_LIST,
+     .run = marks_act_invert,
+     .help = "unmark the marked rows and mark every other row of the dataset"},
+    {.name = "relabel",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET | WRITES,
+     .arg = "OLD NEW",
+     .complete = complete_labels,
+     .run = marks_act_relabel,
+     .help = "give every shape of label OLD the label NEW, on the marked rows (or this one)"},
+    {.name = "delete-label",
+     .screens = SCREEN_LIST,
+     .needs = NEEDS_ASSET | WRITES,
+     .arg = "LABEL",
+     .complete = complete_labels,
+     .run = marks_act_delete_label,
+     .help = "delete every shape of LABEL on the marked rows (or this one)"},
+    {.name = "export",
+     .screens = SCREEN_LIST,
+     .arg = "FILE",
+     .run = marks_act_export,
+     .help = "write the marked rows (or with none, every row the filter shows) to a COCO file"},
+    {.name = "stats",
+     .screens = BOTH | SCREEN_STATS,
+     .keys = "i",
+     .key = {'i'},
+     .run = stats_act_open,
+     .help = "statistics of the rows the filter shows: statuses, labels, tags, sizes (Enter on "
+             "one lists its rows)"},
     /* clang-format on */
 };
+
+#define NACTIONS (sizeof action_table / sizeof action_table[0])
+
+/* The configuration's bindings, by the action's row. */
+static struct {
+	int set;
+	int key[ACTION_MAX_KEYS + 1];
+	char shown[64];
+} bound[NACTIONS];
+
+void actions_bind(const struct action *a, const int *keys, int nkeys, const char *shown)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	i = (size_t)(a - action_table);
+	bound[i].set = 1;
+	memset(bound[i].key, 0, sizeof bound[i].key);
+	for (int k = 0; k < nkeys && k < ACTION_MAX_KEYS; k++)
+		bound[i].key[k] = keys[k];
+	str_copy(bound[i].shown, shown, sizeof bound[i].shown);
+}
+
+const int *actions_keys(const struct action *a)
+{
+	size_t i = (size_t)(a - action_table);
+
+	return bound[i].set ? bound[i].key : a->key;
+}
+
+const char *actions_keys_shown(const struct action *a)
+{
+	size_t i = (size_t)(a - action_table);
+
+	return bound[i].set ? bound[i].shown : a->keys ? a->keys : "";
+}
+
+/* Whether the key is one of the action's; a key the configuration bound to another action of
+ * the same screens is that action's. */
+static int action_has_key(const struct action *a, int key)
+{
+	const int *k = actions_keys(a);
+
+	for (int i = 0; i < ACTION_MAX_KEYS && k[i] != 0; i++)
+		if (k[i] == key)
+			return 1;
+	return 0;
+}
 
 const struct action *actions_table(int *count)
 {
@@ -1575,18 +1698,67 @@ const struct action *actions_for_key(const struct app *app, int key)
 	const struct action *t = actions_table(&n);
 	unsigned where = actions_context(app);
 
-	/* in a task its keys come first: they stand in for the asset screen's own; on a platform
-	 * source its own keys come next (S syncs there, and reverses a local list) */
-	for (int pass = app->source.in_task ? 0 : 1; pass < 3; pass++)
+	/* the configuration's bindings first; in a task its keys next (they stand in for the
+	 * asset screen's own); on a platform source its own keys after them (S syncs there, and
+	 * reverses a local list); then the rest */
+	for (int pass = 0; pass < 4; pass++) {
+		if ((pass == 1 && !app->source.in_task) || (pass == 2 && !remote_here(app)))
+			continue;
 		for (int i = 0; i < n; i++) {
-			if (!(t[i].screens & where) || (pass == 0 && !(t[i].needs & NEEDS_TASK)) ||
-			    (pass == 1 && (!(t[i].needs & NEEDS_REMOTE) || !remote_here(app))))
+			if (!(t[i].screens & where) || (pass == 0 && !bound[i].set) ||
+			    (pass == 1 && !(t[i].needs & NEEDS_TASK)) ||
+			    (pass == 2 && !(t[i].needs & NEEDS_REMOTE)))
 				continue;
-			for (int k = 0; k < ACTION_MAX_KEYS && t[i].key[k] != 0; k++)
-				if (t[i].key[k] == key)
-					return &t[i];
+			if (action_has_key(&t[i], key))
+				return &t[i];
 		}
+	}
 	return NULL;
+}
+
+/* Whether an action of this context has a sequence that starts with key. */
+static int key_starts_sequence(const struct app *app, int key)
+{
+	int n;
+	const struct action *t = actions_table(&n);
+	unsigned where = actions_context(app);
+
+	for (int i = 0; i < n; i++) {
+		const int *k = actions_keys(&t[i]);
+		for (int j = 0; j < ACTION_MAX_KEYS && k[j] != 0; j++)
+			if ((t[i].screens & where) && k[j] > KEY_MAX &&
+			    ACTION_SEQ_FIRST(k[j]) == key)
+				return 1;
+	}
+	return 0;
+}
+
+int actions_key_resolve(struct app *app, int key, const struct action **out)
+{
+	int first = app->key_prefix;
+
+	*out = NULL;
+	app->key_prefix = 0;
+	if (first != 0) {
+		if (key != 27 && key >= 0 && key < 0x400)
+			*out = actions_for_key(app, ACTION_SEQ(first, key));
+		if (*out == NULL && key != 27)
+			app_error(app, "%c %s: no such key here (see ?)", first, keyname(key));
+		else if (*out == NULL)
+			app->message[0] = '\0';
+		return 1;
+	}
+	if (key > 0 && key < 0x400 && actions_for_key(app, key) == NULL &&
+	    key_starts_sequence(app, key)) {
+		app->key_prefix = key;
+		app_message(app,
+		            "%c-  (then b box, p polygon, l line, . point, c classification; "
+		            "Esc cancels)",
+		            key);
+		return 0;
+	}
+	*out = actions_for_key(app, key);
+	return 1;
 }
 
 /* What the source allows now (app->source): the flags that do not depend on the asset. */
@@ -1605,6 +1777,8 @@ static const char *source_refuses(const struct app *app, unsigned needs)
 
 static int current_has_tags(const struct app *app)
 {
+	if (marks_active(app)) /* the marked rows' tags: the cache says which it has */
+		return 1;
 	if (app->screen == SCREEN_ASSET)
 		return app->asset.ntags > 0;
 	return list_current(app) == NULL || list_current(app)->tags[0] != '\0';
@@ -1734,7 +1908,8 @@ void actions_print(FILE *out)
 	             {SCREEN_EDIT, "edit"},           {SCREEN_CREATE, "new"},
 	             {SCREEN_CONFLICTS, "conflicts"}, {SCREEN_CAMPAIGN, "campaign"},
 	             {SCREEN_TASKS, "tasks"},         {SCREEN_SOURCES, "sources"},
-	             {SCREEN_DATASETS, "datasets"},   {SCREEN_DATALAKE, "datalake"}};
+	             {SCREEN_DATASETS, "datasets"},   {SCREEN_DATALAKE, "datalake"},
+	             {SCREEN_STATS, "stats"}};
 	int n;
 	const struct action *t = actions_table(&n);
 
@@ -1746,6 +1921,6 @@ void actions_print(FILE *out)
 				fprintf(out, "%s%s", sep, where[w].name);
 				sep = ",";
 			}
-		fprintf(out, "\t%s\t%s\n", t[i].keys ? t[i].keys : "", t[i].help);
+		fprintf(out, "\t%s\t%s\n", actions_keys_shown(&t[i]), t[i].help);
 	}
 }

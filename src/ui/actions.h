@@ -21,7 +21,11 @@ enum action_needs {
 };
 
 #define ACTION_MAX_KEYS 10 /* the digits share one row */
-#define ACTION_CAND_MAX 128
+/* A two-key sequence (c then p: new polygon) as one key code of the table; curses' keys are
+ * below it. */
+#define ACTION_SEQ(first, second) (0x100000 | ((first) << 10) | (second))
+#define ACTION_SEQ_FIRST(k)       (((k) >> 10) & 0x3ff)
+#define ACTION_CAND_MAX           128
 
 /* What a run of an action is given: the ':' argument (NULL for a key, or none typed), the key
  * that found it (0 for a ':' command), and the count typed before it (0 for none). */
@@ -58,6 +62,9 @@ unsigned actions_context(const struct app *app);
 const struct action *actions_find(const char *name);
 /* The action bound to key on the current screen, or NULL. */
 const struct action *actions_for_key(const struct app *app, int key);
+/* A key read with what came before it: 1 with *out set (NULL: the key does nothing here),
+ * 0 when the key starts a sequence (app->key_prefix keeps it until the next key). */
+int actions_key_resolve(struct app *app, int key, const struct action **out);
 /* Why the action cannot run now (NULL when it can). */
 const char *actions_unavailable(const struct app *app, const struct action *a);
 /* Checks the preconditions and runs with arg (NULL: none), or, from a key, with that key and
@@ -69,6 +76,13 @@ int actions_run_command(struct app *app, const char *line);
 /* Candidates completing the command line's last word (an action's name, or its argument
  * through the row's completer); returns the count written. */
 int actions_complete(struct app *app, const char *line, struct action_cand *out, int max);
+
+/* Gives the action the keys of the configuration in place of its own (shown: how the help
+ * shows them); a NULL action is passed over. */
+void actions_bind(const struct action *a, const int *keys, int nkeys, const char *shown);
+/* The action's keys as they are now (bound or its own), 0-terminated; and as shown. */
+const int *actions_keys(const struct action *a);
+const char *actions_keys_shown(const struct action *a);
 
 /* Prints the table (for `annotty --list-actions`: name, screens, keys, help; tab-separated). */
 void actions_print(FILE *out);

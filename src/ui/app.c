@@ -4,6 +4,7 @@
  * (wnoutrefresh + doupdate, then the image). */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/config.h"
 #include "core/log.h"
 #include "render/render.h"
 #include "frame/frame.h"
@@ -186,7 +187,8 @@ static int handle_key_now(struct app *app, int key)
 		return ops->mouse != NULL && mouse_read(&m) == 0
 		           ? ops->mouse(app, screen_state(app, top), &m)
 		           : UI_NONE;
-	a = actions_for_key(app, key);
+	if (!actions_key_resolve(app, key, &a))
+		return UI_REDRAW; /* the first key of a sequence: the message says so */
 	if (a == NULL)
 		return UI_NONE;
 	if (a->key[0] != 27)
@@ -434,6 +436,9 @@ int app_run(struct app *app)
 		sync_worker_sync(app->remote.worker, NULL, 0);
 		app->remote.syncing = 1;
 	}
+	app->auto_advance = app->confirm_new_labels = 1;
+	if (app->config != NULL) /* bindings, theme, settings: before curses starts */
+		config_apply(app, app->config);
 	if (screens_init(app) < 0) {
 		log_msg(LOG_ERROR, "out of memory for the screens");
 		return -1;

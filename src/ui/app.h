@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "render/render.h"
 #include "ui/actions.h"
+#include "ui/marks.h"
 #include "ui/screen.h"
 #include "ui/term.h"
 
@@ -182,6 +183,8 @@ struct undo_ask {
 
 #define CONFLICTS_COUNT_MAX 100 /* the status bar says "100+" beyond */
 
+struct ui_config;
+
 struct app {
 	struct cache *cache;
 	int64_t dataset_id;
@@ -214,6 +217,13 @@ struct app {
 	int64_t data_version; /* the cache's, when it was last looked at (watch.c) */
 	int focus_gained;     /* the terminal reported the focus back: look at once */
 	int count; /* digits typed before a key (5l), 0 when none: the next action's count */
+	struct marks_state marks; /* the list's marked rows (ui/marks.h) */
+	int key_prefix;           /* the first key of a two-key sequence (c of c p), or 0 */
+	/* from the configuration (ui/config.h); app_run sets the defaults when config is NULL */
+	const struct ui_config *config;
+	int auto_advance;                        /* A and R go on to the next asset */
+	int confirm_new_labels;                  /* a name no label has is asked about */
+	char label_keys[9][CACHE_LABEL_MAX + 1]; /* the labels of keys 1-9 ("" for the default) */
 
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
@@ -360,6 +370,7 @@ enum {
 	PAIR_REJECTED,
 	PAIR_PENDING,
 	PAIR_HEADER,
+	PAIR_MARK,
 	PAIR_LABEL_BASE = 16
 };
 

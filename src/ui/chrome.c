@@ -1,6 +1,7 @@
 /* What surrounds the screens: colours, the title bar, the status bar, the message line, and
  * the one function that puts data text on screen (sanitised first). */
 #include "ui/app.h"
+#include "ui/theme.h"
 #include "core/palette.h"
 #include "core/str.h"
 
@@ -47,27 +48,7 @@ void app_error(struct app *app, const char *fmt, ...)
 
 void colors_init(void)
 {
-	int rich;
-
-	if (!has_colors())
-		return;
-	start_color();
-	rich = COLORS >= 256; /* curses knows COLORS only once start_color has run */
-	use_default_colors();
-	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
-	init_pair(PAIR_STATUSBAR, COLOR_BLACK, rich ? 250 : COLOR_WHITE);
-	init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_DIM, rich ? 244 : COLOR_WHITE, -1);
-	init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
-	init_pair(PAIR_ACCEPTED, COLOR_GREEN, -1);
-	init_pair(PAIR_REJECTED, COLOR_RED, -1);
-	init_pair(PAIR_PENDING, COLOR_YELLOW, -1);
-	init_pair(PAIR_HEADER, rich ? 252 : COLOR_WHITE, rich ? 237 : COLOR_BLACK);
-	for (int i = 0; i < PALETTE_SIZE + 1; i++) {
-		uint32_t rgb = palette_rgb(i == PALETTE_SIZE ? -1 : i);
-		init_pair((short)(PAIR_LABEL_BASE + i),
-		          rich ? (short)palette_xterm256(rgb) : (short)(1 + i % 6), -1);
-	}
+	theme_start(); /* colours, or attributes where there are none (ui/theme.c) */
 }
 
 int color_pair_for_label(int label_index)
@@ -94,19 +75,20 @@ void chrome_draw_title(struct app *app, const char *crumb)
 	char left[1024], right[128];
 	int rw;
 
-	snprintf(left, sizeof left, " annotty \xe2\x80\xba %s%s%s", app->dataset.name,
-	         crumb ? " \xe2\x80\xba " : "", crumb ? crumb : "");
+	snprintf(left, sizeof left, " annotty %s %s%s%s%s%s", glyph(GLYPH_CRUMB), app->dataset.name,
+	         crumb ? " " : "", crumb ? glyph(GLYPH_CRUMB) : "", crumb ? " " : "",
+	         crumb ? crumb : "");
 	if (app->list.total > 0 && app->list.nrows > 0)
 		snprintf(right, sizeof right, "%d/%d ", app->list.first_pos + app->list.sel + 1,
 		         app->list.total);
 	else
 		snprintf(right, sizeof right, "0/0 ");
 	rw = str_width(right);
-	attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	attron(theme_attr(PAIR_TITLE) | A_BOLD);
 	mvhline(0, 0, ' ', app->cols);
 	ui_put(0, 0, app->cols - rw - 1, left, 0);
 	mvaddstr(0, app->cols - rw, right);
-	attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	attroff(theme_attr(PAIR_TITLE) | A_BOLD);
 }
 
 static const char *const sort_labels[SORT_COUNT] = {"filename", "status", "shapes", "size"};
@@ -178,14 +160,14 @@ static void status_counts(const struct app *app, char *out, size_t outsz)
 	}
 	if (pending > 0 && n < outsz)
 		n += (size_t)snprintf(
-		    out + n, outsz - n, "  \xe2\x9c\x8e %d edit%s not %s yet", pending,
+		    out + n, outsz - n, "  %s %d edit%s not %s yet", glyph(GLYPH_PENCIL), pending,
 		    pending == 1 ? "" : "s",
 		    !browsing && strcmp(app->dataset.kind, "coco") == 0 ? "exported" : "synced");
 	if (n >= outsz)
 		n = outsz - 1;
 	if (app->conflicts > 0 && n < outsz)
-		snprintf(out + n, outsz - n, "  \xe2\x9a\xa0 %d%s conflict%s%s", app->conflicts,
-		         app->conflicts >= CONFLICTS_COUNT_MAX ? "+" : "",
+		snprintf(out + n, outsz - n, "  %s %d%s conflict%s%s", glyph(GLYPH_WARN),
+		         app->conflicts, app->conflicts >= CONFLICTS_COUNT_MAX ? "+" : "",
 		         app->conflicts == 1 ? "" : "s",
 		         app->screen == SCREEN_CONFLICTS ? "" : " (C)");
 }
@@ -208,7 +190,10 @@ void chrome_draw_status(struct app *app)
 		edit_status(app, mode + 1, sizeof mode - 8);
 		if (mode[1] != '\0') {
 			mode[0] = ' ';
-			strcat(mode, " \xe2\x94\x82"); /* a bar between the mode and the rest */
+			strcat(mode,
+			       theme_is_ascii()
+			           ? " |"
+			           : " \xe2\x94\x82"); /* a bar between the mode and the rest */
 		}
 	}
 	if (app->screen == SCREEN_ASSET && app->asset_loaded)
@@ -223,22 +208,28 @@ void chrome_draw_status(struct app *app)
 		snprintf(text, sizeof text, " Enter open%s%s%s",
 		         app->screen == SCREEN_DATALAKE ? "  t tag  / filter  a any/all" : "",
 		         remote_here(app) ? "  S sync" : "", pending);
-	else
-		snprintf(text, sizeof text, " sort %s%s%s%s", sort_labels[q->sort],
-		         q->descending ? " \xe2\x86\x93" : "", filter, pending);
+	else {
+		char marked[64];
+		marks_status(app, marked, sizeof marked);
+		snprintf(text, sizeof text, " sort %s%s%s%s%s%s", sort_labels[q->sort],
+		         q->descending ? " " : "", q->descending ? glyph(GLYPH_DOWN) : "", filter,
+		         marked, pending);
+	}
 	if (completions_listed(&app->prompt))
 		completions_text(&app->prompt, text, sizeof text);
-	attron(COLOR_PAIR(PAIR_STATUSBAR));
+	attron(theme_attr(PAIR_STATUSBAR));
 	mvhline(y, 0, ' ', app->cols);
 	ui_put(y, 0, app->cols - 18, text, 0);
-	ui_put(y, app->cols - 17, 17, "  ? help  q back ", 0);
+	/* q goes back, or quits from the first screen: the footer says which */
+	ui_put(y, app->cols - 17, 17,
+	       screen_below(app) == SCREEN_COUNT ? "  ? help  q quit " : "  ? help  q back ", 0);
 	if (completions_listed(&app->prompt))
 		completions_grey(&app->prompt, y, app->cols - 18);
-	attroff(COLOR_PAIR(PAIR_STATUSBAR));
+	attroff(theme_attr(PAIR_STATUSBAR));
 	if (mode[0] != '\0' && !completions_listed(&app->prompt)) {
-		attron(COLOR_PAIR(PAIR_SELECTED)); /* the mode stands out */
+		attron(theme_attr(PAIR_SELECTED)); /* the mode stands out */
 		ui_put(y, 0, app->cols - 18, mode, 0);
-		attroff(COLOR_PAIR(PAIR_SELECTED));
+		attroff(theme_attr(PAIR_SELECTED));
 	}
 }
 
@@ -255,8 +246,8 @@ void chrome_draw_bottom(struct app *app)
 	if (app->message[0] == '\0')
 		return;
 	if (app->message_is_error)
-		attron(COLOR_PAIR(PAIR_ERROR));
+		attron(theme_attr(PAIR_ERROR));
 	ui_put(y, 0, app->cols - 1, app->message, 0);
 	if (app->message_is_error)
-		attroff(COLOR_PAIR(PAIR_ERROR));
+		attroff(theme_attr(PAIR_ERROR));
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MARK_RGB  0xff2d95 /* the editing marks: a pink that photos rarely have */
 #define COUNT_MAX 9999
@@ -622,6 +623,10 @@ static int load_digits(struct app *app)
 	if (rc == 0) {
 		/* fixed for the session, so that the keys can be learnt */
 		picker_digits(rows, n, edit_state_of(app)->digit_label);
+		for (int d = 0; d < 9; d++) /* the configuration's labels for keys 1-9 */
+			for (int i = 0; i < n && app->label_keys[d][0] != '\0'; i++)
+				if (strcasecmp(rows[i].name, app->label_keys[d]) == 0)
+					edit_state_of(app)->digit_label[d] = rows[i].index;
 		for (int d = 0; d < 9; d++)
 			for (int i = 0; i < n; i++)
 				if (rows[i].index == edit_state_of(app)->digit_label[d])
@@ -879,6 +884,9 @@ static int64_t shown_asset(const struct app *app)
  * edit made by an earlier run of annotty. */
 static int history_surprises(const struct app *app, const struct undo_step *step)
 {
+	/* a bulk edit of this run, in the list where it was made, is no surprise */
+	if (step->assets > 1 && app->screen == SCREEN_LIST)
+		return step->earlier_run;
 	return step->earlier_run || (step->asset_id != 0 && step->asset_id != shown_asset(app));
 }
 
@@ -899,7 +907,10 @@ static int history_ask(struct app *app, int redo, const struct undo_step *step)
 	struct err err;
 
 	app->undo_ask = (struct undo_ask){.armed = 1, .redo = redo, .step = *step};
-	if (step->asset_id != 0 && cache_asset_row(app->cache, &q, step->asset_id, &row, &err) == 0)
+	if (step->assets > 1) /* the description says on how many */
+		where[0] = '\0';
+	else if (step->asset_id != 0 &&
+	         cache_asset_row(app->cache, &q, step->asset_id, &row, &err) == 0)
 		snprintf(where, sizeof where, " on %s", row.filename);
 	else if (step->asset_id != 0)
 		snprintf(where, sizeof where, " on asset %lld", (long long)step->asset_id);

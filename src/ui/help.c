@@ -30,7 +30,7 @@ static int help_line(struct app *app, int y, const struct action *a)
 		return y + 1;
 	/* only the screen behind the help can tell what is unavailable now */
 	why = (a->screens & actions_context(app)) ? actions_unavailable(app, a) : NULL;
-	snprintf(keys, sizeof keys, "%s", a->keys ? a->keys : "");
+	snprintf(keys, sizeof keys, "%s", actions_keys_shown(a));
 	attron(A_BOLD);
 	ui_put(y, 2, 12, keys, 1);
 	attroff(A_BOLD);
@@ -76,9 +76,10 @@ static void help_also_in_edit(char *out, size_t outsz)
 
 	str_copy(out, "Also in an edit mode:", outsz);
 	for (int i = 0; i < n; i++)
-		if ((t[i].screens & SCREEN_EDIT) && help_section(&t[i]) < 3 && t[i].keys != NULL) {
+		if ((t[i].screens & SCREEN_EDIT) && help_section(&t[i]) < 3 &&
+		    actions_keys_shown(&t[i])[0] != '\0') {
 			size_t len = strlen(out);
-			snprintf(out + len, outsz - len, " %s", t[i].keys);
+			snprintf(out + len, outsz - len, " %s", actions_keys_shown(&t[i]));
 		}
 }
 

@@ -2,6 +2,7 @@
  * screen and the frames), and the list screen that shows it. */
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/theme.h"
 #include "core/str.h"
 
 #include <curses.h>
@@ -244,7 +245,7 @@ static void draw_header(struct app *app, const struct list_columns *c)
 {
 	int x = 1;
 
-	attron(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+	attron(theme_attr(PAIR_HEADER) | A_BOLD);
 	mvhline(1, 0, ' ', app->cols);
 	ui_put(1, x, c->name, "FILENAME", 1);
 	x += c->name + 1;
@@ -258,23 +259,31 @@ static void draw_header(struct app *app, const struct list_columns *c)
 	x += c->status + 1;
 	if (c->tags)
 		ui_put(1, x, c->tags, "TAGS", 1);
-	attroff(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+	attroff(theme_attr(PAIR_HEADER) | A_BOLD);
 }
 
 static void draw_row(struct app *app, int y, const struct asset_row *r, int selected,
-                     const struct list_columns *c)
+                     const struct list_columns *c, int marked)
 {
 	char num[32];
 	int x = 1;
 
 	if (selected)
-		attron(COLOR_PAIR(PAIR_SELECTED));
+		attron(theme_attr(PAIR_SELECTED));
 	mvhline(y, 0, ' ', app->cols);
+	if (marked) { /* a glyph and bold: seen without colours too */
+		attron(theme_attr(PAIR_MARK) | A_BOLD);
+		mvaddstr(y, 0, glyph(GLYPH_MARK));
+		attroff(theme_attr(PAIR_MARK));
+		if (!selected)
+			attroff(A_BOLD);
+	}
 	ui_put(y, x, c->name, r->filename, 1);
 	x += c->name + 1;
 	if (c->size) {
 		if (r->width > 0)
-			snprintf(num, sizeof num, "%5d\xc3\x97%-5d", r->width, r->height);
+			snprintf(num, sizeof num, "%5d%s%-5d", r->width, glyph(GLYPH_TIMES),
+			         r->height);
 		else
 			snprintf(num, sizeof num, "%11s", "?");
 		ui_put(y, x, c->size, num, 1);
@@ -284,15 +293,16 @@ static void draw_row(struct app *app, int y, const struct asset_row *r, int sele
 		x += c->shapes + 1;
 	}
 	if (!selected)
-		attron(COLOR_PAIR(color_pair_for_status(r->status)));
+		attron(theme_attr(color_pair_for_status(r->status)));
 	ui_put(y, x, c->status, review_status_name(r->status), 1);
 	if (!selected)
-		attroff(COLOR_PAIR(color_pair_for_status(r->status)));
+		attroff(theme_attr(color_pair_for_status(r->status)));
 	x += c->status + 1;
 	if (c->tags)
 		ui_put(y, x, c->tags, r->tags, 1);
 	if (selected)
-		attroff(COLOR_PAIR(PAIR_SELECTED));
+		attroff(theme_attr(PAIR_SELECTED));
+	attroff(A_BOLD);
 }
 
 static void list_draw(struct app *app, void *self)
@@ -304,7 +314,8 @@ static void list_draw(struct app *app, void *self)
 	draw_header(app, &c);
 	for (int i = 0; i < l->page; i++) {
 		if (i < l->nrows)
-			draw_row(app, LIST_TOP + i, &l->rows[i], i == l->sel, &c);
+			draw_row(app, LIST_TOP + i, &l->rows[i], i == l->sel, &c,
+			         marks_row_marked(app, i));
 		else
 			mvhline(LIST_TOP + i, 0, ' ', app->cols);
 	}
@@ -375,10 +386,19 @@ static void list_resize(struct app *app, void *self)
 	list_reanchor(app, keep);
 }
 
+/* A bulk edit that asks first takes the next key. */
+static int list_key(struct app *app, void *self, int key)
+{
+	int change;
+
+	return marks_key(app, key, &change) ? change : SCREEN_KEY_ACTIONS;
+}
+
 const struct screen_ops screen_list = {
     .name = "list",
     .state_size = sizeof(struct list_screen_state),
     .draw = list_draw,
+    .key = list_key,
     .mouse = list_mouse,
     .resize = list_resize,
 };

@@ -182,7 +182,7 @@ static int picker_submit(struct app *app, int confirmed)
 		app_error(app, "no label matches; type a new name to create one");
 		return UI_REDRAW;
 	}
-	if (p->sel >= p->nmatch && !confirmed) {
+	if (p->sel >= p->nmatch && !confirmed && app->confirm_new_labels) {
 		picker_ask_create(app, name);
 		return UI_REDRAW;
 	}
