@@ -61,7 +61,8 @@ static void *dup_mem(const void *src, size_t n)
 	return p;
 }
 
-/* What drawing a shape reads: kind, label, geometry, text (not its ids or extra fields). */
+/* What drawing a shape reads: kind, label, geometry, text, and a mask's extra fields (its
+ * RLE); not its ids nor the extra fields of other kinds. */
 static int shape_dup(struct shape *d, const struct shape *s)
 {
 	memset(d, 0, sizeof *d);
@@ -73,7 +74,8 @@ static int shape_dup(struct shape *d, const struct shape *s)
 	d->points = dup_mem(s->points, (size_t)d->npoints * sizeof *d->points);
 	d->part_ends = dup_mem(s->part_ends, (size_t)d->nparts * sizeof *d->part_ends);
 	if ((d->npoints > 0 && d->points == NULL) || (d->nparts > 0 && d->part_ends == NULL) ||
-	    dup_str(&d->text, s->text) < 0) {
+	    dup_str(&d->text, s->text) < 0 ||
+	    (s->kind == SHAPE_MASK && dup_str(&d->extra_json, s->extra_json) < 0)) {
 		shape_clear(d);
 		return -1;
 	}

@@ -195,12 +195,13 @@ static int jpegdec_run(struct jpegdec_job *job)
 	return jpegdec_read_rows(job);
 }
 
-int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max_h,
-                       struct image *out, int *src_w, int *src_h, struct err *err)
+int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max_h, int declared_w,
+                       int declared_h, struct image *out, struct render_decoded *info,
+                       struct err *err)
 {
 	struct jpegdec_job job;
 	struct image_probe probe;
-	int rc = -1, swap;
+	int rc = -1, swap, sw, sh;
 
 	memset(&job, 0, sizeof job);
 	job.err = err;
@@ -208,12 +209,17 @@ int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max
 	job.len = len;
 	job.max_w = max_w;
 	job.max_h = max_h;
-	job.orientation = imgprobe_mem(data, len, &probe, NULL) == 0 ? probe.orientation : 1;
+	info->orientation = imgprobe_mem(data, len, &probe, NULL) == 0 ? probe.orientation : 1;
+	job.orientation = render_orientation_for(info->orientation, probe.width, probe.height,
+	                                         declared_w, declared_h);
+	info->as_stored = job.orientation != info->orientation;
 	if (jpegdec_run(&job) < 0)
 		goto out;
 	swap = job.orientation >= 5;
-	*src_w = (int)(swap ? job.cinfo.image_height : job.cinfo.image_width);
-	*src_h = (int)(swap ? job.cinfo.image_width : job.cinfo.image_height);
+	sw = (int)job.cinfo.image_width;
+	sh = (int)job.cinfo.image_height;
+	info->src_w = swap ? sh : sw;
+	info->src_h = swap ? sw : sh;
 	jpeg_destroy_decompress(&job.cinfo); /* its buffers go before the resize allocates */
 	job.created = 0;
 	if (render_shrink(&job.decoded, job.target_w, job.target_h, err) < 0 ||

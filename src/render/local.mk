@@ -8,6 +8,7 @@ libannotty_a_SOURCES += \
 	src/render/decode_jpeg.c \
 	src/render/decode_png.c \
 	src/render/overlay.c \
+	src/render/mask.c src/render/mask.h \
 	src/render/sixel.c src/render/sixel_quant.c src/render/sixel_quant.h \
 	src/render/blocks.c \
 	src/render/base64.c src/render/base64.h \

@@ -5,6 +5,7 @@
 #include "core/model.h"
 #include "render/draw.h"
 #include "render/font.h"
+#include "render/mask.h"
 #include "render/render.h"
 
 #include <math.h>
@@ -20,11 +21,26 @@
 struct overlay_ctx {
 	struct image *img;
 	struct overlay_style style;
-	int lw;     /* line width of an unselected shape */
-	int scale;  /* text scale */
-	int badges; /* classification badges drawn so far */
-	int side;   /* the image's shorter side, in pixels */
+	int lw;                                 /* line width of an unselected shape */
+	int scale;                              /* text scale */
+	int badges;                             /* classification badges drawn so far */
+	int side;                               /* the image's shorter side, in pixels */
+	const struct overlay_item *items;       /* the items drawn, for mask_of */
+	const struct render_mask *const *masks; /* their masks' pixels, or NULL */
+	int nitems;
 };
+
+/* The pixels of an item's mask, when it is a mask of the items drawn and has them. */
+static const struct render_mask *mask_of(const struct overlay_ctx *c, const struct overlay_item *it)
+{
+	uintptr_t p = (uintptr_t)it, first = (uintptr_t)c->items;
+
+	/* compared as addresses: a marks item is not one of the array's */
+	if (c->masks == NULL || it->shape->kind != SHAPE_MASK || p < first ||
+	    p >= first + (uintptr_t)c->nitems * sizeof *it)
+		return NULL;
+	return c->masks[it - c->items];
+}
 
 struct bounds {
 	int x0, y0, x1, y1; /* inclusive pixel edges */
@@ -228,6 +244,11 @@ static void overlay_fill(struct overlay_ctx *c, const struct overlay_item *it)
 		return;
 	if (it->shape->kind == SHAPE_POLYGON) {
 		fill_polygon(c, it->shape, it->rgb);
+	} else if (it->shape->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
+		struct mask_raster r;
+		if (mask_raster_make(mask_of(c, it), &c->style, c->img->w, c->img->h, &r) == 0)
+			mask_raster_fill(c->img, &r, it->rgb, c->style.fill_alpha);
+		mask_raster_free(&r);
 	} else if (it->shape->kind == SHAPE_MASK) {
 		b = rect_bounds(c, &it->shape->box);
 		draw_blend_rect(c->img, b.x0, b.y0, b.x1 + 1, b.y1 + 1, it->rgb,
@@ -318,12 +339,37 @@ static void draw_point(struct overlay_ctx *c, const struct overlay_item *it)
 	draw_disc(c->img, x, y, r, it->rgb);
 }
 
+/* A mask's outline from its pixels; selected, on a dark rim, with its box (dashed) and the
+ * handles that edit the box. */
+static void stroke_mask(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	struct mask_raster r;
+	int extra = c->style.compact ? 0 : 2;
+
+	if (mask_raster_make(mask_of(c, it), &c->style, c->img->w, c->img->h, &r) == 0) {
+		if (it->selected)
+			mask_raster_outline(c->img, &r,
+			                    c->lw + 2 * extra + (c->style.compact ? 2 : 0),
+			                    halo_of(it->rgb));
+		mask_raster_outline(c->img, &r, c->lw + (it->selected ? extra : 0), it->rgb);
+	}
+	mask_raster_free(&r);
+	if (!it->selected)
+		return;
+	stroke_shape(c, it->shape, c->lw, it->rgb);
+	draw_handles(c, it->shape);
+}
+
 static void overlay_stroke(struct overlay_ctx *c, const struct overlay_item *it)
 {
 	const struct shape *s = it->shape;
 
 	if (s->kind == SHAPE_CLASSIFICATION)
 		return;
+	if (s->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
+		stroke_mask(c, it);
+		return;
+	}
 	if (s->kind == SHAPE_POINT) {
 		if (s->npoints > 0)
 			draw_point(c, it);
@@ -365,9 +411,13 @@ static void tag_draw(struct overlay_ctx *c, const struct tag *t, int x, int y, u
 	font_draw(c->img, x + c->scale, y + c->scale, t->ascii, t->n, c->scale, ink_of(rgb));
 }
 
-static int shape_anchor(struct overlay_ctx *c, const struct shape *s, struct bounds *b)
+static int shape_anchor(struct overlay_ctx *c, const struct overlay_item *it, struct bounds *b)
 {
-	if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK) {
+	const struct shape *s = it->shape;
+
+	if (s->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
+		*b = rect_bounds(c, &mask_of(c, it)->box);
+	} else if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK) {
 		*b = rect_bounds(c, &s->box);
 	} else if (s->npoints > 0) {
 		*b = points_bounds(c, s);
@@ -389,7 +439,7 @@ static void overlay_caption(struct overlay_ctx *c, const struct overlay_item *it
 	int lw = c->lw + (it->selected ? 4 : 0), x, y;
 
 	if (it->caption == NULL || it->caption[0] == '\0' ||
-	    it->shape->kind == SHAPE_CLASSIFICATION || !shape_anchor(c, it->shape, &b))
+	    it->shape->kind == SHAPE_CLASSIFICATION || !shape_anchor(c, it, &b))
 		return;
 	tag_measure(c, it->caption, &t);
 	/* above the outer edge of the line; inside the shape when there is no room above */
@@ -443,6 +493,9 @@ static void overlay_init(struct overlay_ctx *c, struct image *img,
 
 	c->img = img;
 	c->badges = 0;
+	c->items = NULL;
+	c->masks = NULL;
+	c->nitems = 0;
 	c->side = side;
 	if (style != NULL) {
 		c->style = *style;
@@ -470,14 +523,18 @@ static int item_usable(const struct overlay_item *it)
 	       (it->shape->npoints == 0 || it->shape->points != NULL) && shape_is_finite(it->shape);
 }
 
-void render_overlay(struct image *img, const struct overlay_item *items, int n,
-                    const struct overlay_style *style)
+void render_overlay_masks(struct image *img, const struct overlay_item *items,
+                          const struct render_mask *const *masks, int n,
+                          const struct overlay_style *style)
 {
 	struct overlay_ctx c;
 
 	if (img == NULL || img->rgb == NULL || img->w <= 0 || img->h <= 0 || items == NULL)
 		return;
 	overlay_init(&c, img, style);
+	c.items = items;
+	c.masks = masks;
+	c.nitems = n;
 	/* fills first so that no fill covers an outline; the selection last so it is on top */
 	for (int i = 0; i < n; i++)
 		if (item_usable(&items[i]))
@@ -493,6 +550,12 @@ void render_overlay(struct image *img, const struct overlay_item *items, int n,
 			overlay_caption(&c, &items[i]);
 		overlay_badge(&c, &items[i]);
 	}
+}
+
+void render_overlay(struct image *img, const struct overlay_item *items, int n,
+                    const struct overlay_style *style)
+{
+	render_overlay_masks(img, items, NULL, n, style);
 }
 
 /* ---- Editing marks ---------------------------------------------------------------------- */
