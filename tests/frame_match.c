@@ -11,6 +11,7 @@
 #include "tap.h"
 #include "frame/frame.h"
 
+#include <locale.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -389,10 +390,129 @@ static void test_orientations(void)
 	   "the choice is logged");
 }
 
+/* ---- Names beyond ASCII ------------------------------------------------------------------- */
+
+/* The glyph of cp as the .hex file has it, read here on its own: 1 when found. */
+static int hex_glyph(const char *path, uint32_t cp, int *w, unsigned rows[16])
+{
+	char line[256], want[16];
+	FILE *f = fopen(path, "r");
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	snprintf(want, sizeof want, "%04X:", (unsigned)cp);
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		size_t n;
+		if (strncmp(line, want, strlen(want)) != 0)
+			continue;
+		n = strcspn(line + strlen(want), "\n");
+		*w = n == 64 ? 16 : 8;
+		for (int r = 0; r < 16; r++) {
+			char part[5] = {0};
+			memcpy(part, line + strlen(want) + r * (*w / 4), (size_t)(*w / 4));
+			rows[r] = (unsigned)strtoul(part, NULL, 16);
+		}
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* The glyph of cp drawn at (x, y) in ink on the tag's colour: how many of its pixels are. */
+static int glyph_matches(const struct image *img, const char *font, uint32_t cp, int x, int y,
+                         uint32_t ink, uint32_t paper)
+{
+	unsigned rows[16];
+	int w, n = 0;
+
+	if (!hex_glyph(font, cp, &w, rows))
+		return -1;
+	for (int r = 0; r < 16; r++)
+		for (int c = 0; c < w; c++)
+			n += near_at(img, x + c, y + r, (rows[r] >> (w - 1 - c) & 1) ? ink : paper);
+	return n;
+}
+
+static void caption_frame(const char *caption, struct image *img)
+{
+	struct asset_detail a;
+	struct shape box = {0};
+	char *labels[1];
+	struct frame_spec spec = pane();
+
+	grey_asset(&a, "grey.jpg");
+	box.kind = SHAPE_BOX;
+	box.box = (struct rect){200, 200, 200, 100}; /* at (100, 100) in the half-scale frame */
+	labels[0] = (char *)caption;
+	a.shapes = &box;
+	a.shape_labels = labels;
+	a.nshapes = 1;
+	if (frame_pixels(&a, &spec, img) < 0)
+		memset(img, 0, sizeof *img);
+}
+
+static void test_captions(void)
+{
+	const char *font = getenv("ANNOTTY_UNIFONT") ? getenv("ANNOTTY_UNIFONT") : UNIFONT_HEX;
+	uint32_t c = palette_rgb(0), ink = 0xffffff;
+	char path[1024];
+	struct image img;
+	int n;
+
+	if (!render_caption_font(path, sizeof path)) {
+		char why[1200];
+		snprintf(why, sizeof why,
+		         "GNU Unifont is not installed at %s (the unifont package): the captions "
+		         "beyond ASCII are not checked",
+		         path);
+		tap_diag(why);
+		return;
+	}
+	/* a tag of 16-pixel glyphs one pixel in from its corner, its top 18 pixels above the box */
+	caption_frame("\xe7\x94\xb5\xe8\xbd\xa6", &img); /* 电车, two columns each */
+	n = glyph_matches(&img, font, 0x7535, 101, 83, ink, c);
+	ok(n == 256, "a CJK caption: its first character's 16x16 glyph is drawn (%d of 256 pixels)",
+	   n);
+	n = glyph_matches(&img, font, 0x8f66, 117, 83, ink, c);
+	ok(n == 256, "a CJK caption: the second follows two cells on (%d of 256 pixels)", n);
+	ok(near_at(&img, 133, 90, c) && near_at(&img, 135, 90, BG),
+	   "a CJK caption: the tag is as wide as four columns of 8 pixels and its padding");
+	image_free(&img);
+	caption_frame("Stra\xc3\x9f"
+	              "enbahn",
+	              &img);
+	n = glyph_matches(&img, font, 0xdf, 101 + 4 * 8, 83, ink, c);
+	ok(n == 128,
+	   "Stra\xc3\x9f"
+	   "enbahn: the \xc3\x9f is drawn from its glyph (%d of 128 pixels)",
+	   n);
+	n = glyph_matches(&img, font, 'S', 101, 83, ink, c);
+	ok(n == 128,
+	   "Stra\xc3\x9f"
+	   "enbahn: the ASCII around it in the same font (%d of 128)",
+	   n);
+	ok(near_at(&img, 100 + 11 * 8 + 1, 90, c) && near_at(&img, 100 + 11 * 8 + 2, 90, BG),
+	   "Stra\xc3\x9f"
+	   "enbahn: eleven cells of 8 pixels");
+	image_free(&img);
+	/* the same without the font: the built-in one, with '?' for what it has not */
+	setenv("ANNOTTY_UNIFONT", "/nonexistent/unifont.hex", 1);
+	ok(!render_caption_font(path, sizeof path) && strcmp(path, "/nonexistent/unifont.hex") == 0,
+	   "without the font file the built-in font is said to stand in");
+	caption_frame("\xe7\x94\xb5\xe8\xbd\xa6", &img);
+	ok(near_at(&img, 101, 85, BG) && near_at(&img, 101, 92, c),
+	   "without the font the caption falls back to the built-in font's 11-pixel tag");
+	image_free(&img);
+	unsetenv("ANNOTTY_UNIFONT");
+}
+
 int main(void)
 {
 	char cmd[128];
 
+	/* character widths follow the locale, as the side panel's do (the program sets it) */
+	setlocale(LC_ALL, "C.UTF-8");
 	if (mkdtemp(dir) == NULL)
 		skip_all("no temporary folder");
 	test_rle_decode();
@@ -400,6 +520,7 @@ int main(void)
 	test_mask_frame(1);
 	test_mask_broken();
 	test_orientations();
+	test_captions();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		tap_diag("could not remove the temporary folder");

@@ -4,6 +4,7 @@ libannotty_a_SOURCES += \
 	src/render/image.c \
 	src/render/draw.c src/render/draw.h \
 	src/render/font.c src/render/font.h \
+	src/render/unifont.c src/render/unifont.h \
 	src/render/decode.c src/render/decode.h \
 	src/render/decode_jpeg.c \
 	src/render/decode_png.c \

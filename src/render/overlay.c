@@ -13,10 +13,9 @@
 
 /* Mapped coordinates are kept within this, so that products of two stay finite; anything this
  * far out is off any image. */
-#define OVERLAY_FAR         1e9
-#define OVERLAY_DARK        0x101010
-#define OVERLAY_LIGHT       0xf4f4f4
-#define OVERLAY_CAPTION_MAX 128 /* characters */
+#define OVERLAY_FAR   1e9
+#define OVERLAY_DARK  0x101010
+#define OVERLAY_LIGHT 0xf4f4f4
 
 struct overlay_ctx {
 	struct image *img;
@@ -389,7 +388,7 @@ static void overlay_stroke(struct overlay_ctx *c, const struct overlay_item *it)
 
 /* A caption as the font draws it, cut to the image width. */
 struct tag {
-	char ascii[OVERLAY_CAPTION_MAX + 1];
+	struct font_text text;
 	size_t n;
 	int w, h;
 };
@@ -398,17 +397,17 @@ static void tag_measure(const struct overlay_ctx *c, const char *text, struct ta
 {
 	int pad = c->scale;
 
-	t->n = font_to_ascii(text, t->ascii, sizeof t->ascii);
-	t->n = font_fit(t->n, c->scale, c->img->w - 2 * pad);
-	t->h = FONT_GLYPH_H * c->scale + 2 * pad;
-	t->w = t->n > 0 ? font_text_width(t->n, c->scale) + 2 * pad : t->h;
+	font_text_layout(text, &t->text);
+	t->n = font_text_fit(&t->text, c->scale, c->img->w - 2 * pad);
+	t->h = font_text_px_height(&t->text, c->scale) + 2 * pad;
+	t->w = t->n > 0 ? font_text_px_width(&t->text, t->n, c->scale) + 2 * pad : t->h;
 }
 
 /* A filled tag with the text in black or white, whichever reads better on the colour. */
 static void tag_draw(struct overlay_ctx *c, const struct tag *t, int x, int y, uint32_t rgb)
 {
 	draw_fill_rect(c->img, x, y, x + t->w, y + t->h, rgb);
-	font_draw(c->img, x + c->scale, y + c->scale, t->ascii, t->n, c->scale, ink_of(rgb));
+	font_text_draw(c->img, x + c->scale, y + c->scale, &t->text, t->n, c->scale, ink_of(rgb));
 }
 
 static int shape_anchor(struct overlay_ctx *c, const struct overlay_item *it, struct bounds *b)

@@ -111,7 +111,9 @@ struct overlay_item {
  * dark halo and handles), then captions and classification badges. A source point (x, y) lands
  * on pixel ((x - offset_x) * scale_x, (y - offset_y) * scale_y); a box covers [x, x + w).
  * Everything is clipped to the image: any coordinates (huge, NaN, infinite) are safe, and a
- * shape with a NaN or infinite coordinate is skipped. Captions are drawn as ASCII. */
+ * shape with a NaN or infinite coordinate is skipped. Captions beyond ASCII are drawn in GNU
+ * Unifont, read at run time, with the side panel's column widths (render_caption_font), in a
+ * UTF-8 locale; elsewhere, and without the font, as '?'. */
 void render_overlay(struct image *img, const struct overlay_item *items, int n,
                     const struct overlay_style *style);
 /* render_overlay with the pixels of the masks: masks[i] (masks or an entry NULL: none) belongs
@@ -121,6 +123,11 @@ void render_overlay(struct image *img, const struct overlay_item *items, int n,
 void render_overlay_masks(struct image *img, const struct overlay_item *items,
                           const struct render_mask *const *masks, int n,
                           const struct overlay_style *style);
+
+/* Which font draws captions beyond ASCII: 1 when GNU Unifont was read from *path, 0 when it
+ * could not be (path says where it was looked for: $ANNOTTY_UNIFONT, else the configured
+ * path); the built-in ASCII font then draws '?' for the other characters. */
+int render_caption_font(char *path, size_t n);
 
 /* Editing aids drawn after render_overlay, with the same style (scale and offset): the
  * selected vertex of the shape being edited, its active box handle, a crosshair at the edit
