@@ -10,6 +10,7 @@
 #include "core/workq.h"
 
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,9 @@ struct worker {
 	struct frame_bases bases; /* the thread's own */
 	struct flight *flights;
 	int nflights, capflights;
+	/* frames built, counted before each is posted: whoever is woken by a result finds it
+	 * counted (the queue's own count comes after the post) */
+	atomic_ulong builds;
 };
 
 /* ---- deep copies -------------------------------------------------------------------------- */
@@ -211,6 +215,7 @@ static void job_run(struct workq *q, struct workq_job *link, void *ctx)
 		snprintf(r->error, sizeof r->error, "%s", err.msg);
 	}
 	buf_free(&out);
+	atomic_fetch_add(&w->builds, 1);
 	workq_post(q, &r->link);
 }
 
@@ -411,5 +416,5 @@ void worker_results_free(struct worker_result **list)
 
 unsigned long worker_builds(struct worker *w)
 {
-	return workq_runs(w->q);
+	return atomic_load(&w->builds);
 }
