@@ -24,6 +24,17 @@ int render_shrink(struct image *img, int w, int h, struct err *err);
  * sides). Other values are treated as 1. */
 int render_orient(struct image *img, int orientation, struct err *err);
 
+/* A downscale of src to w x h into *out that runs on a thread of its own while src's rows are
+ * decoded: each output row is made once the source rows under it are in. NULL when it would not
+ * pay (a small picture, one core) or cannot start: the caller then shrinks afterwards. The
+ * decoder says how many rows are in with resize_stream_rows, and ends with resize_stream_end
+ * (ok 1: every row is in, *out is the caller's; ok 0: the decode failed, *out is freed), which
+ * waits for the thread and frees the stream. */
+struct resize_stream;
+struct resize_stream *resize_stream_start(const struct image *src, int w, int h, struct image *out);
+void resize_stream_rows(struct resize_stream *s, int ready);
+void resize_stream_end(struct resize_stream *s, int ok);
+
 /* The EXIF orientation to apply to a picture stored as w x h with the file's orientation, for
  * shapes declared on declared_w x declared_h (see render_decode_declared): orientation, or 1
  * when the declared size is the stored one of a non-square picture that 5..8 would turn. */

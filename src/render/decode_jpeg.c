@@ -34,6 +34,8 @@ struct jpegdec_job {
 	int target_w, target_h; /* in stored orientation */
 	struct image decoded;
 	unsigned char *cmyk_row;
+	struct resize_stream *stream; /* the downscale running beside the decode, or NULL */
+	struct image small;           /* what it makes */
 };
 
 static void jpegdec_fail(j_common_ptr c, const char *what)
@@ -167,6 +169,8 @@ static int jpegdec_read_rows(struct jpegdec_job *job)
 		if (cmyk)
 			jpegdec_cmyk_to_rgb(job->cmyk_row, img->rgb + (size_t)first * img->w * 3,
 			                    img->w, ci->saw_Adobe_marker);
+		if (job->stream != NULL)
+			resize_stream_rows(job->stream, (int)ci->output_scanline);
 	}
 	return 0;
 }
@@ -201,6 +205,7 @@ static int jpegdec_run(struct jpegdec_job *job)
 		if (job->cmyk_row == NULL)
 			return err_set(job->err, "out of memory decoding JPEG");
 	}
+	job->stream = resize_stream_start(&job->decoded, job->target_w, job->target_h, &job->small);
 	/* no jpeg_finish_decompress: every row is in, and a missing EOI marker alone is harmless */
 	return jpegdec_read_rows(job);
 }
@@ -223,8 +228,17 @@ int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max
 	job.orientation = render_orientation_for(info->orientation, probe.width, probe.height,
 	                                         declared_w, declared_h);
 	info->as_stored = job.orientation != info->orientation;
-	if (jpegdec_run(&job) < 0)
+	rc = jpegdec_run(&job);
+	if (job.stream != NULL) {
+		resize_stream_end(job.stream, rc == 0);
+		if (rc == 0) {
+			image_free(&job.decoded);
+			job.decoded = job.small;
+		}
+	}
+	if (rc < 0)
 		goto out;
+	rc = -1;
 	swap = job.orientation >= 5;
 	sw = (int)job.cinfo.image_width;
 	sh = (int)job.cinfo.image_height;

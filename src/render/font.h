@@ -19,7 +19,8 @@ struct image;
  * character taking as many cells as it takes columns in the side panel (str_width: CJK two,
  * combining marks none), or, when that font is absent or the locale is not one of multibyte
  * characters (such as UTF-8: the side panel cannot show them either), in the built-in font
- * with '?' for what it lacks. Control and bidirectional formatting characters are shown as '?' or left out. */
+ * with '?' for what it lacks. Control and bidirectional formatting characters are shown as '?' or
+ * left out. */
 #define FONT_TEXT_MAX 128 /* characters kept */
 
 struct font_text {
