@@ -125,19 +125,28 @@ static int raster_on(const struct mask_raster *r, int img_w, int img_h, int x, i
 	return r->on[(size_t)y * r->w + x];
 }
 
+/* Whether the covered pixel at (x, y) of the region borders an uncovered one (4-neighbours);
+ * away from the region's edge the neighbours are read directly. */
+static int raster_edge(const struct mask_raster *r, int img_w, int img_h, int x, int y)
+{
+	const unsigned char *p = r->on + (size_t)y * r->w + x;
+
+	if (x > 0 && y > 0 && x + 1 < r->w && y + 1 < r->h)
+		return !(p[-1] && p[1] && p[-r->w] && p[r->w]);
+	x += r->x0, y += r->y0;
+	return !(raster_on(r, img_w, img_h, x - 1, y) && raster_on(r, img_w, img_h, x + 1, y) &&
+	         raster_on(r, img_w, img_h, x, y - 1) && raster_on(r, img_w, img_h, x, y + 1));
+}
+
 void mask_raster_outline(struct image *img, const struct mask_raster *r, int width, uint32_t rgb)
 {
 	int lo = (width - 1) / 2, hi = width - lo;
 
-	for (int y = r->y0; y < r->y0 + r->h; y++)
-		for (int x = r->x0; x < r->x0 + r->w; x++) {
-			if (!r->on[(size_t)(y - r->y0) * r->w + (x - r->x0)])
+	for (int y = 0; y < r->h; y++)
+		for (int x = 0; x < r->w; x++) {
+			if (!r->on[(size_t)y * r->w + x] || !raster_edge(r, img->w, img->h, x, y))
 				continue;
-			if (raster_on(r, img->w, img->h, x - 1, y) &&
-			    raster_on(r, img->w, img->h, x + 1, y) &&
-			    raster_on(r, img->w, img->h, x, y - 1) &&
-			    raster_on(r, img->w, img->h, x, y + 1))
-				continue;
-			draw_fill_rect(img, x - lo, y - lo, x + hi, y + hi, rgb);
+			draw_fill_rect(img, r->x0 + x - lo, r->y0 + y - lo, r->x0 + x + hi,
+			               r->y0 + y + hi, rgb);
 		}
 }

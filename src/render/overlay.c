@@ -27,18 +27,43 @@ struct overlay_ctx {
 	const struct overlay_item *items;       /* the items drawn, for mask_of */
 	const struct render_mask *const *masks; /* their masks' pixels, or NULL */
 	int nitems;
+	struct mask_raster *rasters; /* per item, made when first needed */
+	unsigned char *raster_made;  /* 0: not yet, 1: made, 2: nothing to draw */
 };
+
+/* The index of an item among the items drawn, or -1 (a marks item is not one of them: the
+ * addresses are compared as numbers). */
+static int item_index(const struct overlay_ctx *c, const struct overlay_item *it)
+{
+	uintptr_t p = (uintptr_t)it, first = (uintptr_t)c->items;
+
+	if (p < first || p >= first + (uintptr_t)c->nitems * sizeof *it)
+		return -1;
+	return (int)((p - first) / sizeof *it);
+}
 
 /* The pixels of an item's mask, when it is a mask of the items drawn and has them. */
 static const struct render_mask *mask_of(const struct overlay_ctx *c, const struct overlay_item *it)
 {
-	uintptr_t p = (uintptr_t)it, first = (uintptr_t)c->items;
+	int i = item_index(c, it);
 
-	/* compared as addresses: a marks item is not one of the array's */
-	if (c->masks == NULL || it->shape->kind != SHAPE_MASK || p < first ||
-	    p >= first + (uintptr_t)c->nitems * sizeof *it)
+	return c->masks == NULL || it->shape->kind != SHAPE_MASK || i < 0 ? NULL : c->masks[i];
+}
+
+/* The mask rasterised at the frame's scale, made once for its fill and its outline; NULL when
+ * it has no pixels here or memory is short. */
+static const struct mask_raster *raster_of(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	const struct render_mask *m = mask_of(c, it);
+	int i = item_index(c, it);
+
+	if (m == NULL || c->rasters == NULL)
 		return NULL;
-	return c->masks[it - c->items];
+	if (c->raster_made[i] == 0)
+		c->raster_made[i] =
+		    mask_raster_make(m, &c->style, c->img->w, c->img->h, &c->rasters[i]) == 0 ? 1
+		                                                                              : 2;
+	return c->raster_made[i] == 1 ? &c->rasters[i] : NULL;
 }
 
 struct bounds {
@@ -244,10 +269,9 @@ static void overlay_fill(struct overlay_ctx *c, const struct overlay_item *it)
 	if (it->shape->kind == SHAPE_POLYGON) {
 		fill_polygon(c, it->shape, it->rgb);
 	} else if (it->shape->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
-		struct mask_raster r;
-		if (mask_raster_make(mask_of(c, it), &c->style, c->img->w, c->img->h, &r) == 0)
-			mask_raster_fill(c->img, &r, it->rgb, c->style.fill_alpha);
-		mask_raster_free(&r);
+		const struct mask_raster *r = raster_of(c, it);
+		if (r != NULL)
+			mask_raster_fill(c->img, r, it->rgb, c->style.fill_alpha);
 	} else if (it->shape->kind == SHAPE_MASK) {
 		b = rect_bounds(c, &it->shape->box);
 		draw_blend_rect(c->img, b.x0, b.y0, b.x1 + 1, b.y1 + 1, it->rgb,
@@ -342,17 +366,16 @@ static void draw_point(struct overlay_ctx *c, const struct overlay_item *it)
  * handles that edit the box. */
 static void stroke_mask(struct overlay_ctx *c, const struct overlay_item *it)
 {
-	struct mask_raster r;
+	const struct mask_raster *r = raster_of(c, it);
 	int extra = c->style.compact ? 0 : 2;
 
-	if (mask_raster_make(mask_of(c, it), &c->style, c->img->w, c->img->h, &r) == 0) {
+	if (r != NULL) {
 		if (it->selected)
-			mask_raster_outline(c->img, &r,
+			mask_raster_outline(c->img, r,
 			                    c->lw + 2 * extra + (c->style.compact ? 2 : 0),
 			                    halo_of(it->rgb));
-		mask_raster_outline(c->img, &r, c->lw + (it->selected ? extra : 0), it->rgb);
+		mask_raster_outline(c->img, r, c->lw + (it->selected ? extra : 0), it->rgb);
 	}
-	mask_raster_free(&r);
 	if (!it->selected)
 		return;
 	stroke_shape(c, it->shape, c->lw, it->rgb);
@@ -495,6 +518,8 @@ static void overlay_init(struct overlay_ctx *c, struct image *img,
 	c->items = NULL;
 	c->masks = NULL;
 	c->nitems = 0;
+	c->rasters = NULL;
+	c->raster_made = NULL;
 	c->side = side;
 	if (style != NULL) {
 		c->style = *style;
@@ -532,8 +557,13 @@ void render_overlay_masks(struct image *img, const struct overlay_item *items,
 		return;
 	overlay_init(&c, img, style);
 	c.items = items;
-	c.masks = masks;
 	c.nitems = n;
+	if (masks != NULL && n > 0) {
+		c.rasters = calloc((size_t)n, sizeof *c.rasters);
+		c.raster_made = calloc((size_t)n, 1);
+		/* short of memory, the masks are drawn as their boxes */
+		c.masks = c.rasters != NULL && c.raster_made != NULL ? masks : NULL;
+	}
 	/* fills first so that no fill covers an outline; the selection last so it is on top */
 	for (int i = 0; i < n; i++)
 		if (item_usable(&items[i]))
@@ -549,6 +579,10 @@ void render_overlay_masks(struct image *img, const struct overlay_item *items,
 			overlay_caption(&c, &items[i]);
 		overlay_badge(&c, &items[i]);
 	}
+	for (int i = 0; c.rasters != NULL && i < n; i++)
+		mask_raster_free(&c.rasters[i]);
+	free(c.rasters);
+	free(c.raster_made);
 }
 
 void render_overlay(struct image *img, const struct overlay_item *items, int n,
