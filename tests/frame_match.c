@@ -365,6 +365,39 @@ static void check_orientation(int o, int declared_w, int declared_h, uint32_t un
 	image_free(&img);
 }
 
+/* A phone's JPEG: Exif, then an XMP packet in a second APP1 segment. */
+static void test_orientation_with_xmp(void)
+{
+	static const char xmp[] = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>";
+	struct image src, img;
+	unsigned char app1[64], *jpg, *both;
+	struct fx_jpeg_opts opts = {.app1 = app1, .app1_len = exif_body(app1, 6)};
+	size_t len, at = 2, seg = 2 + sizeof xmp;
+	struct err err = {0};
+	int sw = 0, sh = 0, rc;
+
+	image_alloc(&src, 400, 300, NULL);
+	fx_quadrants(&src);
+	jpg = fx_jpeg_encode(src.rgb, 400, 300, &opts, &len);
+	image_free(&src);
+	while (at + 4 < len && !(jpg[at] == 0xff && jpg[at + 1] == 0xe1))
+		at += 2 + ((size_t)jpg[at + 2] << 8 | jpg[at + 3]); /* to the Exif segment */
+	at += 2 + ((size_t)jpg[at + 2] << 8 | jpg[at + 3]);         /* and past it */
+	both = malloc(len + 2 + seg);
+	memcpy(both, jpg, at);
+	both[at] = 0xff, both[at + 1] = 0xe1;
+	both[at + 2] = (unsigned char)(seg >> 8), both[at + 3] = (unsigned char)seg;
+	memcpy(both + at + 4, xmp, sizeof xmp);
+	memcpy(both + at + 2 + seg, jpg + at, len - at);
+	rc = render_decode_mem(both, len + 2 + seg, 500, 500, &img, &sw, &sh, &err);
+	ok(rc == 0 && img.w == 300 && img.h == 400 && near_at(&img, 10, 10, 0x0000ff),
+	   "an XMP segment after the Exif one keeps orientation 6 (got %dx%d, %06x; %s)", img.w,
+	   img.h, img.rgb ? fx_rgb_at(&img, 10, 10) : 0, err.msg);
+	image_free(&img);
+	free(jpg);
+	free(both);
+}
+
 static void test_orientations(void)
 {
 	/* the stored quadrant shown top-left after each orientation (red, green, blue, white
@@ -520,6 +553,7 @@ int main(void)
 	test_mask_frame(1);
 	test_mask_broken();
 	test_orientations();
+	test_orientation_with_xmp();
 	test_captions();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
