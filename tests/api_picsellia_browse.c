@@ -112,11 +112,11 @@ static void test_datalake(struct picsellia *p)
 	ok(nlakes >= 1, "the organization's datalakes (%d) %s", nlakes, err.msg);
 	ok(picsellia_datalake_default(p, &lake, &err) == 0 && lake.id, "its default datalake %s",
 	   err.msg);
-	standin_get(&srv, "/_standin/reset", 1);
+	standin_reset(&srv);
 	seen = walk_data(p, lake.id, NULL, 1000, &count, NULL, &bad);
 	ok(count >= 200 && seen == count, "every data item in pages of 1000: %ld of %ld", seen,
 	   count);
-	standin_get(&srv, "/_standin/reset", 1);
+	standin_reset(&srv);
 	seen = walk_data(p, lake.id, NULL, 60, &c2, NULL, &bad);
 	log = standin_log(&srv);
 	pages = standin_count(log, "GET", "/api/datalake/");

@@ -55,7 +55,7 @@ static void test_parallel(struct picsellia *p, const struct picsellia_data_page 
 	int good = 0;
 	cJSON *log;
 
-	standin_get(&srv, "/_standin/reset", 1);
+	standin_reset(&srv);
 	for (int i = 0; i < NIMAGES; i++) {
 		dl[i].data_id = page->items[i].id;
 		dl[i].url = i % 4 == 3 ? NULL : page->items[i].presigned_url;
@@ -103,7 +103,7 @@ static void test_expired(struct picsellia *p, const struct picsellia_data_page *
 	cJSON *log;
 
 	sleep(3);
-	standin_get(&srv, "/_standin/reset", 1);
+	standin_reset(&srv);
 	dl.data_id = page->items[1].id;
 	dl.url = page->items[1].presigned_url;
 	ok(picsellia_download_many(p, &dl, 1, 1, &err) == 0 && is_png(dl.bytes, dl.len),
@@ -150,7 +150,7 @@ static void test_always_expired(void)
 		picsellia_free(&p);
 		return;
 	}
-	standin_get(&srv, "/_standin/reset", 1);
+	standin_reset(&srv);
 	dl.data_id = page.items[0].id;
 	dl.url = page.items[0].presigned_url;
 	ok(picsellia_download_many(p, &dl, 1, 1, &err) < 0 && dl.err.kind == ERR_FORBIDDEN,

@@ -94,6 +94,8 @@ static void test_status(struct world *w)
 	   "the server has it REFUSED");
 	is_int(picsellia_status_push(w->alice, a->asset.ext_id, NULL, REVIEW_ACCEPTED, &ans),
 	       PICSELLIA_DONE, "accept it, the annotation looked up");
+	free(ann);
+	ann = NULL;
 	picsellia_annotation_current(w->alice, a->asset.ext_id, &ann, &now, &err);
 	is_int(now, REVIEW_ACCEPTED, "the server has it ACCEPTED");
 	is_int(picsellia_status_push(w->alice, a->asset.ext_id,

@@ -269,3 +269,8 @@ int standin_count_token(const cJSON *log, const char *prefix)
 	}
 	return n;
 }
+
+void standin_reset(const struct standin *s)
+{
+	cJSON_Delete(standin_get(s, "/_standin/reset", 1));
+}

@@ -22,6 +22,8 @@ void standin_stop(struct standin *s);
 /* GET (or POST when post) of an introspection path; the caller owns the JSON (cJSON_Delete);
  * NULL on failure. */
 cJSON *standin_get(const struct standin *s, const char *path, int post);
+/* Empties the server's request log and violations. */
+void standin_reset(const struct standin *s);
 /* The request log entries as an array inside the returned object ("items"). */
 cJSON *standin_log(const struct standin *s);
 /* Number of violations the server recorded (-1 when it cannot be asked). */

@@ -35,7 +35,11 @@ has "$r" --graphics= && has "$r" --images && has "$r" --demo; ok $? "-- offers t
 r=$(reply "")
 has "$r" ls && has "$r" doctor && has "$r" set.json && has "$r" pics; ok $? "the first word offers the commands and the datasets"
 ! has "$r" __complete && ! has "$r" __synopsis && ! has "$r" notes.txt; ok $? "hidden commands and other files are not offered"
-[ "$(reply ls "" | tr '\n' ' ')" = "assets labels " ]; ok $? "ls offers what it lists"
+[ "$(reply ls "" | tr '\n' ' ')" = "assets campaigns conflicts data datalakes datasets labels sources steps tags tasks versions " ]; ok $? "ls offers what it lists"
+[ "$(reply task "" | tr '\n' ' ')" = "accept reject skip submit " ]; ok $? "task offers the decisions"
+r=$(reply task reject --)
+has "$r" --comment && has "$r" --duration && has "$r" --dataset; ok $? "task reject offers --comment and --duration"
+! has "$(reply task submit --)" --comment; ok $? "task submit does not offer --comment"
 r=$(reply ls assets --)
 has "$r" --json && has "$r" --images && ! has "$r" --width; ok $? "ls assets offers its own options"
 [ "$(reply export --format "")" = coco ]; ok $? "export --format offers coco"

@@ -29,4 +29,18 @@ ends "SIGHUP exits 129" 129 HUP
 start 100 30 "$ANNOTTY" --graphics=blocks demo
 wait_for "FILENAME" 30 && keys q && wait_for "[exited with 0]" 10; ok $? "q still exits 0"
 stop
+
+# a paste of thousands of keys does not hold a quit back: q at its end answers at once
+start 100 30 "$ANNOTTY" --graphics=blocks demo
+if wait_for "FILENAME" 30; then
+	paste=$(awk 'BEGIN { for (i = 0; i < 4000; i++) printf "jk"; }')
+	tm send-keys -t t -l "$paste"
+	pane=$(tm list-panes -t t -F '#{pane_pid}')
+	pid=$(ps -o pid= --ppid "$pane" | tr -d ' ' | head -n 1)
+	kill -s TERM "$pid"
+	wait_for "[exited with 143]" 5; ok $? "SIGTERM during a paste of 8000 keys ends annotty within seconds"
+else
+	ok 1 "SIGTERM during a paste of 8000 keys ends annotty within seconds"
+fi
+stop
 done_testing

@@ -20,10 +20,10 @@ usage_error "export without --format says so" "annotty: export needs --format (c
 usage_error "an unknown format is named, with the formats there are" \
 	"annotty: unknown format yolo; formats annotty writes: coco" "see 'annotty help export'" \
 	export --format yolo a b
-usage_error "a bare ls says what it lists" "annotty: ls needs what to list: assets, labels" \
+usage_error "a bare ls says what it lists" "annotty: ls needs what to list: assets, labels, datasets, versions, datalakes, data, tags, campaigns, steps, tasks, conflicts, sources" \
 	"see 'annotty help ls'" ls
 usage_error "ls of an unknown kind says what it lists" \
-	"annotty: ls nothing is not a command; what to list: assets, labels" "see 'annotty help ls'" \
+	"annotty: ls nothing is not a command; what to list: assets, labels, datasets, versions, datalakes, data, tags, campaigns, steps, tasks, conflicts, sources" "see 'annotty help ls'" \
 	ls nothing here
 usage_error "export without OUT says what is missing" \
 	"annotty: export needs OUT.json: the file to write, or - for standard output" \
@@ -36,8 +36,18 @@ usage_error "an unknown graphics mode lists the modes" \
 	"see 'annotty help show'" show --graphics=sixxel x.jpg
 usage_error "a bad width says the range" "annotty: --width takes 16 to 10000 pixels" \
 	"see 'annotty help show'" show --width 12x x.jpg
+usage_error "a bare task says which decisions there are" \
+	"annotty: task needs the decision: submit, accept, reject, skip" "see 'annotty help task'" task
+usage_error "--comment is refused where no reason is kept" \
+	"annotty: --comment is not an option of task submit" "see 'annotty help task'" \
+	task submit --comment x --dataset cars/v1 x
+usage_error "a bad duration says the range" "annotty: --duration takes 0 to 86400 seconds" \
+	"see 'annotty help task'" task skip --duration -3 --dataset cars/v1 x
+usage_error "campaign start without SOURCE says what is missing" \
+	"annotty: campaign start needs SOURCE: the dataset (a COCO JSON file, a folder holding one, or demo)" \
+	"see 'annotty help campaign'" campaign start
 usage_error "help of an unknown command lists the commands" \
-	"annotty: there is no command nope; commands: ls, export, show, doctor, help" "see 'annotty help'" \
+	"annotty: there is no command nope; commands: ls, export, show, sync, tag, review, task, campaign, conflicts, cache, sources, login, logout, doctor, help" "see 'annotty help'" \
 	help nope
 
 "$ANNOTTY" help > "$T/help" 2> "$T/err"; ok $? "annotty help exits 0"

@@ -10,8 +10,10 @@ EXTRA_DIST += tests/tap.h tests/lib.sh
 include tests/core.mk
 include tests/api.mk
 include tests/cache.mk
+include tests/sync.mk
 include tests/render.mk
 include tests/frame.mk
 include tests/ui.mk
+include tests/cli.mk
 include tests/demo.mk
 include tests/fuzz.mk

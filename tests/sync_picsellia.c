@@ -109,6 +109,30 @@ static void test_full(struct standin *s)
 	       40, "each kept in the image store");
 	ok(sync_source(c, b, &images, &asked, &rep, &err) == 0 && rep.images == 0,
 	   "a second sync downloads none again");
+	{
+		/* a budget smaller than the store: the least recently shown leave first */
+		struct sync_scope small = {
+		    .pull = 1, .images = 1, .dataset = "fields/v1", .image_budget = 300000};
+		int64_t before = 0, after = 0;
+		int removed = 0, rc;
+
+		cache_image_store_size(c, &before, &err);
+		rc = sync_source(c, b, &small, &asked, &rep, &err);
+		cache_image_store_size(c, &after, &err);
+		ok(rc == 0 && before > 300000 && after <= 300000 + 3000000,
+		   "a sync keeps the store near its budget (%lld bytes before, %lld after)",
+		   (long long)before, (long long)after);
+		ok(cache_images_trim(c, 100000, &removed, &err) == 0 && removed > 0,
+		   "trimming to a smaller budget drops files (%d)", removed);
+		cache_image_store_size(c, &after, &err);
+		ok(after <= 100000, "the store holds at most the budget (%lld)", (long long)after);
+		is_int(
+		    sql_int(c,
+		            "SELECT count(*) FROM asset WHERE path IS NOT NULL AND path <> '' AND"
+		            " id NOT IN (SELECT asset_id FROM image_store) AND path LIKE ?1",
+		            "%/images/%"),
+		    0, "no asset names a file the store dropped");
+	}
 	/* the campaign on cars/v1: alice annotates (30 pending, 3 of them returned), bob reviews */
 	is_int(sql_int(c,
 	               "SELECT count(*) FROM step s JOIN campaign k ON k.id = s.campaign_id JOIN"

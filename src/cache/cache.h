@@ -97,6 +97,7 @@ struct cache_pull_target {
 	const char *container_ext_id; /* the version pulled */
 	const char *name;             /* the dataset's name as shown ("cars/v1") */
 	const char *version_name;     /* "v1" */
+	const char *version_type;     /* the platform's inference type, or NULL */
 };
 
 struct cache_pull_resume {
@@ -157,6 +158,16 @@ struct missing_image {
 int cache_images_missing(struct cache *c, int64_t dataset_id, int64_t after,
                          struct missing_image *rows, int max, int *n, struct err *err);
 int cache_asset_path_set(struct cache *c, int64_t asset_id, const char *path, struct err *err);
+/* A fetched image file of bytes bytes is the asset's, in the store's accounts. */
+int cache_image_stored(struct cache *c, int64_t asset_id, const char *path, int64_t bytes,
+                       struct err *err);
+/* The asset's image was shown: it is the last the budget drops. */
+int cache_image_touch(struct cache *c, int64_t asset_id, struct err *err);
+/* Drops the least recently used image files until the store holds at most budget bytes;
+ * *removed says how many went (their assets fetch them again when opened). */
+#define CACHE_IMAGE_BUDGET_DEFAULT (2LL << 30)
+int cache_image_store_size(struct cache *c, int64_t *bytes, struct err *err);
+int cache_images_trim(struct cache *c, int64_t budget, int *removed, struct err *err);
 
 /* ---- Datasets and labels ---------------------------------------------------------------- */
 
@@ -435,6 +446,196 @@ void cache_conflict_rows_clear(struct conflict_row *rows, int n);
 enum conflict_choice { CONFLICT_KEEP_MINE = 0, CONFLICT_TAKE_THEIRS };
 int cache_conflict_resolve(struct cache *c, int64_t id, enum conflict_choice choice,
                            struct err *err);
+
+/* ---- Browsing for listings (browse.c) --------------------------------------------------
+ *
+ * Read-only walks over what the cache holds of a source, for `annotty sources` and
+ * `annotty ls`: each calls fn once per row, in a stable order, with strings that live only
+ * during the call (copy what you keep). A walk reads one snapshot and holds no more than a
+ * row in memory, so that a million assets list in constant memory. fn returns 0 to go on, or
+ * -1 to stop the walk, which then fails with the err fn filled. */
+
+#define CACHE_BROWSE_TAGS_MAX 256 /* tags given per row; a row with more says so (ntags_total) */
+
+struct cache_source_row {
+	int64_t id;
+	const char *kind;    /* "coco", "picsellia" */
+	const char *locator; /* a file path, or the platform's URL and organization */
+	int datasets;        /* dataset versions cached */
+	int64_t assets;
+	int pending; /* edits not yet pushed (not yet exported, for a local file) */
+	int conflicts;
+	int64_t imported_at; /* Unix seconds of the last import or pull, 0 for never */
+};
+typedef int (*cache_source_fn)(const struct cache_source_row *r, void *ctx);
+int cache_sources_each(struct cache *c, cache_source_fn fn, void *ctx, struct err *err);
+/* The source stored under locator: 1 with *source_id set, 0 when it was never pulled. */
+int cache_source_find(struct cache *c, const char *locator, int64_t *source_id, struct err *err);
+
+/* A dataset version of a remote source as the cache holds it (a cache dataset). */
+struct cache_version_row {
+	int64_t dataset_id;
+	const char *name;         /* "cars/v1" */
+	const char *dataset_name; /* "cars" */
+	const char *version_name; /* "v1" */
+	const char *ext_id;       /* the platform's version id */
+	const char *type;         /* "OBJECT_DETECTION", or NULL when the pull did not say */
+	int64_t assets;
+	int64_t status[REVIEW_STATUS_COUNT]; /* assets per review status */
+	int labels;
+	int pending;
+	int conflicts;
+	int pulled; /* the last pull of it finished */
+};
+typedef int (*cache_version_fn)(const struct cache_version_row *r, void *ctx);
+/* The versions of the source's datasets by dataset name then version name; dataset_name
+ * (may be NULL for all) keeps one dataset's. */
+int cache_versions_each(struct cache *c, int64_t source_id, const char *dataset_name,
+                        cache_version_fn fn, void *ctx, struct err *err);
+/* The cache dataset of "NAME/VERSION" in the source: 1 with *dataset_id set, 0 when the cache
+ * holds no such version. */
+int cache_version_find(struct cache *c, int64_t source_id, const char *name, int64_t *dataset_id,
+                       struct err *err);
+
+struct cache_asset_brief {
+	int64_t id;
+	const char *ext_id;      /* the source's id; NULL when it has none */
+	const char *data_ext_id; /* the datalake item behind it, or NULL */
+	const char *filename;
+	int width, height;
+	int shape_count;
+	enum review_status status;
+	const char *const *tags; /* by name */
+	int ntags;
+	int ntags_total; /* more than ntags when the row had over CACHE_BROWSE_TAGS_MAX */
+};
+typedef int (*cache_asset_fn)(const struct cache_asset_brief *r, void *ctx);
+/* The dataset's assets in file name order. */
+int cache_assets_each(struct cache *c, int64_t dataset_id, cache_asset_fn fn, void *ctx,
+                      struct err *err);
+/* The asset of the dataset that key names: its source id, else its file name. 0 with
+ * *asset_id set; ERR_NOT_FOUND when none matches, ERR_USAGE when the file name is several
+ * assets' (the ids tell them apart). */
+int cache_asset_lookup(struct cache *c, int64_t dataset_id, const char *key, int64_t *asset_id,
+                       struct err *err);
+
+struct cache_datalake_row {
+	int64_t id;
+	const char *ext_id;
+	const char *name;
+	int64_t data;
+	int tags;
+};
+typedef int (*cache_datalake_fn)(const struct cache_datalake_row *r, void *ctx);
+int cache_datalakes_each(struct cache *c, int64_t source_id, cache_datalake_fn fn, void *ctx,
+                         struct err *err);
+
+/* Which data items a walk gives: all, or those with any (or with all_of, every) of the tags. */
+struct cache_data_query {
+	int64_t source_id;
+	const char *const *tags;
+	int ntags;
+	int all_of;
+};
+struct cache_data_row {
+	int64_t id;
+	const char *datalake; /* its datalake's name */
+	const char *ext_id;
+	const char *filename;
+	const char *type;          /* "IMAGE", "VIDEO" */
+	const char *upload_status; /* or NULL */
+	int width, height;
+	const char *const *tags;
+	int ntags;
+	int ntags_total;
+};
+typedef int (*cache_data_fn)(const struct cache_data_row *r, void *ctx);
+/* The data of the source's datalakes in file name order. */
+int cache_data_each(struct cache *c, const struct cache_data_query *q, cache_data_fn fn, void *ctx,
+                    struct err *err);
+
+/* A tag with the number of items that carry it. */
+struct cache_tag_row {
+	const char *name;
+	const char *scope; /* the datalake's name, or the dataset version's ("cars/v1") */
+	int64_t uses;
+};
+typedef int (*cache_tag_fn)(const struct cache_tag_row *r, void *ctx);
+/* The tags of the source's datalakes (dataset_id 0), or of one dataset version's assets, by
+ * name. */
+int cache_tag_counts_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_tag_fn fn,
+                          void *ctx, struct err *err);
+
+struct cache_campaign_row {
+	int64_t id;
+	const char *ext_id;       /* NULL for a campaign started here */
+	const char *name;         /* may be NULL */
+	const char *kind;         /* "annotation", "review" */
+	const char *dataset;      /* the version it runs on ("cars/v1"), or NULL */
+	const char *instructions; /* NULL when it has none */
+	int local;                /* started here, kept only in the cache */
+	int closed;
+	int steps;
+	int64_t assignments;
+};
+typedef int (*cache_campaign_fn)(const struct cache_campaign_row *r, void *ctx);
+/* The source's campaigns (source_id 0: of any source), of one dataset version when dataset_id
+ * is not 0, by name. */
+int cache_campaigns_each(struct cache *c, int64_t source_id, int64_t dataset_id,
+                         cache_campaign_fn fn, void *ctx, struct err *err);
+
+struct cache_step_row {
+	int64_t id;
+	int64_t campaign_id;
+	const char *campaign_ext_id; /* NULL for a local campaign */
+	const char *campaign;        /* its campaign's name, or NULL */
+	const char *dataset;         /* the version its campaign runs on, or NULL */
+	const char *ext_id;          /* NULL for a local campaign's step */
+	const char *name;
+	const char *type; /* "ANNOTATION", "REVIEW", "QUALITY_CONTROL" */
+	int position;
+	const char *const *assignees; /* their names (the user's id when the name is unknown) */
+	int nassignees;
+	int nassignees_total; /* more than nassignees past CACHE_BROWSE_TAGS_MAX */
+	int64_t assignments;
+	/* assignments per status; PENDING split into mine and the others' (or nobody's) */
+	int64_t pending_mine, pending_others, submitted, accepted, rejected, skipped;
+};
+typedef int (*cache_step_fn)(const struct cache_step_row *r, void *ctx);
+/* The steps of the source's campaigns (source_id 0: of any source; of one dataset version's
+ * when dataset_id is not 0), by campaign then position. */
+int cache_steps_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_step_fn fn,
+                     void *ctx, struct err *err);
+
+/* One of my pending tasks, as `annotty ls tasks` lists them. */
+struct cache_task_brief {
+	int64_t id;          /* the assignment's row */
+	const char *ext_id;  /* the source's assignment id, NULL for a local campaign */
+	const char *dataset; /* "cars/v1" */
+	int64_t asset_id;
+	const char *asset_ext_id; /* NULL when the asset has none */
+	const char *filename;
+	const char *step;
+	const char *step_type;
+	const char *status; /* "PENDING" */
+	int rejected_count;
+	const char *comment; /* NULL for none */
+};
+typedef int (*cache_task_fn)(const struct cache_task_brief *r, void *ctx);
+/* My PENDING tasks (source_id 0: of any source; of one dataset when dataset_id is not 0), by
+ * dataset, then step in campaign order, then as cache_tasks_page orders a step's queue:
+ * returned work first, each part in assignment order. */
+int cache_tasks_each(struct cache *c, int64_t source_id, int64_t dataset_id, cache_task_fn fn,
+                     void *ctx, struct err *err);
+/* The task of the dataset that key names: an assignment's source id, else the number of its
+ * row (as cache_tasks_each gives it when it has no source id), else an asset's source id or
+ * file name (cache_asset_lookup), whose current assignment it is. 0 with *assignment_id set;
+ * ERR_NOT_FOUND when none matches, ERR_USAGE when the file name is several assets'. */
+int cache_task_lookup(struct cache *c, int64_t dataset_id, const char *key, int64_t *assignment_id,
+                      struct err *err);
+
+/* The number of conflicts of a dataset (0: of every dataset). */
+int cache_conflicts_count(struct cache *c, int64_t dataset_id, int *count, struct err *err);
 
 /* ---- Campaigns: the annotators' and reviewers' work queue ------------------------------
  *

@@ -985,6 +985,11 @@ static int pull_target_rows(struct import *ix, const struct cache_pull_target *t
 		if (cache_db_run(ix->c, st, ix->err, "recording the dataset version") < 0)
 			goto out;
 	}
+	if (t->version_type != NULL &&
+	    CACHE_DB_DO(ix->c, "UPDATE dataset_version SET type = ?2 WHERE dataset_id = ?1", NULL,
+	                ix->err, "recording the version's type", DB_INT(ix->dataset_id),
+	                DB_TEXT(t->version_type)) < 0)
+		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(st);

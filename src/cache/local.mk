@@ -7,6 +7,7 @@ libannotty_a_SOURCES += \
 	src/cache/shapes.c \
 	src/cache/import.c \
 	src/cache/query.c \
+	src/cache/browse.c \
 	src/cache/keypoints.c \
 	src/cache/page.c \
 	src/cache/edit.c \

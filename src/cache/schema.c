@@ -359,6 +359,14 @@ static const char ddl_v3_pull[] =
     " started_at INTEGER NOT NULL DEFAULT " NOW ","
     " finished_at INTEGER);"
     "CREATE INDEX dataset_ext ON dataset(source_id, ext_id);"
+    /* the image files fetched for remote assets, with their size and last use: the store
+     * keeps to a size budget by dropping the least recently used */
+    "CREATE TABLE image_store ("
+    " asset_id INTEGER PRIMARY KEY REFERENCES asset(id) ON DELETE CASCADE,"
+    " path TEXT NOT NULL,"
+    " bytes INTEGER NOT NULL,"
+    " used_at INTEGER NOT NULL DEFAULT " NOW ");"
+    "CREATE INDEX image_store_used ON image_store(used_at);"
     /* the pull that last saw a datalake item, to tell those gone from the platform */
     "ALTER TABLE data ADD COLUMN pull_gen INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX annotation_ext ON annotation(ext_id);"

@@ -87,7 +87,7 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 	struct backend_page page = {0};
 	int64_t assets = 0;
 	char *cursor = NULL;
-	int rc = -1;
+	int rc = -1, done;
 
 	memset(res, 0, sizeof *res);
 	res->total = -1;
@@ -95,7 +95,10 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 		return -1;
 	cursor = resume.cursor;
 	res->resumed = resume.pages > 0;
-	for (;;) {
+	/* a pull cut short after its last page was stored only has to be ended: starting it over
+	 * would store every page a second time */
+	done = res->resumed && cursor == NULL;
+	while (!done) {
 		if (cancelled(hooks)) {
 			err_setk(err, ERR_RETRY,
 			         "the pull was stopped; it resumes where it stopped");
@@ -115,8 +118,7 @@ int sync_pull_container(struct cache *cache, struct backend *b, const struct cac
 		cursor = page.next_cursor;
 		page.next_cursor = NULL;
 		backend_page_clear(&page);
-		if (cursor == NULL)
-			break;
+		done = cursor == NULL;
 	}
 	if (cache_pull_finish(cache, res->dataset_id, stats, err) < 0)
 		goto out;
@@ -143,7 +145,13 @@ int sync_backoff_seconds(int attempt, int retry_after)
 	return retry_after > wait ? retry_after : wait;
 }
 
-/* Whether the source's value still is the one the change was made against. */
+static int same_label(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether the source's value still is the one the change was made against, or already the
+ * change itself (sent before, its answer lost or not recorded: sending it again is safe). */
 static int base_holds(const struct change *mine, const struct change *theirs)
 {
 	switch (mine->kind) {
@@ -153,10 +161,12 @@ static int base_holds(const struct change *mine, const struct change *theirs)
 	case CHANGE_SHAPE_DELETE:
 		if (!mine->has_base || !theirs->has_value)
 			return 1;
+		if (mine->kind == CHANGE_SHAPE_UPDATE && mine->has_value &&
+		    change_shape_equal(&mine->value, &theirs->value) &&
+		    same_label(mine->label_name, theirs->label_name))
+			return 1;
 		return change_shape_equal(&mine->base, &theirs->value) &&
-		       ((mine->base_label_name == NULL && theirs->label_name == NULL) ||
-		        (mine->base_label_name != NULL && theirs->label_name != NULL &&
-		         strcmp(mine->base_label_name, theirs->label_name) == 0));
+		       same_label(mine->base_label_name, theirs->label_name);
 	default:
 		return 1;
 	}
@@ -183,6 +193,11 @@ static int check_current(struct cache *cache, struct backend *b, const struct ou
 	found = backend_current(b, &e->change, &theirs, err);
 	if (found < 0)
 		return -1;
+	if (found == 1 && e->change.kind == CHANGE_SHAPE_DELETE) {
+		change_clear(
+		    &theirs); /* gone already: what the delete wants (perhaps its own doing) */
+		return 0;
+	}
 	if (found == 1) {
 		rc = cache_outbox_conflict(cache, e->id, NULL, 0, "it is gone on the source", err);
 		change_clear(&theirs);
@@ -211,6 +226,21 @@ static int put_off(struct cache *cache, const struct outbox_entry *e, int retry_
 	return cache_outbox_retry(cache, e->id, at, why, err);
 }
 
+/* The source failed on the entry (src): 0 when it was put off for later, -1 (err set) when
+ * the token was refused: the token is wrong, not the edit, so the entry stays as it was (its
+ * attempts and due time untouched) and the sync stops with the source's words. */
+static int source_failed(struct cache *cache, const struct outbox_entry *e, const struct err *src,
+                         struct push_result *res, struct err *err)
+{
+	if (err_kind_of(src) == ERR_AUTH) {
+		if (err != NULL)
+			*err = *src;
+		str_copy(res->last_error, src->msg, sizeof res->last_error);
+		return -1;
+	}
+	return put_off(cache, e, src->retry_after, src->msg, res, err) < 0 ? -1 : 0;
+}
+
 /* 1 when the push loop goes on, 0 when it stops (the entry has to wait), -1 on failure. */
 static int push_one(struct cache *cache, struct backend *b, struct outbox_entry *e,
                     struct push_result *res, struct err *err)
@@ -224,13 +254,10 @@ static int push_one(struct cache *cache, struct backend *b, struct outbox_entry 
 		if (rc == 1)
 			res->conflicts++;
 		if (rc != 0)
-			return rc > 0 ? 1
-			              : (put_off(cache, e, src.retry_after, src.msg, res, err) < 0
-			                     ? -1
-			                     : 0);
+			return rc > 0 ? 1 : source_failed(cache, e, &src, res, err);
 	}
 	if (backend_push(b, &e->change, &ans, &src) < 0) /* the source could not tell */
-		return put_off(cache, e, src.retry_after, src.msg, res, err) < 0 ? -1 : 0;
+		return source_failed(cache, e, &src, res, err);
 	switch (ans.outcome) {
 	case PUSH_DONE:
 		rc = cache_outbox_ack(cache, e, ans.created_ext_id, NULL, err) < 0 ? -1 : 1;
@@ -300,8 +327,15 @@ int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, cons
 	    cache_export_doc(cache, dataset_id, &doc, err) < 0 ||
 	    backend_save(b, doc, out_path, err) < 0)
 		goto out;
-	/* the edits are written out: a local source's pending count is "not exported yet" */
+	/* the edits are written out: a local source's pending count is "not exported yet". A cache
+	 * that cannot be written (read-only, damaged) does not undo a complete file: the export
+	 * stands, and the edits stay counted as not exported (*written = -1 says so) */
 	rc = cache_outbox_mark_pushed_upto(cache, dataset_id, last, written, err);
+	if (rc < 0 && (err_kind_of(err) == ERR_FORBIDDEN || err_kind_of(err) == ERR_DAMAGED)) {
+		if (written != NULL)
+			*written = -1;
+		rc = 0;
+	}
 out:
 	dataset_doc_free(&doc);
 	return rc;
@@ -350,36 +384,60 @@ static int in_scope(const struct sync_scope *scope, const char *dataset, const c
 }
 
 /* The image bytes of the dataset's assets that have none yet, into the image store. */
+static int64_t budget_of(const struct sync_scope *scope)
+{
+	return scope->image_budget > 0 ? scope->image_budget : CACHE_IMAGE_BUDGET_DEFAULT;
+}
+
+/* One image into the store: 1 fetched, 0 when the budget is reached, -1 on failure. */
+static int fetch_one(struct cache *cache, struct backend *b, const struct missing_image *m,
+                     const char *dir, struct buf *bytes, int64_t *total, int64_t budget,
+                     struct err *err)
+{
+	struct image_ref ref = {.asset_ext_id = m->ext_id, .data_ext_id = m->data_ext_id};
+	char path[4300];
+
+	if (*total >= budget)
+		return 0;
+	buf_reset(bytes);
+	if (snprintf(path, sizeof path, "%s/%s", dir, m->ext_id) >= (int)sizeof path)
+		return err_setk(err, ERR_TOO_LARGE, "an asset id too long for a file name");
+	if (backend_fetch_image(b, &ref, bytes, err) < 0 || buf_write_file(bytes, path, err) < 0 ||
+	    cache_image_stored(cache, m->asset_id, path, (int64_t)bytes->len, err) < 0)
+		return -1;
+	*total += (int64_t)bytes->len;
+	return 1;
+}
+
+/* The image bytes of the dataset's assets that have none yet, into the image store, as far as
+ * its size budget goes (the rest are fetched when opened). */
 static int fetch_images(struct cache *cache, struct backend *b, int64_t dataset_id,
-                        const struct sync_hooks *hooks, struct sync_report *rep, struct err *err)
+                        const struct sync_scope *scope, const struct sync_hooks *hooks,
+                        struct sync_report *rep, struct err *err)
 {
 	struct missing_image rows[IMAGE_BATCH];
-	char dir[4096], path[4300];
-	int64_t after = 0;
+	char dir[4096];
+	int64_t after = 0, total = 0, budget = budget_of(scope);
 	struct buf bytes;
-	int n, rc = -1;
+	int n, rc = -1, got = 1, trimmed = 0;
 
 	buf_init(&bytes, IMAGE_MAX_BYTES);
-	if (cache_image_dir(cache, dir, sizeof dir, err) < 0)
+	if (cache_image_dir(cache, dir, sizeof dir, err) < 0 ||
+	    cache_images_trim(cache, budget, &trimmed, err) < 0 ||
+	    cache_image_store_size(cache, &total, err) < 0)
 		goto out;
 	do {
 		if (cache_images_missing(cache, dataset_id, after, rows, IMAGE_BATCH, &n, err) < 0)
 			goto out;
-		for (int i = 0; i < n && !cancelled(hooks); i++) {
-			struct image_ref ref = {.asset_ext_id = rows[i].ext_id,
-			                        .data_ext_id = rows[i].data_ext_id};
+		for (int i = 0; i < n && got > 0 && !cancelled(hooks); i++) {
 			after = rows[i].asset_id;
-			buf_reset(&bytes);
-			if (backend_fetch_image(b, &ref, &bytes, err) < 0 ||
-			    snprintf(path, sizeof path, "%s/%s", dir, rows[i].ext_id) >=
-			        (int)sizeof path ||
-			    buf_write_file(&bytes, path, err) < 0 ||
-			    cache_asset_path_set(cache, rows[i].asset_id, path, err) < 0)
+			got = fetch_one(cache, b, &rows[i], dir, &bytes, &total, budget, err);
+			if (got < 0)
 				goto out;
-			rep->images++;
+			rep->images += got;
 			progress(hooks, "images", rep->images, -1);
 		}
-	} while (n == IMAGE_BATCH && !cancelled(hooks));
+	} while (n == IMAGE_BATCH && got > 0 && !cancelled(hooks));
 	rc = 0;
 out:
 	buf_free(&bytes);
@@ -560,6 +618,7 @@ static int pull_version(struct cache *cache, struct backend *b, const struct con
 	    .container_ext_id = v->ext_id,
 	    .name = name,
 	    .version_name = v->name,
+	    .version_type = v->type,
 	};
 	struct import_stats stats = {0};
 	struct pull_result res;
@@ -571,7 +630,7 @@ static int pull_version(struct cache *cache, struct backend *b, const struct con
 	rep->assets += stats.assets_added + stats.assets_updated + stats.assets_unchanged;
 	if (pull_campaign(cache, b, res.dataset_id, v->ext_id, err) < 0)
 		return err_wrap(err, "%s", name);
-	if (scope->images && fetch_images(cache, b, res.dataset_id, hooks, rep, err) < 0)
+	if (scope->images && fetch_images(cache, b, res.dataset_id, scope, hooks, rep, err) < 0)
 		return err_wrap(err, "%s: images", name);
 	return 0;
 }

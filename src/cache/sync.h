@@ -58,12 +58,14 @@ struct push_result {
 
 /* Pushes the dataset's outbox to the backend in order, until it is empty or an entry has to
  * wait (offline, rate limited: the later ones wait behind it). Conflicts are recorded and the
- * push goes on. Fails only when the cache could not be read or written. */
+ * push goes on. Fails only when the cache could not be read or written, or when the source
+ * refused the token (ERR_AUTH: the entry stays as it was, to be pushed with a right one). */
 int sync_push(struct cache *cache, struct backend *b, int64_t dataset_id,
               const struct sync_hooks *hooks, struct push_result *res, struct err *err);
 
 /* Writes a local source's dataset with the user's review to out_path (NULL: over the source;
- * "-": standard output)
+ * "-": standard output); on a cache that cannot be written the file is written all the same and
+ * *written is -1 (the edits stay counted as not exported)
  * and marks as written exactly the edits the file holds (those queued before it was read);
  * *written (may be NULL) is how many. Remote sources are refused: their edits are pushed. */
 int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, const char *out_path,
@@ -71,11 +73,12 @@ int sync_export(struct cache *cache, struct backend *b, int64_t dataset_id, cons
 
 /* What one sync of a source covers. */
 struct sync_scope {
-	const char *dataset; /* "NAME/VERSION" (or "NAME" for each of its versions); NULL: all */
-	int pull;            /* bring the source's content into the cache */
-	int push;            /* send the outbox */
-	int images;          /* also fetch the image bytes of the pulled assets into the store */
-	int datalake;        /* also pull the datalake's data and tags */
+	const char *dataset;  /* "NAME/VERSION" (or "NAME" for each of its versions); NULL: all */
+	int pull;             /* bring the source's content into the cache */
+	int push;             /* send the outbox */
+	int images;           /* also fetch the image bytes of the pulled assets into the store */
+	int datalake;         /* also pull the datalake's data and tags */
+	int64_t image_budget; /* bytes the image store may hold; 0: CACHE_IMAGE_BUDGET_DEFAULT */
 };
 
 struct sync_report {

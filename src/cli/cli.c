@@ -37,12 +37,19 @@ static int answer_global(const struct cli_call *call)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_GENERIC;
 }
 
-/* The message in one line, then for a wrong command line where to read more. */
-static int report(const struct err *err, const char *topic)
+/* The message in one line, then for a wrong command line where to read more; with --json, one
+ * JSON object instead. */
+static int report(const struct err *err, const char *topic, int json)
 {
 	char clean[ERR_MSG_MAX * 2];
 
+	if (json) {
+		cli_json_error(stderr, err);
+		return err_kind_of(err) == ERR_USAGE ? EXIT_USAGE : EXIT_FAILURE_GENERIC;
+	}
 	fprintf(stderr, "annotty: %s\n", str_sanitize(err->msg, clean, sizeof clean));
+	if (err_kind_of(err) == ERR_DAMAGED)
+		fputs("annotty: to rebuild it: annotty cache rebuild\n", stderr);
 	if (err_kind_of(err) != ERR_USAGE)
 		return EXIT_FAILURE_GENERIC;
 	if (topic != NULL && topic[0] != '\0' && strcmp(topic, "help") != 0)
@@ -61,13 +68,13 @@ int cli_main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	err_clear(&err);
 	if (cli_parse(argc, argv, &call, &err) < 0)
-		return report(&err, call.topic);
+		return report(&err, call.topic, call.value[OPT_JSON] != NULL);
 	if (call.cmd == NULL)
 		return answer_global(&call);
 	open_log();
 	rc = call.cmd->run(&call, &err);
 	log_close();
 	if (rc < 0)
-		return report(&err, call.cmd->name);
+		return report(&err, call.cmd->name, call.value[OPT_JSON] != NULL);
 	return rc;
 }

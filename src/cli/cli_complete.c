@@ -46,6 +46,8 @@ static void comp_scan(struct comp *k, char **words, int cword)
 	int only_words = 0;
 
 	k->value_of = -1;
+	unsigned takes = cli_command_takes(cword > 1 ? words[1] : NULL);
+
 	for (int i = 1; i < cword; i++) {
 		const char *w = words[i], *eq = strchr(w, '=');
 		int o;
@@ -59,7 +61,7 @@ static void comp_scan(struct comp *k, char **words, int cword)
 				k->pos[k->npos++] = w;
 			continue;
 		}
-		o = cli_option_find(w, eq != NULL ? (size_t)(eq - w) : strlen(w));
+		o = cli_option_find_in(w, eq != NULL ? (size_t)(eq - w) : strlen(w), takes);
 		if (o < 0)
 			continue;
 		k->given |= CLI_OPT(o);
@@ -131,12 +133,17 @@ static void offer_words(const struct comp *k)
 	const struct cli_command *c = comp_command(k, &arg);
 	enum cli_kind kind = CLI_KIND_NONE;
 
+	while (c != NULL && arg > 0 && (arg >= CLI_ARGS_MAX || c->args[arg].name == NULL) &&
+	       c->args[arg - 1].many)
+		arg--; /* TAG...: every word after it is one more */
 	if (c != NULL && arg >= 0 && arg < CLI_ARGS_MAX && c->args[arg].name != NULL)
 		kind = c->args[arg].kind;
 	if (c != NULL && c->word != NULL && k->npos == 1) {
 		puts("none");
 		for (const struct cli_command *r = c; r->name && !strcmp(r->name, c->name); r++)
-			offer(k, r->word);
+			if (r == c ||
+			    strcmp(r[-1].word, r->word) != 0) /* forms of a word sit together */
+				offer(k, r->word);
 		return;
 	}
 	printf("%s\n", kind_name(kind));

@@ -7,11 +7,22 @@
 #include "core/err.h"
 #include "core/model.h"
 
+#include <stdio.h>
+
 /* The file (or standard output) with the user's review; the sync engine marks as written
  * exactly the edits it holds. */
 static int export_write(struct cli_session *s, const char *out_path, struct err *err)
 {
-	return sync_export(s->cache, s->backend, s->dataset_id, out_path, NULL, err);
+	int written = 0;
+
+	if (sync_export(s->cache, s->backend, s->dataset_id, out_path, &written, err) < 0)
+		return -1;
+	if (written < 0)
+		fputs("annotty: the export is complete; the cache cannot be written, so its edits "
+		      "stay"
+		      " counted as not exported\n",
+		      stderr);
+	return 0;
 }
 
 int cli_run_export(const struct cli_call *call, struct err *err)

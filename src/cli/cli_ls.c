@@ -96,23 +96,22 @@ static void labels_print(const struct label_row *rows, int n, int json)
 	}
 }
 
-/* All the labels (the cache lists them in one call, so they are counted first). */
-static int ls_labels(struct cli_session *s, struct ls_out *o, struct err *err)
+int cli_ls_labels(struct cache *cache, int64_t dataset_id, int json, long *count, struct err *err)
 {
 	struct dataset_info info;
 	struct label_row *rows = NULL;
 	int n = 0, want, rc = -1;
 
-	if (cache_dataset_get(s->cache, s->dataset_id, &info, err) < 0)
+	if (cache_dataset_get(cache, dataset_id, &info, err) < 0)
 		return -1;
 	want = info.label_count < LS_LABELS_MAX ? info.label_count : LS_LABELS_MAX;
 	rows = calloc((size_t)want + 1, sizeof *rows);
 	if (rows == NULL)
 		return err_set(err, "out of memory for %d labels", want);
-	if (cache_labels_list(s->cache, s->dataset_id, rows, want, &n, err) < 0)
+	if (cache_labels_list(cache, dataset_id, rows, want, &n, err) < 0)
 		goto out;
-	labels_print(rows, n, o->json);
-	o->count = n;
+	labels_print(rows, n, json);
+	*count = n;
 	rc = 0;
 	if (info.label_count > n)
 		rc = err_setk(err, ERR_TOO_LARGE, "listed the first %d of the %d labels", n,
@@ -120,6 +119,12 @@ static int ls_labels(struct cli_session *s, struct ls_out *o, struct err *err)
 out:
 	free(rows);
 	return rc;
+}
+
+/* All the labels (the cache lists them in one call, so they are counted first). */
+static int ls_labels(struct cli_session *s, struct ls_out *o, struct err *err)
+{
+	return cli_ls_labels(s->cache, s->dataset_id, o->json, &o->count, err);
 }
 
 static int ls_run(const struct cli_call *call,

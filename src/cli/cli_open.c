@@ -1,4 +1,6 @@
-/* `annotty [SOURCE]` and `annotty --demo`: the review screen over a source. */
+/* `annotty [SOURCE]`, `annotty --demo` and `annotty --dataset NAME/VERSION`: the review screen
+ * over a local source, or over a Picsellia dataset version as the last sync left it in the cache
+ * (its edits are queued for annotty sync). */
 #include "cli/cli.h"
 #include "cache/cache.h"
 #include "core/err.h"
@@ -32,6 +34,12 @@ static int open_prepare(struct app *app, const struct cli_session *s, const stru
 	if (s->warnings > 0)
 		app_error(app, "%d %s in the source (see the log); first: %s", s->warnings,
 		          cli_plural(s->warnings, "problem", "problems"), s->first_warning);
+	else if (s->imported && s->stats.assets_unchanged + s->stats.assets_updated > 0)
+		/* a re-import: say what the source changed, and what of the user's work met it */
+		app_message(app, "the source changed: %d updated, %d new, %d gone; %s",
+		            s->stats.assets_updated, s->stats.assets_added, s->stats.assets_removed,
+		            s->stats.conflicts > 0 ? "edits that met it are conflicts (C)"
+		                                   : "your reviews and tags are kept");
 	else if (s->imported)
 		app_message(app, "imported %d %s, %d %s", app->dataset.asset_count,
 		            cli_plural(app->dataset.asset_count, "asset", "assets"),
@@ -59,6 +67,23 @@ static int open_review(struct cli_session *s, const struct cli_call *call, struc
 	return sig > 0 ? EXIT_SIGNAL_BASE + sig : EXIT_OK;
 }
 
+/* The synced dataset version from the cache: the review screen works on the cache alone. */
+static int open_synced(const struct cli_call *call, struct err *err)
+{
+	struct cli_remote_session r;
+	struct cli_session s = {.quiet = 1};
+	int rc = -1;
+
+	if (cli_remote_open(&r, call, err) < 0 ||
+	    cli_remote_dataset(&r, call->value[OPT_DATASET], &s.dataset_id, err) < 0)
+		goto out;
+	s.cache = r.cache;
+	rc = open_review(&s, call, err);
+out:
+	cli_remote_close(&r);
+	return rc;
+}
+
 int cli_run_open(const struct cli_call *call, struct err *err)
 {
 	struct cli_session s = {.quiet = 1};
@@ -67,6 +92,8 @@ int cli_run_open(const struct cli_call *call, struct err *err)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return err_set(err,
 		               "the review screen needs a terminal (try annotty ls for scripts)");
+	if (call->value[OPT_DATASET] != NULL)
+		return open_synced(call, err);
 	if (cli_session_open(&s, call->nargs > 0 ? call->args[0] : NULL, call, err) < 0)
 		goto out;
 	rc = open_review(&s, call, err);

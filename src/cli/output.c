@@ -2,9 +2,11 @@
  * and a checked flush of standard output. */
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/json_out.h"
 #include "core/str.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *cli_plural(long n, const char *one, const char *many)
@@ -50,5 +52,28 @@ int cli_flush_stdout(struct err *err)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return err_setk(err, ERR_IO, "cannot write to standard output: %s",
 		                strerror(errno ? errno : EIO));
+	return 0;
+}
+
+void cli_json_error(FILE *out, const struct err *err)
+{
+	fputs("{\"error\": {\"kind\": ", out);
+	cli_json_string(out, err_kind_name(err_kind_of(err)));
+	fputs(", \"message\": ", out);
+	cli_json_string(out, err->msg);
+	fputs("}}\n", out);
+	fflush(out);
+}
+
+int cli_json_raw(FILE *out, const char *json, struct err *err)
+{
+	struct json_out_report report = {0};
+	char *strict = json_out_strict(json, &report);
+
+	if (strict == NULL)
+		return err_set(err, "out of memory writing JSON");
+	fputs(strict, out);
+	free(strict);
+	json_out_warn(&report, "ls --json");
 	return 0;
 }

@@ -18,31 +18,61 @@ struct words {
 	int n;
 };
 
-static int option_long(const char *name, size_t len)
+/* Two options may share a long name when no command takes both (sync's --images switch, the
+ * --images folder of the others): takes, the options of the command being parsed, decides. */
+static int option_long(const char *name, size_t len, unsigned takes)
 {
-	int found = -1;
+	int found = -1, exact = -1;
 
 	for (int o = 0; o < OPT_COUNT; o++) {
 		if (strncmp(cli_options[o].name, name, len) != 0)
 			continue;
-		if (cli_options[o].name[len] == '\0')
-			return o;
+		if (cli_options[o].name[len] == '\0') {
+			if (exact < 0 || (takes & CLI_OPT(o)))
+				exact = o;
+			continue;
+		}
 		/* a unique prefix names the option, as getopt_long allows */
-		found = found == -1 ? o : -2;
+		if (found == -1 ||
+		    (found >= 0 && strcmp(cli_options[found].name, cli_options[o].name) == 0)) {
+			if (found == -1 || (takes & CLI_OPT(o)))
+				found = o;
+		} else {
+			found = -2;
+		}
 	}
+	if (exact >= 0)
+		return exact;
 	return found < 0 ? -1 : found;
 }
 
-int cli_option_find(const char *name, size_t len)
+int cli_option_find_in(const char *name, size_t len, unsigned takes)
 {
 	if (len >= 2 && name[0] == '-' && name[1] == '-')
-		return len > 2 ? option_long(name + 2, len - 2) : -1;
+		return len > 2 ? option_long(name + 2, len - 2, takes) : -1;
 	if (len != 2 || name[0] != '-')
 		return -1;
 	for (int o = 0; o < OPT_COUNT; o++)
 		if (cli_options[o].letter != 0 && cli_options[o].letter == name[1])
 			return o;
 	return -1;
+}
+
+int cli_option_find(const char *name, size_t len)
+{
+	return cli_option_find_in(name, len, 0);
+}
+
+unsigned cli_command_takes(const char *name)
+{
+	unsigned takes = CLI_OPTS_GLOBAL;
+
+	if (name == NULL || !cli_command_known(name, 1))
+		name = "";
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			takes |= c->options;
+	return takes;
 }
 
 const struct cli_command *cli_command_first(const char *name)
@@ -60,11 +90,25 @@ int cli_command_known(const char *name, int hidden)
 	return c != NULL && c->name[0] != '\0' && (hidden || !c->hidden);
 }
 
-static int take_option(int argc, char **argv, int *i, struct cli_call *call, struct err *err)
+/* Keeps an option's value; a repeatable one keeps each. */
+static int keep_value(struct cli_call *call, int o, const char *v, struct err *err)
+{
+	call->value[o] = v;
+	if (!cli_options[o].repeat)
+		return 0;
+	if (call->nrepeated[o] == CLI_REPEAT_MAX)
+		return err_setk(err, ERR_USAGE, "--%s is given more than %d times",
+		                cli_options[o].name, CLI_REPEAT_MAX);
+	call->repeated[o][call->nrepeated[o]++] = v;
+	return 0;
+}
+
+static int take_option(int argc, char **argv, int *i, unsigned takes, struct cli_call *call,
+                       struct err *err)
 {
 	const char *arg = argv[*i], *eq = strchr(arg, '=');
 	size_t len = eq != NULL && arg[1] == '-' ? (size_t)(eq - arg) : strlen(arg);
-	int o = cli_option_find(arg, len);
+	int o = cli_option_find_in(arg, len, takes);
 	const struct cli_option *opt;
 
 	if (o < 0)
@@ -76,20 +120,18 @@ static int take_option(int argc, char **argv, int *i, struct cli_call *call, str
 		call->value[o] = "";
 		return 0;
 	}
-	if (arg[len] == '=') {
-		call->value[o] = arg + len + 1;
-		return 0;
-	}
+	if (arg[len] == '=')
+		return keep_value(call, o, arg + len + 1, err);
 	if (*i + 1 >= argc)
 		return err_setk(err, ERR_USAGE, "--%s needs a value (%s)", opt->name, opt->metavar);
-	call->value[o] = argv[++*i];
-	return 0;
+	return keep_value(call, o, argv[++*i], err);
 }
 
 /* Splits the line into options (into call->value) and the other words. */
 static int split_line(int argc, char **argv, struct cli_call *call, struct words *ws,
                       struct err *err)
 {
+	unsigned takes = cli_command_takes(argc > 1 ? argv[1] : NULL);
 	int only_words = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -98,7 +140,7 @@ static int split_line(int argc, char **argv, struct cli_call *call, struct words
 		if (!only_words && strcmp(a, "--") == 0) {
 			only_words = 1;
 		} else if (!only_words && a[0] == '-' && a[1] != '\0') {
-			if (take_option(argc, argv, &i, call, err) < 0)
+			if (take_option(argc, argv, &i, takes, call, err) < 0)
 				return -1;
 		} else if (ws->n == CLI_WORDS_MAX) {
 			return err_setk(err, ERR_USAGE, "too many words on the command line");
@@ -268,10 +310,16 @@ static int check_args(const struct cli_command *c, const struct words *ws, int u
                       struct cli_call *call, struct err *err)
 {
 	char label[128];
-	int i;
+	int i, spec = 0;
 
 	for (i = used; i < ws->n; i++) {
-		if (i - used >= CLI_ARGS_MAX || c->args[i - used].name == NULL)
+		spec = i - used < CLI_ARGS_MAX ? i - used : CLI_ARGS_MAX;
+		/* the last word of a command that takes many (TAG...) takes the rest */
+		while (spec > 0 && (spec == CLI_ARGS_MAX || c->args[spec].name == NULL) &&
+		       c->args[spec - 1].many)
+			spec--;
+		if (spec >= CLI_ARGS_MAX || c->args[spec].name == NULL ||
+		    (spec < i - used && !c->args[spec].many))
 			return err_setk(err, ERR_USAGE, "too many words for %s: %s",
 			                command_label(c, label, sizeof label), ws->w[i]);
 		call->args[call->nargs++] = ws->w[i];

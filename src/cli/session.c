@@ -76,6 +76,7 @@ int cli_session_open(struct cli_session *s, const char *source, const struct cli
 	s->dataset_id = pull.dataset_id;
 	s->imported = pull.imported;
 	s->imported_shapes = stats.shapes;
+	s->stats = stats;
 	return 0;
 }
 

@@ -76,7 +76,7 @@ static void put_form_tail(struct text *t, const struct cli_command *c)
 	for (int i = 0; i < CLI_ARGS_MAX && c->args[i].name != NULL; i++) {
 		put(t, " %s", c->args[i].optional ? "[" : "");
 		put_word(t, "I", c->args[i].name);
-		put(t, "%s", c->args[i].optional ? "]" : "");
+		put(t, "%s%s", c->args[i].many ? "..." : "", c->args[i].optional ? "]" : "");
 	}
 }
 
@@ -138,7 +138,8 @@ static void command_label(const struct cli_command *c, char *buf, size_t n)
 		if (c->required & CLI_OPT(o))
 			put_option(&t, o, 0);
 	for (int i = 0; i < CLI_ARGS_MAX && c->args[i].name != NULL; i++)
-		put(&t, c->args[i].optional ? " [%s]" : " %s", c->args[i].name);
+		put(&t, c->args[i].optional ? " [%s%s]" : " %s%s", c->args[i].name,
+		    c->args[i].many ? "..." : "");
 	if (buf[0] == ' ')
 		memmove(buf, buf + 1, strlen(buf));
 }
@@ -191,7 +192,7 @@ static void usage_options(FILE *out, unsigned which)
 
 void cli_usage(FILE *out)
 {
-	char label[64];
+	char label[128];
 
 	usage_forms(out, NULL);
 	fputs("\ncommands:\n", out);
@@ -213,7 +214,7 @@ void cli_usage(FILE *out)
 void cli_usage_command(FILE *out, const char *name)
 {
 	unsigned opts = CLI_OPTS_GLOBAL;
-	char label[64];
+	char label[128];
 
 	usage_forms(out, name);
 	fputc('\n', out);

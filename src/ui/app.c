@@ -286,12 +286,22 @@ static int swallow_reply(struct app *app)
 	return 1;
 }
 
+/* Keys handled in one turn of the loop at most: a large paste must not keep a quit, a signal or
+ * a finished frame waiting for more than a turn. */
+#define KEYS_PER_TURN 64
+
 static int read_keys(struct app *app)
 {
-	int key, one, change = UI_NONE;
+	int key, one, change = UI_NONE, taken = 0;
 	uint64_t t0;
 
+	app->keys_waiting = 0;
 	while ((key = getch()) != ERR) {
+		if (++taken > KEYS_PER_TURN) {
+			ungetch(key);
+			app->keys_waiting = 1;
+			break;
+		}
 		if (key == 27 && swallow_reply(app))
 			continue;
 		t0 = app->frame.trace_fd >= 0 ? frame_clock_us() : 0;
@@ -367,7 +377,7 @@ static int loop(struct app *app, int wake_fd)
 			list_reanchor(app, list_current(app)->id);
 		if (change & (UI_REDRAW | UI_FRAME | UI_RELOAD))
 			draw(app);
-		if (poll(s.fds, (nfds_t)s.n, WATCH_MS) < 0) {
+		if (poll(s.fds, (nfds_t)s.n, app->keys_waiting ? 0 : WATCH_MS) < 0) {
 			if (errno != EINTR)
 				return -1;
 			change = UI_NONE; /* the signal's byte wakes the next poll() at once */

@@ -194,6 +194,7 @@ struct app {
 	int message_is_error;
 	struct frame_cache frame;
 	int frame_dirty;     /* rebuild and write the image after the next doupdate */
+	int keys_waiting;    /* read_keys stopped at its bound: the next poll() does not wait */
 	int image_on_screen; /* some image bytes are on the terminal now */
 	int rows, cols;
 };

@@ -30,13 +30,23 @@ static struct pic_priv *priv_of(struct backend *b)
 }
 
 /* The client, connected (ping and organization) on first use. */
+/* A refused token: the user has to give another, and the message says how. */
+static void auth_advice(struct err *err)
+{
+	if (err_kind_of(err) == ERR_AUTH)
+		err_wrap(err, "the Picsellia token was refused: log in again with 'annotty login',"
+		              " or set PICSELLIA_TOKEN");
+}
+
 static struct picsellia *client_of(struct backend *b, struct err *err)
 {
 	struct pic_priv *p = priv_of(b);
 
 	if (!p->connected) {
-		if (picsellia_connect(p->client, err) < 0)
+		if (picsellia_connect(p->client, err) < 0) {
+			auth_advice(err);
 			return NULL;
+		}
 		p->connected = 1;
 	}
 	return p->client;
@@ -453,6 +463,10 @@ static int steps_take(struct picsellia_step *items, int n, struct campaign_step 
 		take(&s->ext_id, &items[i].id);
 		take(&s->name, &items[i].name);
 		s->position = items[i].order;
+		s->assignees = items[i].assignees; /* moved: the item no longer owns them */
+		s->nassignees = items[i].nassignees;
+		items[i].assignees = NULL;
+		items[i].nassignees = 0;
 		if (step_type_parse(items[i].type, &s->type) < 0)
 			s->type = STEP_REVIEW; /* QUALITY_CONTROL reviews too */
 	}
@@ -725,10 +739,14 @@ static int pic_push(struct backend *b, const struct change *ch, struct push_answ
 		                                                       : "object");
 	if ((c = client_of(b, err)) == NULL)
 		return -1; /* offline or refused before anything was sent */
-	o = push_call(b, c, ch, 0, &ans);
+	/* A create may be a replay: sent before by a run that died, or whose answer was lost,
+	 * before the cache recorded it. Nothing here tells, so the annotation is always looked
+	 * at first and a shape exactly like it there is taken as the one sent. */
+	o = push_call(b, c, ch, ch->kind == CHANGE_SHAPE_CREATE, &ans);
 	if (o == PICSELLIA_REFUSED && err_kind_of(&ans.err) == ERR_AUTH) {
 		/* the token, not the edit, is wrong: the edit waits for a right one */
 		*err = ans.err;
+		auth_advice(err);
 		picsellia_answer_clear(&ans);
 		return -1;
 	}

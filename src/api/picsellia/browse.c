@@ -258,6 +258,29 @@ static void clear_campaign(void *c)
 	picsellia_campaign_clear(c);
 }
 
+/* A step's "assignees" ([{"user_id", "weight"}], spec 8.1; absent from the SDK's schema, so
+ * optional): the users' ids. */
+static int parse_assignees(const cJSON *j, const struct pxl_at *at, struct picsellia_step *s,
+                           struct err *err)
+{
+	const cJSON *list, *it;
+	int n = 0;
+
+	if (pxl_jarr_opt(j, "assignees", at, &list, err) < 0)
+		return -1;
+	if (list == NULL || (n = cJSON_GetArraySize(list)) == 0)
+		return 0;
+	if ((s->assignees = calloc((size_t)n, sizeof *s->assignees)) == NULL)
+		return err_set(err, "out of memory");
+	cJSON_ArrayForEach(it, list)
+	{
+		if (pxl_jstr(it, "user_id", at, &s->assignees[s->nassignees], err) < 0)
+			return -1;
+		s->nassignees++;
+	}
+	return 0;
+}
+
 static int parse_step(const cJSON *j, const struct pxl_at *at, void *out, void *ctx,
                       struct err *err)
 {
@@ -267,7 +290,8 @@ static int parse_step(const cJSON *j, const struct pxl_at *at, void *out, void *
 	if (pxl_jstr(j, "id", at, &s->id, err) < 0 || pxl_jstr(j, "name", at, &s->name, err) < 0 ||
 	    pxl_jstr(j, "type", at, &s->type, err) < 0 ||
 	    pxl_jint(j, "order", at, &order, err) < 0 ||
-	    pxl_jstr_opt(j, "description", at, &s->description, err) < 0) {
+	    pxl_jstr_opt(j, "description", at, &s->description, err) < 0 ||
+	    parse_assignees(j, at, s, err) < 0) {
 		picsellia_step_clear(s);
 		return -1;
 	}

@@ -369,6 +369,9 @@ void picsellia_step_clear(struct picsellia_step *s)
 	free(s->name);
 	free(s->type);
 	free(s->description);
+	for (int i = 0; i < s->nassignees; i++)
+		free(s->assignees[i]);
+	free(s->assignees);
 	memset(s, 0, sizeof *s);
 }
 

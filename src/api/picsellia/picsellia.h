@@ -156,6 +156,8 @@ struct picsellia_step {
 	char *type; /* "ANNOTATION", "REVIEW", "QUALITY_CONTROL" */
 	int order;
 	char *description; /* or NULL */
+	char **assignees;  /* the users' ids (the step's "assignees"), or NULL */
+	int nassignees;
 };
 
 /* Filters of the datalake listing (spec §3.3, §3.4). Any of it may be zero/NULL. */
