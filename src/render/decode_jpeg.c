@@ -100,19 +100,9 @@ static void jpegdec_choose_scale(struct jpegdec_job *job)
 			break;
 		}
 	}
-	/* between 1/2 and 1/1, libjpeg-turbo's scaled IDCTs in eighths leave less to decode and
-	 * to downscale; 7/8 and 6/8 only while the area downscale still has 1.6 decoded pixels a
-	 * frame pixel each way, below which the frame measurably loses detail (PSNR) against a full
-	 * decode: a 1920-pixel JPEG for a 1000-pixel pane is decoded 1680 wide */
-	for (unsigned m = 6; ci->scale_denom == 1 && m < 8; m++)
-		if ((w * m + 7) / 8 * 5 >= (unsigned)job->target_w * 8 &&
-		    (h * m + 7) / 8 * 5 >= (unsigned)job->target_h * 8) {
-			ci->scale_num = m;
-			ci->scale_denom = 8;
-		}
 	if ((unsigned)job->target_w < w || (unsigned)job->target_h < h)
 		ci->dct_method = JDCT_IFAST; /* the downscale hides its small error */
-	if (ci->scale_denom > 1 && ci->scale_num == 1)
+	if (ci->scale_denom > 1)
 		ci->do_fancy_upsampling = FALSE;
 }
 
