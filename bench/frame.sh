@@ -3,7 +3,8 @@
 # width, runs alternated, the median of N each: time, bytes, and (with ImageMagick's sixel
 # reader) PSNR of each decoded frame against a reference downscale of the source; annotty also
 # with --low-bandwidth. Prints figures and ratios; never fails on a time.
-# Usage: bench/frame.sh [ANNOTTY]   (N=7 by default; set N to change)
+# Usage: bench/frame.sh [ANNOTTY]   (N=7 by default; set N to change; BEFORE=another annotty
+# build to time it in the same runs, alternated with the others, for a before-and-after)
 set -u
 ANNOTTY=${1:-${ANNOTTY:-./annotty}}
 N=${N:-7}
@@ -48,10 +49,12 @@ chafa=$(command -v chafa || true)
 [ -n "$img2sixel" ] || echo "bench: img2sixel is not installed; its column is skipped"
 [ -n "$chafa" ] || echo "bench: chafa is not installed; its column is skipped"
 
-python3 - "$ANNOTTY" "$D" "$N" "$W" "$img2sixel" "$chafa" <<'PY'
+python3 - "$ANNOTTY" "$D" "$N" "$W" "$img2sixel" "$chafa" "${BEFORE:-}" <<'PY'
 import os, re, statistics, subprocess, sys, time
 annotty, d, n, w, img2sixel, chafa = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+before = sys.argv[7]
 show = [annotty, "show", "--graphics=sixel", "--width", str(w)]
+show_before = [before, "show", "--graphics=sixel", "--width", str(w)]
 # (title, source, annotty's arguments for the timed frame, for the PSNR frame)
 cases = [
     ("4000x3000 JPEG (photo-like, 2 MB), 50 boxes", "big.jpg",
@@ -116,6 +119,8 @@ def psnr(six, src):
 for title, name, args, psnr_args in cases:
     path = os.path.join(d, name)
     tools = [("annotty", show + args), ("annotty-lb", show + ["--low-bandwidth"] + args)]
+    if before:
+        tools.append(("before", show_before + args))
     if img2sixel:
         tools.append(("img2sixel", [img2sixel, "-w", str(w), path]))
     if chafa:
@@ -137,8 +142,10 @@ for title, name, args, psnr_args in cases:
     if can_psnr:
         # annotty's overlay is not in the reference: its PSNR frame is the plain image
         plain = psnr_args or args
-        for t, c in [("annotty", show + plain), ("annotty-lb", show + ["--low-bandwidth"] + plain)] + \
-                [x for x in tools if not x[0].startswith("annotty")]:
+        ours = [("annotty", show + plain), ("annotty-lb", show + ["--low-bandwidth"] + plain)]
+        if before:
+            ours.append(("before", show_before + plain))
+        for t, c in ours + [x for x in tools if x[0] in ("img2sixel", "chafa")]:
             six = os.path.join(d, "%s.%s.six" % (name, t))
             run(c, keep=six)
             quality[t] = psnr(six, path)
@@ -150,7 +157,7 @@ for title, name, args, psnr_args in cases:
         q = quality.get(t)
         print("  %-10s %9.1f %11d %9s" % (t, med[t], size[t],
                                           "%.2f" % q if q is not None else "-"))
-    for ours in ("annotty", "annotty-lb"):
+    for ours in ("annotty", "annotty-lb") + (("before",) if before else ()):
         for ref in ("img2sixel", "chafa"):
             if ref in med and med[ref] > 0 and size[ref] > 0:
                 line = "  %s/%-9s time %.2f  bytes %.2f" % (ours, ref, med[ours] / med[ref],

@@ -7,3 +7,7 @@ check_PROGRAMS += tests/frame_worker.t
 tests_frame_worker_t_SOURCES = tests/frame_worker.c
 tests_frame_worker_t_LDADD = $(TEST_LDADD)
 TESTS += tests/frame_worker.t
+check_PROGRAMS += tests/frame_match.t
+tests_frame_match_t_SOURCES = tests/frame_match.c
+tests_frame_match_t_LDADD = $(TEST_LDADD)
+TESTS += tests/frame_match.t

@@ -280,6 +280,26 @@ static const char *doctor_auto_why(enum graphics_mode chosen, const struct term_
 	}
 }
 
+/* Label names beyond ASCII on the pictures need GNU Unifont (Debian's unifont package). */
+static void doctor_caption_font(struct doctor_report *r)
+{
+	char path[1024], text[1200];
+
+	if (render_caption_font(path, sizeof path) && MB_CUR_MAX == 1)
+		snprintf(text, sizeof text,
+		         "built-in ASCII only: GNU Unifont is at %s, but the locale is not UTF-8 "
+		         "(other characters show as ?)",
+		         path);
+	else if (render_caption_font(path, sizeof path))
+		snprintf(text, sizeof text, "GNU Unifont (%s) for names beyond ASCII", path);
+	else
+		snprintf(text, sizeof text,
+		         "built-in ASCII only: GNU Unifont not found at %s (the unifont package); "
+		         "other characters show as ?",
+		         path);
+	doctor_line(r, "caption font:", text);
+}
+
 static void doctor_graphics(struct doctor_report *r, enum graphics_mode flag,
                             const struct term_caps *caps, int tty)
 {
@@ -308,6 +328,7 @@ static void doctor_graphics(struct doctor_report *r, enum graphics_mode flag,
 	                           : "not offered: the environment does not say iTerm2");
 	doctor_line(r, "blocks:", "usable everywhere (the fallback)");
 	doctor_line(r, "none:", "only when asked for (no image, text only)");
+	doctor_caption_font(r);
 }
 
 static int doctor_cache(struct doctor_report *r, char *db, size_t dbsz, struct err *err)

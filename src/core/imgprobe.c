@@ -18,13 +18,19 @@ static unsigned long be32(const unsigned char *p)
 	       p[3];
 }
 
+/* Whether an APP1 segment body is Exif (cameras also write XMP in APP1 segments). */
+static int is_exif(const unsigned char *p, size_t len)
+{
+	return len >= 14 && memcmp(p, "Exif\0\0", 6) == 0;
+}
+
 /* Orientation tag (0x0112) from an APP1 Exif segment body; 1 when absent or unreadable. */
 static int exif_orientation(const unsigned char *p, size_t len)
 {
 	int little;
 	size_t ifd, count;
 
-	if (len < 14 || memcmp(p, "Exif\0\0", 6) != 0)
+	if (!is_exif(p, len))
 		return 1;
 	p += 6;
 	len -= 6;
@@ -75,7 +81,8 @@ static int probe_jpeg(const unsigned char *d, size_t len, struct image_probe *ou
 		seglen = be16(d + i + 2);
 		if (seglen < 2)
 			return err_set(err, "corrupt JPEG header");
-		if (marker == 0xE1 && i + 4 + seglen - 2 <= len)
+		/* an XMP segment after the Exif one must not reset the orientation */
+		if (marker == 0xE1 && i + 4 + seglen - 2 <= len && is_exif(d + i + 4, seglen - 2))
 			out->orientation = exif_orientation(d + i + 4, seglen - 2);
 		if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
 		    marker != 0xCC) {

@@ -11,6 +11,7 @@ libannotty_a_SOURCES += \
 	src/core/shape_edit.c src/core/shape_edit.h \
 	src/core/palette.c src/core/palette.h \
 	src/core/imgprobe.c src/core/imgprobe.h \
+	src/core/rle.c src/core/rle.h \
 	src/core/paths.c src/core/paths.h \
 	src/core/log.c src/core/log.h \
 	src/core/workq.c src/core/workq.h

@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/palette.h"
+#include "core/rle.h"
 #include "render/render.h"
 
 #include <math.h>
@@ -31,6 +32,26 @@ static void frame_target(const struct frame_spec *spec, int *w, int *h)
 	*h = spec->rows * px_h;
 }
 
+/* Decodes the asset's image in the frame its shapes are in (render_decode_declared's rule),
+ * saying in the log when its EXIF orientation is left out for that. */
+static int frame_decode_oriented(const struct asset_detail *a, int w, int h, struct image *img,
+                                 int *src_w, int *src_h, struct err *err)
+{
+	struct render_decoded info;
+
+	atomic_fetch_add(&decodes, 1);
+	if (render_decode_file_declared(a->path, w, h, a->width, a->height, img, &info, err) < 0)
+		return -1;
+	if (info.as_stored)
+		log_msg(LOG_INFO,
+		        "%s: EXIF orientation %d not applied: the dataset declares %dx%d, the size "
+		        "as stored, so its shapes were drawn on the unrotated pixels",
+		        a->filename, info.orientation, a->width, a->height);
+	*src_w = info.src_w;
+	*src_h = info.src_h;
+	return 0;
+}
+
 static int frame_decode(const struct asset_detail *asset, int w, int h, struct image *img,
                         int *src_w, int *src_h, struct frame_result *res, struct err *err)
 {
@@ -38,10 +59,8 @@ static int frame_decode(const struct asset_detail *asset, int w, int h, struct i
 
 	if (asset->path[0] == '\0') {
 		err_set(&why, "image file not found: %s", asset->filename);
-	} else {
-		atomic_fetch_add(&decodes, 1);
-		if (render_decode_file(asset->path, w, h, img, src_w, src_h, &why) == 0)
-			return 0;
+	} else if (frame_decode_oriented(asset, w, h, img, src_w, src_h, &why) == 0) {
+		return 0;
 	}
 	log_msg(LOG_WARN, "%s: %s", asset->filename, why.msg);
 	snprintf(res->problem, sizeof res->problem, "%s", why.msg);
@@ -63,6 +82,55 @@ static void frame_style(const struct frame_spec *spec, const struct overlay_styl
 /* The shapes, then the editing aids over them. */
 #define FRAME_OVERLAY_MAX 512 /* shapes and keypoint markers drawn in one frame */
 
+/* The pixels of the masks among the first n shapes, decoded from the RLE their extra fields
+ * keep (the source's own segmentation, stored once in the cache): masks[i] for shape i, NULL
+ * for other kinds and for a mask whose RLE is missing or broken (drawn as its box). */
+struct frame_masks {
+	struct rle rle[FRAME_OVERLAY_MAX];
+	struct render_mask mask[FRAME_OVERLAY_MAX];
+	const struct render_mask *of[FRAME_OVERLAY_MAX];
+};
+
+static void frame_mask_one(const struct asset_detail *a, int i, struct frame_masks *m)
+{
+	struct rle *r = &m->rle[i];
+	struct rect box;
+	double sx, sy;
+
+	if (rle_from_extras(a->shapes[i].extra_json, r, NULL) < 0)
+		return;
+	/* an RLE of another size than the image is stretched over it */
+	sx = a->width > 0 ? (double)a->width / (double)r->w : 1;
+	sy = a->height > 0 ? (double)a->height / (double)r->h : 1;
+	rle_bounds(r, &box, NULL);
+	m->mask[i] = (struct render_mask){
+	    r->w, r->h, r->counts, r->n, sx, sy, {box.x * sx, box.y * sy, box.w * sx, box.h * sy}};
+	m->of[i] = &m->mask[i];
+}
+
+static struct frame_masks *frame_masks_make(const struct asset_detail *a, int n)
+{
+	struct frame_masks *m = NULL;
+
+	for (int i = 0; i < n; i++) {
+		if (a->shapes[i].kind != SHAPE_MASK)
+			continue;
+		if (m == NULL && (m = calloc(1, sizeof *m)) == NULL)
+			return NULL; /* out of memory: masks are drawn as boxes */
+		frame_mask_one(a, i, m);
+	}
+	return m;
+}
+
+static void frame_masks_free(struct frame_masks *m)
+{
+	if (m == NULL)
+		return;
+	for (int i = 0; i < FRAME_OVERLAY_MAX; i++)
+		rle_clear(&m->rle[i]);
+	free(m);
+}
+
 static void frame_overlay(const struct asset_detail *asset, const struct frame_spec *spec,
                           struct image *img, const struct overlay_style *view)
 {
@@ -70,11 +138,15 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 	struct shape markers[FRAME_OVERLAY_MAX];
 	struct point bones[FRAME_OVERLAY_MAX][2];
 	struct overlay_style style;
+	struct frame_masks *masks = NULL;
 	int n = 0;
 
 	if (view->scale_x <= 0 || view->scale_y <= 0)
 		return; /* a placeholder: nothing lands on it */
 	frame_style(spec, view, &style);
+	if (spec->overlays)
+		masks = frame_masks_make(
+		    asset, asset->nshapes < FRAME_OVERLAY_MAX ? asset->nshapes : FRAME_OVERLAY_MAX);
 	for (int i = 0; spec->overlays && i < asset->nshapes && n < FRAME_OVERLAY_MAX; i++) {
 		items[n].shape = &asset->shapes[i];
 		items[n].rgb = palette_rgb(asset->shapes[i].label);
@@ -117,10 +189,12 @@ static void frame_overlay(const struct asset_detail *asset, const struct frame_s
 		                                 palette_rgb(asset->shapes[owner].label), 0, NULL};
 		n++;
 	}
+	/* the shapes come first in items, so masks->of lines up with them */
 	if (n > 0)
-		render_overlay(img, items, n, &style);
+		render_overlay_masks(img, items, masks ? masks->of : NULL, n, &style);
 	if (spec->marks != NULL)
 		render_overlay_marks(img, spec->marks, &style);
+	frame_masks_free(masks);
 }
 
 /* As many colours as the terminal has registers (term_sixel_colors; 0: 256); 16 for low
@@ -221,10 +295,9 @@ static int frame_decode_zoomed(const struct asset_detail *a, const struct frame_
 
 	if (frame_place(spec, a->width, a->height, &pl) < 0)
 		return err_set(err, "the image pane is too small");
-	atomic_fetch_add(&decodes, 1);
-	if (render_decode_file(a->path, (int)fmin(RENDER_MAX_SIDE, ceil(a->width * p->z)),
-	                       (int)fmin(RENDER_MAX_SIDE, ceil(a->height * p->z)), &full, &src_w,
-	                       &src_h, err) < 0)
+	if (frame_decode_oriented(a, (int)fmin(RENDER_MAX_SIDE, ceil(a->width * p->z)),
+	                          (int)fmin(RENDER_MAX_SIDE, ceil(a->height * p->z)), &full, &src_w,
+	                          &src_h, err) < 0)
 		goto out;
 	s = (double)full.w / src_w;
 	cx = (int)fmin(full.w - 1, floor(p->x0 * s));

@@ -61,6 +61,8 @@ static void hash_shape(uint64_t *h, const struct shape *s)
 	for (int i = 0; s->part_ends && i < s->nparts; i++)
 		hash_int(h, s->part_ends[i]);
 	hash_str(h, s->text);
+	if (s->kind == SHAPE_MASK) /* its pixels are in its RLE */
+		hash_str(h, s->extra_json);
 }
 
 static void hash_marks(uint64_t *h, const struct overlay_marks *m)

@@ -10,6 +10,7 @@
 #include "core/workq.h"
 
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,9 @@ struct worker {
 	struct frame_bases bases; /* the thread's own */
 	struct flight *flights;
 	int nflights, capflights;
+	/* frames built, counted before each is posted: whoever is woken by a result finds it
+	 * counted (the queue's own count comes after the post) */
+	atomic_ulong builds;
 };
 
 /* ---- deep copies -------------------------------------------------------------------------- */
@@ -61,7 +65,8 @@ static void *dup_mem(const void *src, size_t n)
 	return p;
 }
 
-/* What drawing a shape reads: kind, label, geometry, text (not its ids or extra fields). */
+/* What drawing a shape reads: kind, label, geometry, text, and a mask's extra fields (its
+ * RLE); not its ids nor the extra fields of other kinds. */
 static int shape_dup(struct shape *d, const struct shape *s)
 {
 	memset(d, 0, sizeof *d);
@@ -73,7 +78,8 @@ static int shape_dup(struct shape *d, const struct shape *s)
 	d->points = dup_mem(s->points, (size_t)d->npoints * sizeof *d->points);
 	d->part_ends = dup_mem(s->part_ends, (size_t)d->nparts * sizeof *d->part_ends);
 	if ((d->npoints > 0 && d->points == NULL) || (d->nparts > 0 && d->part_ends == NULL) ||
-	    dup_str(&d->text, s->text) < 0) {
+	    dup_str(&d->text, s->text) < 0 ||
+	    (s->kind == SHAPE_MASK && dup_str(&d->extra_json, s->extra_json) < 0)) {
 		shape_clear(d);
 		return -1;
 	}
@@ -209,6 +215,7 @@ static void job_run(struct workq *q, struct workq_job *link, void *ctx)
 		snprintf(r->error, sizeof r->error, "%s", err.msg);
 	}
 	buf_free(&out);
+	atomic_fetch_add(&w->builds, 1);
 	workq_post(q, &r->link);
 }
 
@@ -409,5 +416,5 @@ void worker_results_free(struct worker_result **list)
 
 unsigned long worker_builds(struct worker *w)
 {
-	return workq_runs(w->q);
+	return atomic_load(&w->builds);
 }

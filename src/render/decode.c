@@ -89,14 +89,24 @@ int render_orient(struct image *img, int orientation, struct err *err)
 	return 0;
 }
 
-int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_h,
-                      struct image *out, int *src_w, int *src_h, struct err *err)
+int render_orientation_for(int orientation, int w, int h, int declared_w, int declared_h)
+{
+	if (orientation < 5 || orientation > 8 || w == h)
+		return orientation;
+	return declared_w == w && declared_h == h ? 1 : orientation;
+}
+
+int render_decode_declared(const unsigned char *data, size_t len, int max_w, int max_h,
+                           int declared_w, int declared_h, struct image *out,
+                           struct render_decoded *info, struct err *err)
 {
 	static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
 	out->w = 0;
 	out->h = 0;
 	out->rgb = NULL;
+	memset(info, 0, sizeof *info);
+	info->orientation = 1;
 	if (max_w < 1 || max_h < 1 || max_w > RENDER_MAX_SIDE || max_h > RENDER_MAX_SIDE)
 		return err_set(err, "invalid target size %dx%d", max_w, max_h);
 	if (data == NULL || len == 0)
@@ -104,14 +114,28 @@ int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_
 	if (len > RENDER_MAX_FILE_BYTES)
 		return err_set(err, "image file larger than %zu MiB", RENDER_MAX_FILE_BYTES >> 20);
 	if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-		return render_jpeg_decode(data, len, max_w, max_h, out, src_w, src_h, err);
+		return render_jpeg_decode(data, len, max_w, max_h, declared_w, declared_h, out,
+		                          info, err);
 	if (len >= sizeof png_magic && memcmp(data, png_magic, sizeof png_magic) == 0)
-		return render_png_decode(data, len, max_w, max_h, out, src_w, src_h, err);
+		return render_png_decode(data, len, max_w, max_h, out, &info->src_w, &info->src_h,
+		                         err);
 	return err_set(err, "not a JPEG or PNG image");
 }
 
-int render_decode_file(const char *path, int max_w, int max_h, struct image *out, int *src_w,
-                       int *src_h, struct err *err)
+int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_h,
+                      struct image *out, int *src_w, int *src_h, struct err *err)
+{
+	struct render_decoded info;
+	int rc = render_decode_declared(data, len, max_w, max_h, 0, 0, out, &info, err);
+
+	*src_w = info.src_w;
+	*src_h = info.src_h;
+	return rc;
+}
+
+int render_decode_file_declared(const char *path, int max_w, int max_h, int declared_w,
+                                int declared_h, struct image *out, struct render_decoded *info,
+                                struct err *err)
 {
 	struct buf b;
 	int rc = -1;
@@ -119,6 +143,7 @@ int render_decode_file(const char *path, int max_w, int max_h, struct image *out
 	out->w = 0;
 	out->h = 0;
 	out->rgb = NULL;
+	memset(info, 0, sizeof *info);
 	buf_init(&b, RENDER_MAX_FILE_BYTES);
 	if (buf_read_file(&b, path, err) < 0)
 		goto out;
@@ -126,8 +151,20 @@ int render_decode_file(const char *path, int max_w, int max_h, struct image *out
 		err_set(err, "%s is an empty file", path);
 		goto out;
 	}
-	rc = render_decode_mem(b.data, b.len, max_w, max_h, out, src_w, src_h, err);
+	rc = render_decode_declared(b.data, b.len, max_w, max_h, declared_w, declared_h, out, info,
+	                            err);
 out:
 	buf_free(&b);
+	return rc;
+}
+
+int render_decode_file(const char *path, int max_w, int max_h, struct image *out, int *src_w,
+                       int *src_h, struct err *err)
+{
+	struct render_decoded info;
+	int rc = render_decode_file_declared(path, max_w, max_h, 0, 0, out, &info, err);
+
+	*src_w = info.src_w;
+	*src_h = info.src_h;
 	return rc;
 }

@@ -34,6 +34,8 @@ struct jpegdec_job {
 	int target_w, target_h; /* in stored orientation */
 	struct image decoded;
 	unsigned char *cmyk_row;
+	struct resize_stream *stream; /* the downscale running beside the decode, or NULL */
+	struct image small;           /* what it makes */
 };
 
 static void jpegdec_fail(j_common_ptr c, const char *what)
@@ -157,6 +159,8 @@ static int jpegdec_read_rows(struct jpegdec_job *job)
 		if (cmyk)
 			jpegdec_cmyk_to_rgb(job->cmyk_row, img->rgb + (size_t)first * img->w * 3,
 			                    img->w, ci->saw_Adobe_marker);
+		if (job->stream != NULL)
+			resize_stream_rows(job->stream, (int)ci->output_scanline);
 	}
 	return 0;
 }
@@ -191,16 +195,18 @@ static int jpegdec_run(struct jpegdec_job *job)
 		if (job->cmyk_row == NULL)
 			return err_set(job->err, "out of memory decoding JPEG");
 	}
+	job->stream = resize_stream_start(&job->decoded, job->target_w, job->target_h, &job->small);
 	/* no jpeg_finish_decompress: every row is in, and a missing EOI marker alone is harmless */
 	return jpegdec_read_rows(job);
 }
 
-int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max_h,
-                       struct image *out, int *src_w, int *src_h, struct err *err)
+int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max_h, int declared_w,
+                       int declared_h, struct image *out, struct render_decoded *info,
+                       struct err *err)
 {
 	struct jpegdec_job job;
 	struct image_probe probe;
-	int rc = -1, swap;
+	int rc = -1, swap, sw, sh;
 
 	memset(&job, 0, sizeof job);
 	job.err = err;
@@ -208,12 +214,26 @@ int render_jpeg_decode(const unsigned char *data, size_t len, int max_w, int max
 	job.len = len;
 	job.max_w = max_w;
 	job.max_h = max_h;
-	job.orientation = imgprobe_mem(data, len, &probe, NULL) == 0 ? probe.orientation : 1;
-	if (jpegdec_run(&job) < 0)
+	info->orientation = imgprobe_mem(data, len, &probe, NULL) == 0 ? probe.orientation : 1;
+	job.orientation = render_orientation_for(info->orientation, probe.width, probe.height,
+	                                         declared_w, declared_h);
+	info->as_stored = job.orientation != info->orientation;
+	rc = jpegdec_run(&job);
+	if (job.stream != NULL) {
+		resize_stream_end(job.stream, rc == 0);
+		if (rc == 0) {
+			image_free(&job.decoded);
+			job.decoded = job.small;
+		}
+	}
+	if (rc < 0)
 		goto out;
+	rc = -1;
 	swap = job.orientation >= 5;
-	*src_w = (int)(swap ? job.cinfo.image_height : job.cinfo.image_width);
-	*src_h = (int)(swap ? job.cinfo.image_width : job.cinfo.image_height);
+	sw = (int)job.cinfo.image_width;
+	sh = (int)job.cinfo.image_height;
+	info->src_w = swap ? sh : sw;
+	info->src_h = swap ? sw : sh;
 	jpeg_destroy_decompress(&job.cinfo); /* its buffers go before the resize allocates */
 	job.created = 0;
 	if (render_shrink(&job.decoded, job.target_w, job.target_h, err) < 0 ||

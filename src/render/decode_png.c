@@ -23,6 +23,10 @@ struct pngdec_job {
 	unsigned char *pixels; /* w * h * channels, then compacted to RGB */
 	png_bytep *rows;
 	int w, h, channels;
+	int max_w, max_h;
+	struct image whole;           /* the pixels as an image, while the downscale streams */
+	struct resize_stream *stream; /* the downscale running beside the decode, or NULL */
+	struct image small;           /* what it makes */
 };
 
 static void pngdec_read_cb(png_structp png, png_bytep out, size_t n)
@@ -80,6 +84,27 @@ static void pngdec_composite(struct pngdec_job *job)
 	}
 }
 
+/* The rows, downscaled as they come in when that can run beside the decode: RGB without
+ * interlacing (whose rows are only final after the last pass, and RGBA is packed afterwards). */
+static void pngdec_read_rows(struct pngdec_job *job)
+{
+	int tw, th;
+
+	render_fit(job->w, job->h, job->max_w, job->max_h, &tw, &th);
+	job->whole = (struct image){job->w, job->h, job->pixels};
+	if (job->channels == 3 && png_get_interlace_type(job->png, job->info) == PNG_INTERLACE_NONE)
+		job->stream = resize_stream_start(&job->whole, tw, th, &job->small);
+	if (job->stream == NULL) {
+		png_read_image(job->png, job->rows);
+		return;
+	}
+	for (int y = 0; y < job->h; y += 16) {
+		int n = job->h - y < 16 ? job->h - y : 16;
+		png_read_rows(job->png, job->rows + y, NULL, (png_uint_32)n);
+		resize_stream_rows(job->stream, y + n);
+	}
+}
+
 /* The part that libpng may leave by longjmp; returns -1 with job->err set. */
 static int pngdec_run(struct pngdec_job *job)
 {
@@ -103,7 +128,7 @@ static int pngdec_run(struct pngdec_job *job)
 		return err_set(job->err, "out of memory for a %dx%d PNG", job->w, job->h);
 	for (int y = 0; y < job->h; y++)
 		job->rows[y] = job->pixels + (size_t)y * job->w * job->channels;
-	png_read_image(job->png, job->rows);
+	pngdec_read_rows(job);
 	/* no png_read_end: the pixels are complete, trailing chunks carry nothing we show */
 	return 0;
 }
@@ -119,6 +144,8 @@ int render_png_decode(const unsigned char *data, size_t len, int max_w, int max_
 	job.err = err;
 	job.data = data;
 	job.len = len;
+	job.max_w = max_w;
+	job.max_h = max_h;
 	job.png =
 	    png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, pngdec_error_cb, pngdec_warning_cb);
 	if (job.png != NULL)
@@ -127,8 +154,19 @@ int render_png_decode(const unsigned char *data, size_t len, int max_w, int max_
 		err_set(err, "out of memory starting the PNG decoder");
 		goto out;
 	}
-	if (pngdec_run(&job) < 0)
+	rc = pngdec_run(&job);
+	if (job.stream != NULL) {
+		resize_stream_end(job.stream, rc == 0);
+		if (rc == 0) {
+			free(job.pixels);
+			job.pixels = job.small.rgb;
+			job.w = job.small.w;
+			job.h = job.small.h;
+		}
+	}
+	if (rc < 0)
 		goto out;
+	rc = -1;
 	pngdec_composite(&job);
 	img.w = job.w;
 	img.h = job.h;
@@ -137,8 +175,8 @@ int render_png_decode(const unsigned char *data, size_t len, int max_w, int max_
 	render_fit(img.w, img.h, max_w, max_h, &tw, &th);
 	if (render_shrink(&img, tw, th, err) < 0)
 		goto out;
-	*src_w = job.w;
-	*src_h = job.h;
+	*src_w = (int)png_get_image_width(job.png, job.info);
+	*src_h = (int)png_get_image_height(job.png, job.info);
 	*out = img;
 	img.rgb = NULL;
 	rc = 0;

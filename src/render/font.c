@@ -5,7 +5,9 @@
 #include "core/str.h"
 #include "render/draw.h"
 #include "render/render.h"
+#include "render/unifont.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define FONT_FIRST 32
@@ -218,4 +220,145 @@ int font_draw_wrapped(struct image *img, int cx, int y, int max_w, int max_lines
 		lines++;
 	}
 	return lines;
+}
+
+/* ---- Text beyond ASCII ---------------------------------------------------------------------- */
+
+static int is_ascii_printable(uint32_t cp)
+{
+	return cp >= FONT_FIRST && cp <= FONT_LAST;
+}
+
+/* Bidirectional embeddings, overrides and isolates, which the side panel drops too. */
+static int is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Columns of one character by the side panel's rule. */
+static int char_cols(uint32_t cp, const char *utf8, int len)
+{
+	char one[8];
+	int w;
+
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return -1; /* a control: shown as '?' */
+	memcpy(one, utf8, (size_t)len);
+	one[len] = '\0';
+	w = str_width(one);
+	return w < 0 ? 0 : w > 2 ? 2 : w;
+}
+
+void font_text_layout(const char *utf8, struct font_text *t)
+{
+	size_t len = utf8 != NULL ? strlen(utf8) : 0;
+	int all_ascii = 1;
+
+	t->n = 0;
+	while (len > 0 && t->n < FONT_TEXT_MAX) {
+		uint32_t cp;
+		int k = str_utf8_decode((const unsigned char *)utf8, len, &cp), cols;
+		cols = char_cols(cp, utf8, k);
+		utf8 += k;
+		len -= (size_t)k;
+		if (is_bidi_control(cp))
+			continue;
+		if (cols < 0)
+			cp = '?', cols = 1;
+		all_ascii &= is_ascii_printable(cp);
+		t->cp[t->n] = cp;
+		t->cols[t->n++] = (unsigned char)cols;
+	}
+	/* only where the side panel can show them too: in a locale of multibyte characters,
+	 * whose widths (wcwidth) the cells follow; in the C locale they stay '?' */
+	t->unifont =
+	    !all_ascii && MB_CUR_MAX > 1 && unifont_glyph('A', &(struct unifont_glyph){0}) == 0;
+	for (size_t i = 0; !t->unifont && i < t->n; i++) {
+		if (!is_ascii_printable(t->cp[i]))
+			t->cp[i] = '?';
+		t->cols[i] = 1;
+	}
+}
+
+/* Unifont's pixels per font pixel: about as tall as the built-in font at the same scale, and
+ * never below one (its glyphs are drawn for one). */
+static int unifont_scale(int scale)
+{
+	int u = (scale * FONT_GLYPH_H + UNIFONT_H / 2) / UNIFONT_H;
+
+	return u < 1 ? 1 : u;
+}
+
+int font_text_px_width(const struct font_text *t, size_t n, int scale)
+{
+	int cells = 0;
+
+	if (!t->unifont)
+		return font_text_width(n < t->n ? n : t->n, scale);
+	for (size_t i = 0; i < n && i < t->n; i++)
+		cells += t->cols[i];
+	return cells * 8 * unifont_scale(scale);
+}
+
+int font_text_px_height(const struct font_text *t, int scale)
+{
+	return t->unifont ? UNIFONT_H * unifont_scale(scale) : FONT_GLYPH_H * scale;
+}
+
+size_t font_text_fit(const struct font_text *t, int scale, int max_w)
+{
+	size_t n = 0;
+
+	if (!t->unifont)
+		return font_fit(t->n, scale, max_w);
+	while (n < t->n && font_text_px_width(t, n + 1, scale) <= max_w)
+		n++;
+	return n;
+}
+
+/* One Unifont glyph in a cell of cols * 8 pixels: a glyph wider than its cell (a symbol the
+ * side panel counts as one column) is cut to it, as the terminal would. */
+static void unifont_draw(struct image *img, int x, int y, uint32_t cp, int cols, int u,
+                         uint32_t rgb)
+{
+	struct unifont_glyph g;
+	int w;
+
+	if (unifont_glyph(cp, &g) < 0 && unifont_glyph(0xfffd, &g) < 0)
+		return;
+	w = cols > 0 && cols * 8 < g.w ? cols * 8 : g.w;
+	for (int r = 0; r < UNIFONT_H; r++)
+		for (int c = 0; c < w; c++)
+			if (g.rows[r] >> (g.w - 1 - c) & 1)
+				draw_fill_rect(img, x + c * u, y + r * u, x + (c + 1) * u,
+				               y + (r + 1) * u, rgb);
+}
+
+void font_text_draw(struct image *img, int x, int y, const struct font_text *t, size_t n, int scale,
+                    uint32_t rgb)
+{
+	char ascii[FONT_TEXT_MAX];
+	int u = unifont_scale(scale);
+
+	if (scale < 1)
+		return;
+	if (!t->unifont) {
+		for (size_t i = 0; i < n && i < t->n; i++)
+			ascii[i] = (char)t->cp[i];
+		font_draw(img, x, y, ascii, n < t->n ? n : t->n, scale, rgb);
+		return;
+	}
+	for (size_t i = 0; i < n && i < t->n && x < img->w; i++) {
+		/* a combining mark's glyph is drawn to sit on the character before it */
+		if (t->cols[i] == 0)
+			unifont_draw(img, x - 8 * u, y, t->cp[i], 0, u, rgb);
+		else
+			unifont_draw(img, x, y, t->cp[i], t->cols[i], u, rgb);
+		x += t->cols[i] * 8 * u;
+	}
+}
+
+int render_caption_font(char *path, size_t n)
+{
+	return unifont_available(path, n);
 }

@@ -1,12 +1,15 @@
 /* Images in memory: allocation, area-averaging resize and the "no picture" placeholder. */
 #include "render/render.h"
 #include "core/err.h"
+#include "render/decode.h"
 #include "render/draw.h"
 #include "render/font.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int image_alloc(struct image *img, int w, int h, struct err *err)
 {
@@ -198,6 +201,103 @@ out:
 	resize_axis_free(&ay);
 	free(row);
 	return rc;
+}
+
+/* ---- Downscaling while the decoder works --------------------------------------------------- */
+
+/* The downscale on a thread of its own, an output row as soon as the source rows under it are
+ * decoded: on two cores it then costs next to nothing after the decode. */
+struct resize_stream {
+	const struct image *src;
+	struct image *out;
+	struct resize_axis ax, ay;
+	uint16_t *row;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	int ready;   /* source rows decoded */
+	int aborted; /* the decode failed: stop */
+};
+
+static void *resize_stream_run(void *arg)
+{
+	struct resize_stream *s = arg;
+
+	for (int y = 0; y < s->out->h; y++) {
+		int need = s->ay.first[y] + s->ay.count[y], go;
+		pthread_mutex_lock(&s->lock);
+		while (s->ready < need && !s->aborted)
+			pthread_cond_wait(&s->more, &s->lock);
+		go = !s->aborted;
+		pthread_mutex_unlock(&s->lock);
+		if (!go)
+			break;
+		resize_column_pass(s->src, &s->ay, y, s->row);
+		resize_row_pass(s->row, &s->ax, s->out->w, s->out->rgb + (size_t)y * s->out->w * 3);
+	}
+	return NULL;
+}
+
+static void resize_stream_free(struct resize_stream *s)
+{
+	resize_axis_free(&s->ax);
+	resize_axis_free(&s->ay);
+	free(s->row);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->more);
+	free(s);
+}
+
+/* Worth a thread: a real downscale of a picture of a megapixel or more, with two cores. */
+static int resize_stream_pays(const struct image *src, int w, int h)
+{
+	return (w < src->w || h < src->h) && (long)src->w * src->h >= 1000000 &&
+	       sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+}
+
+struct resize_stream *resize_stream_start(const struct image *src, int w, int h, struct image *out)
+{
+	struct resize_stream *s;
+
+	if (!resize_stream_pays(src, w, h) || (s = calloc(1, sizeof *s)) == NULL)
+		return NULL;
+	s->src = src;
+	s->out = out;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->more, NULL);
+	s->row = malloc(sizeof *s->row * 3 * (size_t)src->w);
+	if (s->row == NULL || resize_axis_init(&s->ax, src->w, w) < 0 ||
+	    resize_axis_init(&s->ay, src->h, h) < 0 || image_alloc(out, w, h, NULL) < 0)
+		goto fail;
+	if (pthread_create(&s->thread, NULL, resize_stream_run, s) == 0)
+		return s;
+	image_free(out);
+fail:
+	resize_stream_free(s);
+	return NULL;
+}
+
+void resize_stream_rows(struct resize_stream *s, int ready)
+{
+	pthread_mutex_lock(&s->lock);
+	s->ready = ready;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void resize_stream_end(struct resize_stream *s, int ok)
+{
+	pthread_mutex_lock(&s->lock);
+	if (ok)
+		s->ready = s->src->h;
+	else
+		s->aborted = 1;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	if (!ok)
+		image_free(s->out);
+	resize_stream_free(s);
 }
 
 #define PLACEHOLDER_BG     0x262626

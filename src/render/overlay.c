@@ -5,6 +5,7 @@
 #include "core/model.h"
 #include "render/draw.h"
 #include "render/font.h"
+#include "render/mask.h"
 #include "render/render.h"
 
 #include <math.h>
@@ -12,19 +13,58 @@
 
 /* Mapped coordinates are kept within this, so that products of two stay finite; anything this
  * far out is off any image. */
-#define OVERLAY_FAR         1e9
-#define OVERLAY_DARK        0x101010
-#define OVERLAY_LIGHT       0xf4f4f4
-#define OVERLAY_CAPTION_MAX 128 /* characters */
+#define OVERLAY_FAR   1e9
+#define OVERLAY_DARK  0x101010
+#define OVERLAY_LIGHT 0xf4f4f4
 
 struct overlay_ctx {
 	struct image *img;
 	struct overlay_style style;
-	int lw;     /* line width of an unselected shape */
-	int scale;  /* text scale */
-	int badges; /* classification badges drawn so far */
-	int side;   /* the image's shorter side, in pixels */
+	int lw;                                 /* line width of an unselected shape */
+	int scale;                              /* text scale */
+	int badges;                             /* classification badges drawn so far */
+	int side;                               /* the image's shorter side, in pixels */
+	const struct overlay_item *items;       /* the items drawn, for mask_of */
+	const struct render_mask *const *masks; /* their masks' pixels, or NULL */
+	int nitems;
+	struct mask_raster *rasters; /* per item, made when first needed */
+	unsigned char *raster_made;  /* 0: not yet, 1: made, 2: nothing to draw */
 };
+
+/* The index of an item among the items drawn, or -1 (a marks item is not one of them: the
+ * addresses are compared as numbers). */
+static int item_index(const struct overlay_ctx *c, const struct overlay_item *it)
+{
+	uintptr_t p = (uintptr_t)it, first = (uintptr_t)c->items;
+
+	if (p < first || p >= first + (uintptr_t)c->nitems * sizeof *it)
+		return -1;
+	return (int)((p - first) / sizeof *it);
+}
+
+/* The pixels of an item's mask, when it is a mask of the items drawn and has them. */
+static const struct render_mask *mask_of(const struct overlay_ctx *c, const struct overlay_item *it)
+{
+	int i = item_index(c, it);
+
+	return c->masks == NULL || it->shape->kind != SHAPE_MASK || i < 0 ? NULL : c->masks[i];
+}
+
+/* The mask rasterised at the frame's scale, made once for its fill and its outline; NULL when
+ * it has no pixels here or memory is short. */
+static const struct mask_raster *raster_of(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	const struct render_mask *m = mask_of(c, it);
+	int i = item_index(c, it);
+
+	if (m == NULL || c->rasters == NULL)
+		return NULL;
+	if (c->raster_made[i] == 0)
+		c->raster_made[i] =
+		    mask_raster_make(m, &c->style, c->img->w, c->img->h, &c->rasters[i]) == 0 ? 1
+		                                                                              : 2;
+	return c->raster_made[i] == 1 ? &c->rasters[i] : NULL;
+}
 
 struct bounds {
 	int x0, y0, x1, y1; /* inclusive pixel edges */
@@ -228,6 +268,10 @@ static void overlay_fill(struct overlay_ctx *c, const struct overlay_item *it)
 		return;
 	if (it->shape->kind == SHAPE_POLYGON) {
 		fill_polygon(c, it->shape, it->rgb);
+	} else if (it->shape->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
+		const struct mask_raster *r = raster_of(c, it);
+		if (r != NULL)
+			mask_raster_fill(c->img, r, it->rgb, c->style.fill_alpha);
 	} else if (it->shape->kind == SHAPE_MASK) {
 		b = rect_bounds(c, &it->shape->box);
 		draw_blend_rect(c->img, b.x0, b.y0, b.x1 + 1, b.y1 + 1, it->rgb,
@@ -318,12 +362,36 @@ static void draw_point(struct overlay_ctx *c, const struct overlay_item *it)
 	draw_disc(c->img, x, y, r, it->rgb);
 }
 
+/* A mask's outline from its pixels; selected, on a dark rim, with its box (dashed) and the
+ * handles that edit the box. */
+static void stroke_mask(struct overlay_ctx *c, const struct overlay_item *it)
+{
+	const struct mask_raster *r = raster_of(c, it);
+	int extra = c->style.compact ? 0 : 2;
+
+	if (r != NULL) {
+		if (it->selected)
+			mask_raster_outline(c->img, r,
+			                    c->lw + 2 * extra + (c->style.compact ? 2 : 0),
+			                    halo_of(it->rgb));
+		mask_raster_outline(c->img, r, c->lw + (it->selected ? extra : 0), it->rgb);
+	}
+	if (!it->selected)
+		return;
+	stroke_shape(c, it->shape, c->lw, it->rgb);
+	draw_handles(c, it->shape);
+}
+
 static void overlay_stroke(struct overlay_ctx *c, const struct overlay_item *it)
 {
 	const struct shape *s = it->shape;
 
 	if (s->kind == SHAPE_CLASSIFICATION)
 		return;
+	if (s->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
+		stroke_mask(c, it);
+		return;
+	}
 	if (s->kind == SHAPE_POINT) {
 		if (s->npoints > 0)
 			draw_point(c, it);
@@ -343,7 +411,7 @@ static void overlay_stroke(struct overlay_ctx *c, const struct overlay_item *it)
 
 /* A caption as the font draws it, cut to the image width. */
 struct tag {
-	char ascii[OVERLAY_CAPTION_MAX + 1];
+	struct font_text text;
 	size_t n;
 	int w, h;
 };
@@ -352,22 +420,26 @@ static void tag_measure(const struct overlay_ctx *c, const char *text, struct ta
 {
 	int pad = c->scale;
 
-	t->n = font_to_ascii(text, t->ascii, sizeof t->ascii);
-	t->n = font_fit(t->n, c->scale, c->img->w - 2 * pad);
-	t->h = FONT_GLYPH_H * c->scale + 2 * pad;
-	t->w = t->n > 0 ? font_text_width(t->n, c->scale) + 2 * pad : t->h;
+	font_text_layout(text, &t->text);
+	t->n = font_text_fit(&t->text, c->scale, c->img->w - 2 * pad);
+	t->h = font_text_px_height(&t->text, c->scale) + 2 * pad;
+	t->w = t->n > 0 ? font_text_px_width(&t->text, t->n, c->scale) + 2 * pad : t->h;
 }
 
 /* A filled tag with the text in black or white, whichever reads better on the colour. */
 static void tag_draw(struct overlay_ctx *c, const struct tag *t, int x, int y, uint32_t rgb)
 {
 	draw_fill_rect(c->img, x, y, x + t->w, y + t->h, rgb);
-	font_draw(c->img, x + c->scale, y + c->scale, t->ascii, t->n, c->scale, ink_of(rgb));
+	font_text_draw(c->img, x + c->scale, y + c->scale, &t->text, t->n, c->scale, ink_of(rgb));
 }
 
-static int shape_anchor(struct overlay_ctx *c, const struct shape *s, struct bounds *b)
+static int shape_anchor(struct overlay_ctx *c, const struct overlay_item *it, struct bounds *b)
 {
-	if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK) {
+	const struct shape *s = it->shape;
+
+	if (s->kind == SHAPE_MASK && mask_of(c, it) != NULL) {
+		*b = rect_bounds(c, &mask_of(c, it)->box);
+	} else if (s->kind == SHAPE_BOX || s->kind == SHAPE_MASK) {
 		*b = rect_bounds(c, &s->box);
 	} else if (s->npoints > 0) {
 		*b = points_bounds(c, s);
@@ -389,7 +461,7 @@ static void overlay_caption(struct overlay_ctx *c, const struct overlay_item *it
 	int lw = c->lw + (it->selected ? 4 : 0), x, y;
 
 	if (it->caption == NULL || it->caption[0] == '\0' ||
-	    it->shape->kind == SHAPE_CLASSIFICATION || !shape_anchor(c, it->shape, &b))
+	    it->shape->kind == SHAPE_CLASSIFICATION || !shape_anchor(c, it, &b))
 		return;
 	tag_measure(c, it->caption, &t);
 	/* above the outer edge of the line; inside the shape when there is no room above */
@@ -443,6 +515,11 @@ static void overlay_init(struct overlay_ctx *c, struct image *img,
 
 	c->img = img;
 	c->badges = 0;
+	c->items = NULL;
+	c->masks = NULL;
+	c->nitems = 0;
+	c->rasters = NULL;
+	c->raster_made = NULL;
 	c->side = side;
 	if (style != NULL) {
 		c->style = *style;
@@ -470,14 +547,23 @@ static int item_usable(const struct overlay_item *it)
 	       (it->shape->npoints == 0 || it->shape->points != NULL) && shape_is_finite(it->shape);
 }
 
-void render_overlay(struct image *img, const struct overlay_item *items, int n,
-                    const struct overlay_style *style)
+void render_overlay_masks(struct image *img, const struct overlay_item *items,
+                          const struct render_mask *const *masks, int n,
+                          const struct overlay_style *style)
 {
 	struct overlay_ctx c;
 
 	if (img == NULL || img->rgb == NULL || img->w <= 0 || img->h <= 0 || items == NULL)
 		return;
 	overlay_init(&c, img, style);
+	c.items = items;
+	c.nitems = n;
+	if (masks != NULL && n > 0) {
+		c.rasters = calloc((size_t)n, sizeof *c.rasters);
+		c.raster_made = calloc((size_t)n, 1);
+		/* short of memory, the masks are drawn as their boxes */
+		c.masks = c.rasters != NULL && c.raster_made != NULL ? masks : NULL;
+	}
 	/* fills first so that no fill covers an outline; the selection last so it is on top */
 	for (int i = 0; i < n; i++)
 		if (item_usable(&items[i]))
@@ -493,6 +579,16 @@ void render_overlay(struct image *img, const struct overlay_item *items, int n,
 			overlay_caption(&c, &items[i]);
 		overlay_badge(&c, &items[i]);
 	}
+	for (int i = 0; c.rasters != NULL && i < n; i++)
+		mask_raster_free(&c.rasters[i]);
+	free(c.rasters);
+	free(c.raster_made);
+}
+
+void render_overlay(struct image *img, const struct overlay_item *items, int n,
+                    const struct overlay_style *style)
+{
+	render_overlay_masks(img, items, NULL, n, style);
 }
 
 /* ---- Editing marks ---------------------------------------------------------------------- */

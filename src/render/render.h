@@ -41,6 +41,28 @@ int render_decode_file(const char *path, int max_w, int max_h, struct image *out
 int render_decode_mem(const unsigned char *data, size_t len, int max_w, int max_h,
                       struct image *out, int *src_w, int *src_h, struct err *err);
 
+/* What a decode found out besides the pixels. */
+struct render_decoded {
+	int src_w, src_h; /* the source's size in the frame its shapes are in */
+	int orientation;  /* the file's EXIF orientation, 1..8 (1 when it has none) */
+	int as_stored;    /* 1: the orientation was not applied (see render_decode_declared) */
+};
+
+/* render_decode_mem for an image whose shapes were drawn on a declared_w x declared_h picture
+ * (0 x 0: not known). Most tools (and COCO datasets made with them) annotate the picture as
+ * shown after its EXIF orientation, and so the orientation is applied; but when it swaps the
+ * sides (5..8) of a picture that is not square and the declared size is the stored, unrotated
+ * one, the annotator saw the pixels as stored: then they are shown as stored, so that the
+ * shapes stay on what they outline, and info->as_stored says so. Same ownership as
+ * render_decode_mem. */
+int render_decode_declared(const unsigned char *data, size_t len, int max_w, int max_h,
+                           int declared_w, int declared_h, struct image *out,
+                           struct render_decoded *info, struct err *err);
+/* The same, reading the file first. */
+int render_decode_file_declared(const char *path, int max_w, int max_h, int declared_w,
+                                int declared_h, struct image *out, struct render_decoded *info,
+                                struct err *err);
+
 /* Area-averaging resize (any ratio; used for downscales): every output pixel is the average of
  * the source area it covers, edges weighted by coverage. The caller owns *out. */
 int render_resize(const struct image *src, int w, int h, struct image *out, struct err *err);
@@ -66,6 +88,18 @@ struct overlay_style {
 	int compact;      /* a coarse picture (half-blocks): small handles, a thin selection */
 };
 
+/* A segmentation mask's pixels: a w x h bitmap read column by column as runs of unset and set
+ * pixels in turn, starting with unset ones (COCO's RLE, decoded), laid over the source so that
+ * mask pixel (x, y) covers source pixels [x * scale_x, (x + 1) * scale_x) across and alike down
+ * (scale 1 when the mask has the image's size). */
+struct render_mask {
+	int64_t w, h;
+	const int64_t *counts;
+	size_t n;
+	double scale_x, scale_y;
+	struct rect box; /* its set pixels, in source pixels (the caption's anchor) */
+};
+
 struct overlay_item {
 	const struct shape *shape;
 	uint32_t rgb; /* 0xRRGGBB */
@@ -77,9 +111,23 @@ struct overlay_item {
  * dark halo and handles), then captions and classification badges. A source point (x, y) lands
  * on pixel ((x - offset_x) * scale_x, (y - offset_y) * scale_y); a box covers [x, x + w).
  * Everything is clipped to the image: any coordinates (huge, NaN, infinite) are safe, and a
- * shape with a NaN or infinite coordinate is skipped. Captions are drawn as ASCII. */
+ * shape with a NaN or infinite coordinate is skipped. Captions beyond ASCII are drawn in GNU
+ * Unifont, read at run time, with the side panel's column widths (render_caption_font), in a
+ * UTF-8 locale; elsewhere, and without the font, as '?'. */
 void render_overlay(struct image *img, const struct overlay_item *items, int n,
                     const struct overlay_style *style);
+/* render_overlay with the pixels of the masks: masks[i] (masks or an entry NULL: none) belongs
+ * to items[i], a SHAPE_MASK. A mask with its pixels is drawn as its outline and a light fill of
+ * them (not as its box, which may differ), its box only when selected (dashed, with the handles
+ * that edit it), its caption at its pixels' box; without them, as its box, dashed. */
+void render_overlay_masks(struct image *img, const struct overlay_item *items,
+                          const struct render_mask *const *masks, int n,
+                          const struct overlay_style *style);
+
+/* Which font draws captions beyond ASCII: 1 when GNU Unifont was read from *path, 0 when it
+ * could not be (path says where it was looked for: $ANNOTTY_UNIFONT, else the configured
+ * path); the built-in ASCII font then draws '?' for the other characters. */
+int render_caption_font(char *path, size_t n);
 
 /* Editing aids drawn after render_overlay, with the same style (scale and offset): the
  * selected vertex of the shape being edited, its active box handle, a crosshair at the edit
