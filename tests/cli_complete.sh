@@ -38,7 +38,8 @@ has "$r" ls && has "$r" doctor && has "$r" set.json && has "$r" pics; ok $? "the
 [ "$(reply ls "" | tr '\n' ' ')" = "assets labels " ]; ok $? "ls offers what it lists"
 r=$(reply ls assets --)
 has "$r" --json && has "$r" --images && ! has "$r" --width; ok $? "ls assets offers its own options"
-[ "$(reply export --format "")" = coco ]; ok $? "export --format offers coco"
+r=$(reply export --format "")
+has "$r" coco && has "$r" voc && has "$r" yolo && has "$r" labelme; ok $? "export --format offers the formats"
 r=$(reply help "")
 has "$r" export && ! has "$r" __complete; ok $? "help offers the command names"
 r=$(reply --images "")

@@ -15,11 +15,12 @@ usage_error() {
 	[ $r -eq 0 ] || { diag "exit $rc"; sed 's/^/#   /' "$T/err"; }
 	ok $r "$desc"
 }
-usage_error "export without --format says so" "annotty: export needs --format (coco)" \
+usage_error "export without --format says so" \
+	"annotty: export needs --format (coco, voc, yolo, labelme, cvat, images)" \
 	"see 'annotty help export'" export a b
 usage_error "an unknown format is named, with the formats there are" \
-	"annotty: unknown format yolo; formats annotty writes: coco" "see 'annotty help export'" \
-	export --format yolo a b
+	"annotty: unknown format yaml; formats: coco, voc, yolo, labelme, cvat, images" \
+	"see 'annotty help export'" export --format yaml a b
 usage_error "a bare ls says what it lists" "annotty: ls needs what to list: assets, labels" \
 	"see 'annotty help ls'" ls
 usage_error "ls of an unknown kind says what it lists" \
@@ -41,11 +42,11 @@ usage_error "help of an unknown command lists the commands" \
 	help nope
 
 "$ANNOTTY" help > "$T/help" 2> "$T/err"; ok $? "annotty help exits 0"
-grep -q "^usage: annotty" "$T/help" && grep -q "annotty export --format coco" "$T/help" && [ ! -s "$T/err" ]
+grep -q "^usage: annotty" "$T/help" && grep -q "annotty export --format FORMAT" "$T/help" && [ ! -s "$T/err" ]
 ok $? "annotty help prints the usage"
 "$ANNOTTY" --help | cmp -s - "$T/help"; ok $? "annotty --help prints the same"
 "$ANNOTTY" help export > "$T/hexp"; ok $? "annotty help export exits 0"
-grep -q "^usage: annotty export --format coco" "$T/hexp" && grep -q "OUT.json" "$T/hexp" && ! grep -q "ls assets" "$T/hexp"
+grep -q "^usage: annotty export --format FORMAT" "$T/hexp" && grep -q "OUT.json" "$T/hexp" && ! grep -q "ls assets" "$T/hexp"
 ok $? "annotty help export explains export alone"
 "$ANNOTTY" export --help | cmp -s - "$T/hexp"; ok $? "annotty export --help is the same"
 "$ANNOTTY" ls --help | grep -q "ls labels"; ok $? "annotty ls --help lists both forms"
