@@ -64,3 +64,12 @@ check_PROGRAMS += tests/api_coco_paths.t
 tests_api_coco_paths_t_SOURCES = tests/api_coco_paths.c
 tests_api_coco_paths_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_coco_paths.t
+
+# the local formats besides COCO, the faithful COCO export, and the real data in each format
+check_PROGRAMS += tests/api_coco_faithful.t
+tests_api_coco_faithful_t_SOURCES = tests/api_coco_faithful.c $(API_FIXTURE)
+tests_api_coco_faithful_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_coco_faithful.t
+
+TESTS += tests/cli_formats_realdata.sh
+EXTRA_DIST += tests/cli_formats_realdata.sh

@@ -223,12 +223,18 @@ static int fmt_open(const struct local_format *fmt, const struct backend_ops *op
 	b->ops = ops;
 	p->fmt = fmt;
 	if (split_locator(loc->path, root, sizeof root, &p->split, err) < 0 ||
-	    images_dir_abs(loc->images_dir, &p->images_dir, err) < 0 || check_split(p, err) < 0)
+	    images_dir_abs(loc->images_dir, &p->images_dir, err) < 0)
+		goto out;
+	if ((p->root = strdup(root)) == NULL) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	if (check_split(p, err) < 0)
 		goto out;
 	/* each split is a source of its own in the cache, beside the whole */
 	snprintf(locator, sizeof locator, "%s%s%s", root, p->split ? "#" : "",
 	         p->split ? p->split : "");
-	if ((p->root = strdup(root)) == NULL || (b->locator = strdup(locator)) == NULL) {
+	if ((b->locator = strdup(locator)) == NULL) {
 		err_set(err, "out of memory");
 		goto out;
 	}
