@@ -73,3 +73,8 @@ TESTS += tests/api_coco_faithful.t
 
 TESTS += tests/cli_formats_realdata.sh
 EXTRA_DIST += tests/cli_formats_realdata.sh
+
+check_PROGRAMS += tests/api_formats.t
+tests_api_formats_t_SOURCES = tests/api_formats.c $(API_FIXTURE)
+tests_api_formats_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_formats.t
