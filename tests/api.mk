@@ -69,3 +69,17 @@ check_PROGRAMS += tests/api_coco_paths.t
 tests_api_coco_paths_t_SOURCES = tests/api_coco_paths.c
 tests_api_coco_paths_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_coco_paths.t
+
+# the local formats besides COCO, the faithful COCO export, and the real data in each format
+check_PROGRAMS += tests/api_coco_faithful.t
+tests_api_coco_faithful_t_SOURCES = tests/api_coco_faithful.c $(API_FIXTURE)
+tests_api_coco_faithful_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_coco_faithful.t
+
+TESTS += tests/cli_formats_realdata.sh
+EXTRA_DIST += tests/cli_formats_realdata.sh
+
+check_PROGRAMS += tests/api_formats.t
+tests_api_formats_t_SOURCES = tests/api_formats.c $(API_FIXTURE)
+tests_api_formats_t_LDADD = $(TEST_LDADD)
+TESTS += tests/api_formats.t

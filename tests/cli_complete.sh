@@ -42,7 +42,8 @@ has "$r" --comment && has "$r" --duration && has "$r" --dataset; ok $? "task rej
 ! has "$(reply task submit --)" --comment; ok $? "task submit does not offer --comment"
 r=$(reply ls assets --)
 has "$r" --json && has "$r" --images && ! has "$r" --width; ok $? "ls assets offers its own options"
-[ "$(reply export --format "")" = coco ]; ok $? "export --format offers coco"
+r=$(reply export --format "")
+has "$r" coco && has "$r" voc && has "$r" yolo && has "$r" labelme; ok $? "export --format offers the formats"
 r=$(reply help "")
 has "$r" export && ! has "$r" __complete; ok $? "help offers the command names"
 r=$(reply --images "")

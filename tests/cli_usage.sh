@@ -15,11 +15,12 @@ usage_error() {
 	[ $r -eq 0 ] || { diag "exit $rc"; sed 's/^/#   /' "$T/err"; }
 	ok $r "$desc"
 }
-usage_error "export without --format says so" "annotty: export needs --format (coco)" \
+usage_error "export without --format says so" \
+	"annotty: export needs --format (coco, voc, yolo, labelme, cvat, images)" \
 	"see 'annotty help export'" export a b
 usage_error "an unknown format is named, with the formats there are" \
-	"annotty: unknown format yolo; formats annotty writes: coco" "see 'annotty help export'" \
-	export --format yolo a b
+	"annotty: unknown format yaml; formats: coco, voc, yolo, labelme, cvat, images" \
+	"see 'annotty help export'" export --format yaml a b
 usage_error "a bare ls says what it lists" "annotty: ls needs what to list: assets, labels, datasets, versions, datalakes, data, tags, campaigns, steps, tasks, conflicts, sources" \
 	"see 'annotty help ls'" ls
 usage_error "ls of an unknown kind says what it lists" \
@@ -44,18 +45,18 @@ usage_error "--comment is refused where no reason is kept" \
 usage_error "a bad duration says the range" "annotty: --duration takes 0 to 86400 seconds" \
 	"see 'annotty help task'" task skip --duration -3 --dataset cars/v1 x
 usage_error "campaign start without SOURCE says what is missing" \
-	"annotty: campaign start needs SOURCE: the dataset (a COCO JSON file, a folder holding one, or demo)" \
+	"annotty: campaign start needs SOURCE: the dataset (a COCO, VOC, YOLO, labelme or CVAT file or folder, a folder of images, or demo)" \
 	"see 'annotty help campaign'" campaign start
 usage_error "help of an unknown command lists the commands" \
 	"annotty: there is no command nope; commands: ls, export, show, sync, tag, review, task, campaign, conflicts, cache, sources, login, logout, stats, config, doctor, help" "see 'annotty help'" \
 	help nope
 
 "$ANNOTTY" help > "$T/help" 2> "$T/err"; ok $? "annotty help exits 0"
-grep -q "^usage: annotty" "$T/help" && grep -q "annotty export --format coco" "$T/help" && [ ! -s "$T/err" ]
+grep -q "^usage: annotty" "$T/help" && grep -q "annotty export --format FORMAT" "$T/help" && [ ! -s "$T/err" ]
 ok $? "annotty help prints the usage"
 "$ANNOTTY" --help | cmp -s - "$T/help"; ok $? "annotty --help prints the same"
 "$ANNOTTY" help export > "$T/hexp"; ok $? "annotty help export exits 0"
-grep -q "^usage: annotty export --format coco" "$T/hexp" && grep -q "OUT.json" "$T/hexp" && ! grep -q "ls assets" "$T/hexp"
+grep -q "^usage: annotty export --format FORMAT" "$T/hexp" && grep -q "OUT.json" "$T/hexp" && ! grep -q "ls assets" "$T/hexp"
 ok $? "annotty help export explains export alone"
 "$ANNOTTY" export --help | cmp -s - "$T/hexp"; ok $? "annotty export --help is the same"
 "$ANNOTTY" ls --help | grep -q "ls labels"; ok $? "annotty ls --help lists both forms"

@@ -4,22 +4,52 @@
 #include "api/registry.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "core/paths.h"
+#include "core/str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct backend_factory {
 	const char *kind;
-	int remote; /* opened from a host, else from a path */
+	const char *what;                /* for the list of formats in messages */
+	int remote;                      /* opened from a host, else from a path */
+	int (*detect)(const char *path); /* local formats: 1 when the path looks like it */
 	int (*open)(const struct backend_locator *loc, struct backend **out, struct err *err);
 };
 
-/* Local formats first: a path is tried against each in turn. */
+/* Local formats first, the more specific before the more general: a path is tried against
+ * each detect in turn (a labelme folder is JSON files, as a COCO folder may be; a plain image
+ * folder is whatever has images and no annotations). */
 static const struct backend_factory factories[] = {
-    {.kind = "coco", .remote = 0, .open = backend_local_open},
-    {.kind = "picsellia", .remote = 1, .open = backend_picsellia_open},
+    {.kind = "cvat",
+     .what = "CVAT for images 1.1 XML",
+     .detect = backend_cvat_detect,
+     .open = backend_cvat_open},
+    {.kind = "voc",
+     .what = "Pascal VOC XML",
+     .detect = backend_voc_detect,
+     .open = backend_voc_open},
+    {.kind = "yolo",
+     .what = "YOLO (darknet, v5/v8 data.yaml)",
+     .detect = backend_yolo_detect,
+     .open = backend_yolo_open},
+    {.kind = "labelme",
+     .what = "labelme JSON",
+     .detect = backend_labelme_detect,
+     .open = backend_labelme_open},
+    {.kind = "coco",
+     .what = "COCO JSON",
+     .detect = backend_coco_detect,
+     .open = backend_local_open},
+    {.kind = "images",
+     .what = "a folder of images",
+     .detect = backend_images_detect,
+     .open = backend_images_open},
+    {.kind = "picsellia", .what = "Picsellia", .remote = 1, .open = backend_picsellia_open},
 };
 
 #define NFACTORIES (sizeof factories / sizeof factories[0])
@@ -32,6 +62,43 @@ static const struct backend_factory *factory_find(const char *kind)
 	return NULL;
 }
 
+const char *backend_local_formats(void)
+{
+	static char text[512];
+
+	if (text[0] != '\0')
+		return text;
+	for (size_t i = 0; i < NFACTORIES; i++) {
+		size_t n = strlen(text);
+		if (factories[i].remote)
+			continue;
+		snprintf(text + n, sizeof text - n, "%s%s (%s)", n ? ", " : "", factories[i].kind,
+		         factories[i].what);
+	}
+	return text;
+}
+
+/* No format recognised the path: COCO's own message for a folder or a .json (what the user
+ * most likely meant), with what was found and the formats annotty reads. */
+static int open_unknown(const struct backend_locator *loc, struct backend **out, struct err *err)
+{
+	char found[256], first[ERR_MSG_MAX];
+	size_t n = strlen(loc->path);
+	enum err_kind kind;
+
+	if ((n > 5 && strcasecmp(loc->path + n - 5, ".json") == 0) || paths_is_dir(loc->path)) {
+		if (backend_local_open(loc, out, err) == 0)
+			return 0;
+	} else {
+		err_setk(err, ERR_USAGE, "annotty cannot read %s", loc->path);
+	}
+	backend_local_describe(loc->path, found, sizeof found);
+	kind = err_kind_of(err);
+	str_copy(first, err->msg, sizeof first);
+	return err_setk(err, kind, "%s (found %s); annotty reads %s", first, found,
+	                backend_local_formats());
+}
+
 int backend_open(const struct backend_locator *loc, struct backend **out, struct err *err)
 {
 	const struct backend_factory *f;
@@ -40,24 +107,32 @@ int backend_open(const struct backend_locator *loc, struct backend **out, struct
 	if (loc->kind != NULL && strcmp(loc->kind, "auto") != 0) {
 		f = factory_find(loc->kind);
 		if (f == NULL)
-			return err_setk(err, ERR_USAGE, "unknown source kind %s", loc->kind);
+			return err_setk(err, ERR_USAGE, "unknown source kind %s; annotty reads %s",
+			                loc->kind, backend_local_formats());
 		return f->open(loc, out, err);
 	}
 	if (loc->path == NULL && loc->host != NULL)
 		return backend_picsellia_open(loc, out, err); /* the one platform so far */
 	if (loc->path == NULL)
 		return err_setk(err, ERR_USAGE, "no source given");
-	/* the first local format that recognises the path (only COCO for now) */
 	for (size_t i = 0; i < NFACTORIES; i++)
-		if (!factories[i].remote)
+		if (!factories[i].remote && factories[i].detect(loc->path))
 			return factories[i].open(loc, out, err);
-	return err_setk(err, ERR_USAGE, "annotty cannot read %s", loc->path);
+	if (!paths_is_file(loc->path) && !paths_is_dir(loc->path))
+		return backend_local_open(loc, out, err); /* names the missing path */
+	return open_unknown(loc, out, err);
 }
 
 int backend_open_local(const char *path, const char *images_dir, struct backend **out,
                        struct err *err)
 {
-	struct backend_locator loc = {.path = path, .images_dir = images_dir};
+	return backend_open_local_as(path, "coco", images_dir, out, err);
+}
+
+int backend_open_local_as(const char *path, const char *format, const char *images_dir,
+                          struct backend **out, struct err *err)
+{
+	struct backend_locator loc = {.path = path, .kind = format, .images_dir = images_dir};
 
 	return backend_open(&loc, out, err);
 }

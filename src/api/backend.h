@@ -185,11 +185,38 @@ struct backend_locator {
 	const char *ca_bundle;
 };
 
+/* How an export puts the images beside the annotations it writes. */
+enum export_images {
+	EXPORT_IMAGES_NONE = 0, /* the annotations name the images where they are */
+	EXPORT_IMAGES_LINK,     /* a symbolic link to each image */
+	EXPORT_IMAGES_COPY,     /* a copy of each image */
+};
+
+/* What an export writes. */
+struct export_options {
+	const char *format; /* coco, voc, yolo, labelme */
+	enum export_images images;
+};
+
 /* Opens a source through the table of known backends. The caller owns *out (backend_close). */
 int backend_open(const struct backend_locator *loc, struct backend **out, struct err *err);
-/* Opens a local dataset: a COCO JSON file, or a folder holding one. images_dir may be NULL. */
+/* Opens a local COCO dataset: a COCO JSON file, or a folder holding one. images_dir may be
+ * NULL. (backend_open_local_as detects the format.) */
 int backend_open_local(const char *path, const char *images_dir, struct backend **out,
                        struct err *err);
+/* The same, read as format (NULL: detected from the path; else coco, voc, yolo, labelme, cvat
+ * or images: a --format forcing it). */
+int backend_open_local_as(const char *path, const char *format, const char *images_dir,
+                          struct backend **out, struct err *err);
+/* A backend that writes a dataset in o->format: its save takes a file (coco: "-" is standard
+ * output) or a folder (voc, yolo, labelme). source (may be NULL) is where the dataset came from:
+ * a COCO export from a COCO source writes every value the user did not change as the source
+ * had it. The caller owns *out (backend_close); source must outlive it. */
+int backend_writer_open(const struct export_options *o, const struct backend *source,
+                        struct backend **out, struct err *err);
+/* The local formats annotty reads, for messages: "coco (COCO JSON), voc (...), ...". The
+ * text is static. */
+const char *backend_local_formats(void);
 void backend_close(struct backend **b);
 
 void backend_caps_get(const struct backend *b, struct backend_caps *out);

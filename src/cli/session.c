@@ -93,6 +93,15 @@ static int wants_demo(const char *source, const struct cli_call *call)
 	return strcmp(source, "demo") == 0 && !paths_is_file(source) && !paths_is_dir(source);
 }
 
+/* The format the source is read as: --from on export (whose --format is what it writes),
+ * --format elsewhere; NULL: detected. */
+static const char *source_format(const struct cli_call *call)
+{
+	if (call->cmd != NULL && strcmp(call->cmd->name, "export") == 0)
+		return call->value[OPT_FROM];
+	return call->value[OPT_FORMAT];
+}
+
 int cli_session_open(struct cli_session *s, const char *source, const struct cli_call *call,
                      struct err *err)
 {
@@ -108,7 +117,8 @@ int cli_session_open(struct cli_session *s, const char *source, const struct cli
 	}
 	if (paths_cache_db(db, sizeof db, err) < 0 || cache_open(db, &s->cache, err) < 0)
 		return -1;
-	if (backend_open_local(source, call->value[OPT_IMAGES], &s->backend, err) < 0)
+	if (backend_open_local_as(source, source_format(call), call->value[OPT_IMAGES], &s->backend,
+	                          err) < 0)
 		return -1;
 	struct sync_pull_opts o = {.warn = on_warning, .warn_ctx = s};
 

@@ -10,7 +10,8 @@ static const char *const graphics_modes[] = {
     "auto", "sixel", "kitty", "kitty-tmux", "iterm2", "blocks", "none", NULL,
 };
 static const char *const graphics_aliases[] = {"halfblocks", "half-blocks", NULL};
-static const char *const export_formats[] = {"coco", NULL};
+/* --format: what export writes, or what a source is read as (open, ls, show) */
+static const char *const formats[] = {"coco", "voc", "yolo", "labelme", "cvat", "images", NULL};
 
 const struct cli_option cli_options[OPT_COUNT] = {
     [OPT_IMAGES] = {.name = "images",
@@ -34,10 +35,22 @@ const struct cli_option cli_options[OPT_COUNT] = {
     [OPT_FORMAT] = {.name = "format",
                     .value = CLI_KIND_CHOICE,
                     .metavar = "FORMAT",
-                    .choices = export_formats,
+                    .choices = formats,
                     .noun = "format",
-                    .choices_are = "formats annotty writes",
-                    .help = "the export format (coco)"},
+                    .choices_are = "formats",
+                    .help = "export: the format written (coco, voc, yolo, labelme); else the "
+                            "format SOURCE is read as (also cvat, images)"},
+    [OPT_FROM] = {.name = "from",
+                  .value = CLI_KIND_CHOICE,
+                  .metavar = "FORMAT",
+                  .choices = formats,
+                  .noun = "format",
+                  .choices_are = "formats",
+                  .help = "export: the format SOURCE is read as (default: detected)"},
+    [OPT_IMAGES_LINK] = {.name = "images-link",
+                         .help = "export: a symbolic link to each image beside the annotations"},
+    [OPT_IMAGES_COPY] = {.name = "images-copy",
+                         .help = "export: a copy of each image beside the annotations"},
     [OPT_JSON] = {.name = "json",
                   .help = "machine-readable output (ls, sources, sync, doctor), errors as JSON "
                           "too"},
@@ -106,7 +119,8 @@ const struct cli_option cli_options[OPT_COUNT] = {
 #define SOURCE_ARG                                                                                 \
 	{                                                                                          \
 		.name = "SOURCE", .kind = CLI_KIND_SOURCE,                                         \
-		.what = "the dataset (a COCO JSON file, a folder holding one, or demo)"            \
+		.what = "the dataset (a COCO, VOC, YOLO, labelme or CVAT file or folder, a "       \
+		        "folder of images, or demo)"                                               \
 	}
 #define ASSET_ARG                                                                                  \
 	{                                                                                          \
@@ -207,7 +221,7 @@ const struct cli_command cli_commands[] = {
                .what = "the dataset (a COCO JSON file, a folder holding one, or demo, the "
                        "default)"}},
      .options = CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_GRAPHICS) | CLI_OPT(OPT_LOW_BANDWIDTH) |
-                CLI_OPT(OPT_ASCII),
+                CLI_OPT(OPT_ASCII) | CLI_OPT(OPT_FORMAT),
      .summary = "review a dataset in the terminal",
      .run = cli_run_open},
     {.name = "",
@@ -226,7 +240,7 @@ const struct cli_command cli_commands[] = {
      .word = "assets",
      .words_are = "what to list",
      .args = {SOURCE_ARG},
-     .options = CLI_OPT(OPT_JSON) | CLI_OPT(OPT_IMAGES),
+     .options = CLI_OPT(OPT_JSON) | CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_FORMAT),
      .summary = "list the assets: file name, size, shapes, review status, tags",
      .run = cli_run_ls_assets},
     {.name = "ls",
@@ -241,7 +255,7 @@ const struct cli_command cli_commands[] = {
      .word = "labels",
      .words_are = "what to list",
      .args = {SOURCE_ARG},
-     .options = CLI_OPT(OPT_JSON) | CLI_OPT(OPT_IMAGES),
+     .options = CLI_OPT(OPT_JSON) | CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_FORMAT),
      .summary = "list the labels with the number of shapes of each",
      .run = cli_run_ls_labels},
     {.name = "ls",
@@ -284,7 +298,8 @@ const struct cli_command cli_commands[] = {
               {.name = "OUT.json",
                .kind = CLI_KIND_FILE,
                .what = "the file to write, or - for standard output"}},
-     .options = CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_IMAGES),
+     .options = CLI_OPT(OPT_FORMAT) | CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_FROM) |
+                CLI_OPT(OPT_IMAGES_LINK) | CLI_OPT(OPT_IMAGES_COPY),
      .required = CLI_OPT(OPT_FORMAT),
      .summary = "write the dataset with its review and edits",
      .run = cli_run_export},
@@ -295,7 +310,7 @@ const struct cli_command cli_commands[] = {
      .run = cli_run_show_file},
     {.name = "show",
      .args = {SOURCE_ARG},
-     .options = SHOW_OPTS | CLI_OPT(OPT_ASSET) | CLI_OPT(OPT_IMAGES),
+     .options = SHOW_OPTS | CLI_OPT(OPT_ASSET) | CLI_OPT(OPT_IMAGES) | CLI_OPT(OPT_FORMAT),
      .required = CLI_OPT(OPT_ASSET),
      .summary = "draw one asset of SOURCE with its shapes on standard output",
      .run = cli_run_show_asset},

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CTRL(c)  ((c)&0x1f)
-#define BOTH     (SCREEN_LIST | SCREEN_ASSET)
-#define EDITING  (SCREEN_EDIT | SCREEN_CREATE)
-#define BROWSE   (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)
+#define CTRL(c) ((c)&0x1f)
+#define BOTH    (SCREEN_LIST | SCREEN_ASSET)
+#define EDITING (SCREEN_EDIT | SCREEN_CREATE)
+#define BROWSE  (SCREEN_SOURCES | SCREEN_DATASETS | SCREEN_DATALAKE)
 #define ANYWHERE                                                                                   \
 	(BOTH | EDITING | SCREEN_CONFLICTS | SCREEN_CAMPAIGN | SCREEN_TASKS | BROWSE | SCREEN_STATS)
 

@@ -45,6 +45,15 @@ int coco_serialize(const struct dataset_doc *doc, char **out, struct err *err);
  * file is left as it was. */
 int coco_write_file(const struct dataset_doc *doc, const char *path, struct err *err);
 
+/* The export: streamed (one element in memory at a time) to path atomically (a temporary file
+ * renamed), or to standard output for "-". Numbers keep their full precision. source (may be
+ * NULL) is the COCO file the dataset was read from: then the source's key order and every
+ * value the user did not change are written as the source had them (an untouched polygon's
+ * bbox and area, numbers to the digit), and what the user edited is written anew (an edited
+ * shape's bbox and area recomputed); objects made here follow the source's own in each list. */
+int coco_export(const struct dataset_doc *doc, const char *source, const char *path,
+                struct err *err);
+
 /* Finds the COCO JSON inside a folder: the only .json there or in its annotations/ folder, or
  * a well-known name (_annotations.coco.json, annotations.json, a single instances_*.json).
  * Several candidates and no way to choose is an error that lists them. */

@@ -5,7 +5,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/json_out.h"
+#include "core/log.h"
 #include "core/model.h"
+#include "core/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,20 +36,22 @@ struct writer {
 	struct ids shapes;   /* all assets' shapes, one after the other */
 	int64_t no_label_id; /* category_id of a shape without label: an id no category has */
 	int failed;          /* a cJSON allocation failed */
+	int precise;         /* numbers in their shortest exact form (else at most 2 decimals) */
+	int io_failed;       /* writing to sink failed (errno kept in io_errno) */
+	int io_errno;
+	FILE *sink;    /* streamed: each element goes out as it is made; NULL: all in out */
+	long bad_utf8; /* strings that held bytes not UTF-8, over every flush */
+	char bad_first[160];
 };
 
 /* Extension and structural keys the writer produces itself: never copied from extras. */
-static const char *const own_keys[] = {"annotty_id",
-                                       "annotty_type",
-                                       "annotty_points",
-                                       "annotty_text",
-                                       "annotty_status",
-                                       "annotty_tags",
-                                       "annotty_task",
-                                       "images",
-                                       "annotations",
-                                       "categories",
-                                       NULL};
+static const char *const own_keys[] = {
+    "annotty_id",     "annotty_type", "annotty_points", "annotty_text",
+    "annotty_status", "annotty_tags", "annotty_task",   NULL};
+
+/* The lists the writer makes at the top level: an annotation's own member named "images" is
+ * kept (they are lists of the document, not keys of its objects). */
+static const char *const list_keys[] = {"images", "annotations", "categories", NULL};
 
 /* ---- ids ---- */
 
@@ -162,8 +167,19 @@ out:
 
 /* ---- values ---- */
 
-/* Integers as integers, everything else with at most 2 decimals: stable across round trips. */
-static cJSON *num(double v)
+/* The shortest decimal text that reads back as the same double: 177.292 stays 177.292. */
+static void num_exact(double v, char *text, size_t size)
+{
+	for (int p = 1; p <= 17; p++) {
+		snprintf(text, size, "%.*g", p, v);
+		if (strtod(text, NULL) == v)
+			return;
+	}
+}
+
+/* Integers as integers; other values exactly when the writer is precise (exports), else with
+ * at most 2 decimals (coco_serialize's compact form). */
+static cJSON *num(const struct writer *w, double v)
 {
 	char text[64];
 	size_t n;
@@ -178,6 +194,10 @@ static cJSON *num(double v)
 	}
 	if (v == floor(v)) {
 		snprintf(text, sizeof text, "%.0f", v);
+		return cJSON_CreateRaw(text);
+	}
+	if (w->precise) {
+		num_exact(v, text, sizeof text);
 		return cJSON_CreateRaw(text);
 	}
 	snprintf(text, sizeof text, "%.2f", v);
@@ -232,19 +252,23 @@ static const cJSON *extra(const cJSON *extras, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(extras, key);
 }
 
-static int is_own_key(const char *key)
+static int in_keys(const char *key, const char *const *keys)
 {
-	for (int i = 0; own_keys[i] != NULL; i++)
-		if (strcmp(key, own_keys[i]) == 0)
+	for (int i = 0; keys[i] != NULL; i++)
+		if (strcmp(key, keys[i]) == 0)
 			return 1;
 	return 0;
 }
 
-/* Puts a kept value back as it was (a reference: extras outlive the object). */
+static int is_own_key(const char *key)
+{
+	return in_keys(key, own_keys);
+}
+
+/* Puts a kept value back as it was (a copy: the object outlives the parsed extras). */
 static void put_extra(struct writer *w, cJSON *obj, const char *key, const cJSON *value)
 {
-	if (!cJSON_AddItemReferenceToObject(obj, key, (cJSON *)value))
-		w->failed = 1;
+	put(w, obj, key, cJSON_Duplicate(value, 1));
 }
 
 /* Every extra that the object does not already have. */
@@ -288,6 +312,36 @@ static void out_json_string(struct writer *w, const char *s)
 		w->failed = 1;
 }
 
+/* What is in out goes to the sink, made strict (a streamed export holds one element at a
+ * time). */
+static void flush(struct writer *w)
+{
+	struct json_out_report report;
+	char *strict;
+
+	if (w->sink == NULL || w->out.len == 0 || w->failed)
+		return;
+	strict = json_out_strict((const char *)w->out.data, &report);
+	if (strict == NULL) {
+		w->failed = 1;
+		return;
+	}
+	if (report.fields > 0 && w->bad_utf8++ == 0)
+		str_copy(w->bad_first, report.first, sizeof w->bad_first);
+	if (!w->io_failed && fputs(strict, w->sink) == EOF) {
+		w->io_failed = 1;
+		w->io_errno = errno;
+	}
+	free(strict);
+	buf_reset(&w->out);
+}
+
+static void out_text(struct writer *w, const char *text)
+{
+	if (buf_puts(&w->out, text) < 0)
+		w->failed = 1;
+}
+
 /* Appends an element (consumed) of a list, one per line. */
 static void out_element(struct writer *w, cJSON *obj, int first)
 {
@@ -298,6 +352,7 @@ static void out_element(struct writer *w, cJSON *obj, int first)
 	    buf_puts(&w->out, text) < 0)
 		w->failed = 1;
 	free(text);
+	flush(w);
 }
 
 static void out_list_start(struct writer *w, const char *key)
@@ -323,13 +378,13 @@ static cJSON *task_json(struct writer *w, const struct asset_task *t)
 		return NULL;
 	put(w, o, "step", cJSON_CreateString(t->step != NULL ? t->step : ""));
 	put(w, o, "status", cJSON_CreateString(assignment_status_name(t->status)));
-	put(w, o, "rejected_count", num(t->rejected_count));
+	put(w, o, "rejected_count", num(w, t->rejected_count));
 	put(w, o, "comment",
 	    t->comment != NULL ? cJSON_CreateString(t->comment) : cJSON_CreateNull());
 	return o;
 }
 
-static void out_image(struct writer *w, size_t i, int first)
+static cJSON *gen_image(struct writer *w, size_t i)
 {
 	const struct asset *a = &w->doc->assets[i];
 	cJSON *obj = cJSON_CreateObject(), *extras = extras_parse(a->extra_json);
@@ -343,8 +398,8 @@ static void out_image(struct writer *w, size_t i, int first)
 		w->failed = 1;
 	put_id(w, obj, &w->images, i, a->ext_id);
 	put(w, obj, "file_name", cJSON_CreateString(file != NULL ? file : ""));
-	put(w, obj, "width", num(a->width));
-	put(w, obj, "height", num(a->height));
+	put(w, obj, "width", num(w, a->width));
+	put(w, obj, "height", num(w, a->height));
 	put_extras(w, obj, extras);
 	put(w, obj, "annotty_status", cJSON_CreateString(review_status_name(a->status)));
 	for (int t = 0; tags != NULL && t < a->ntags; t++)
@@ -352,11 +407,11 @@ static void out_image(struct writer *w, size_t i, int first)
 	put(w, obj, "annotty_tags", tags);
 	if (a->task != NULL)
 		put(w, obj, "annotty_task", task_json(w, a->task));
-	out_element(w, obj, first);
 	cJSON_Delete(extras);
+	return obj;
 }
 
-static void out_category(struct writer *w, size_t i, int first)
+static cJSON *gen_category(struct writer *w, size_t i)
 {
 	const struct label *l = &w->doc->labels[i];
 	cJSON *obj = cJSON_CreateObject(), *extras = extras_parse(l->extra_json);
@@ -366,8 +421,8 @@ static void out_category(struct writer *w, size_t i, int first)
 	put_id(w, obj, &w->labels, i, l->ext_id);
 	put(w, obj, "name", cJSON_CreateString(l->name != NULL ? l->name : ""));
 	put_extras(w, obj, extras);
-	out_element(w, obj, first);
 	cJSON_Delete(extras);
+	return obj;
 }
 
 /* ---- annotations ---- */
@@ -441,8 +496,8 @@ static void geometry_polygon(struct writer *w, const struct shape *s, struct geo
 		int start, end;
 		part_range(s, p, &start, &end);
 		for (int i = start; flat != NULL && i < end; i++) {
-			push(w, flat, num(s->points[i].x));
-			push(w, flat, num(s->points[i].y));
+			push(w, flat, num(w, s->points[i].x));
+			push(w, flat, num(w, s->points[i].y));
 		}
 		push(w, g->segmentation, flat);
 	}
@@ -465,7 +520,7 @@ static void geometry_mask(struct writer *w, const struct shape *s, const cJSON *
 	}
 	if (cJSON_IsObject(rle_json)) {
 		cJSON_Delete(g->segmentation);
-		g->segmentation = cJSON_CreateObjectReference(rle_json->child);
+		g->segmentation = cJSON_Duplicate(rle_json, 1);
 		if (g->segmentation == NULL)
 			w->failed = 1;
 	}
@@ -477,8 +532,8 @@ static cJSON *point_list(struct writer *w, const struct shape *s, int max)
 
 	for (int i = 0; list != NULL && i < s->npoints && i < max; i++) {
 		cJSON *pt = cJSON_CreateArray();
-		push(w, pt, num(s->points[i].x));
-		push(w, pt, num(s->points[i].y));
+		push(w, pt, num(w, s->points[i].x));
+		push(w, pt, num(w, s->points[i].y));
 		push(w, list, pt);
 	}
 	return list;
@@ -499,11 +554,11 @@ static void put_annotty_kind(struct writer *w, cJSON *obj, const struct shape *s
 	put(w, obj, "annotty_points", point_list(w, s, 1));
 	/* the standard form too, for COCO keypoint tools: visible (2) */
 	kp = cJSON_CreateArray();
-	push(w, kp, num(s->points[0].x));
-	push(w, kp, num(s->points[0].y));
-	push(w, kp, num(2));
+	push(w, kp, num(w, s->points[0].x));
+	push(w, kp, num(w, s->points[0].y));
+	push(w, kp, num(w, 2));
 	put(w, obj, "keypoints", kp);
-	put(w, obj, "num_keypoints", num(1));
+	put(w, obj, "num_keypoints", num(w, 1));
 }
 
 static void shape_geometry(struct writer *w, const struct asset *a, const struct shape *s,
@@ -537,10 +592,10 @@ static cJSON *bbox_json(struct writer *w, const struct rect *r)
 {
 	cJSON *b = cJSON_CreateArray();
 
-	push(w, b, num(r->x));
-	push(w, b, num(r->y));
-	push(w, b, num(r->w));
-	push(w, b, num(r->h));
+	push(w, b, num(w, r->x));
+	push(w, b, num(w, r->y));
+	push(w, b, num(w, r->w));
+	push(w, b, num(w, r->h));
 	return b;
 }
 
@@ -556,7 +611,7 @@ static void put_category(struct writer *w, cJSON *obj, const struct shape *s, co
 		put(w, obj, "category_id", id_num(w->no_label_id));
 }
 
-static void out_annotation(struct writer *w, size_t ai, const struct shape *s, size_t si, int first)
+static cJSON *gen_annotation(struct writer *w, size_t ai, const struct shape *s, size_t si)
 {
 	const struct asset *a = &w->doc->assets[ai];
 	cJSON *obj = cJSON_CreateObject(), *extras = extras_parse(s->extra_json);
@@ -570,18 +625,18 @@ static void out_annotation(struct writer *w, size_t ai, const struct shape *s, s
 	put(w, obj, "image_id", id_num(w->images.id[ai]));
 	put_category(w, obj, s, extras);
 	put(w, obj, "bbox", bbox_json(w, &g.box));
-	put(w, obj, "area", num(g.area));
+	put(w, obj, "area", num(w, g.area));
 	if (crowd != NULL)
 		put_extra(w, obj, "iscrowd", crowd);
 	else
-		put(w, obj, "iscrowd", num(0));
+		put(w, obj, "iscrowd", num(w, 0));
 	put(w, obj, "segmentation", g.segmentation);
 	put_annotty_kind(w, obj, s);
 	if (s->text != NULL)
 		put(w, obj, "annotty_text", cJSON_CreateString(s->text));
 	put_extras(w, obj, extras);
-	out_element(w, obj, first);
 	cJSON_Delete(extras);
+	return obj;
 }
 
 /* ---- the document ---- */
@@ -593,7 +648,9 @@ static void out_top(struct writer *w)
 
 	cJSON_ArrayForEach(item, extras)
 	{
-		char *text = is_own_key(item->string) ? NULL : cJSON_PrintUnformatted(item);
+		char *text = is_own_key(item->string) || in_keys(item->string, list_keys)
+		                 ? NULL
+		                 : cJSON_PrintUnformatted(item);
 		if (text == NULL)
 			continue;
 		if (buf_puts(&w->out, "  ") < 0)
@@ -604,8 +661,10 @@ static void out_top(struct writer *w)
 			w->failed = 1;
 		free(text);
 	}
-	/* a dataset that did not come from COCO still says what it is */
-	if (extra(extras, "info") == NULL && w->doc->name != NULL) {
+	/* a dataset that did not come from COCO still says what it is; a COCO source without
+	 * info gets none */
+	if (extra(extras, "info") == NULL && w->doc->name != NULL &&
+	    (w->doc->format == NULL || strcmp(w->doc->format, "coco") != 0 || !w->precise)) {
 		if (buf_puts(&w->out, "  \"info\": {\"description\":") < 0)
 			w->failed = 1;
 		out_json_string(w, w->doc->name);
@@ -622,16 +681,17 @@ static void out_lists(struct writer *w)
 
 	out_list_start(w, "images");
 	for (int i = 0; i < doc->nassets && !w->failed; i++)
-		out_image(w, (size_t)i, i == 0);
+		out_element(w, gen_image(w, (size_t)i), i == 0);
 	out_list_end(w, 0);
 	out_list_start(w, "annotations");
 	for (int i = 0; i < doc->nassets && !w->failed; i++)
 		for (int j = 0; j < doc->assets[i].nshapes && !w->failed; j++, si++)
-			out_annotation(w, (size_t)i, &doc->assets[i].shapes[j], si, si == 0);
+			out_element(w, gen_annotation(w, (size_t)i, &doc->assets[i].shapes[j], si),
+			            si == 0);
 	out_list_end(w, 0);
 	out_list_start(w, "categories");
 	for (int i = 0; i < doc->nlabels && !w->failed; i++)
-		out_category(w, (size_t)i, i == 0);
+		out_element(w, gen_category(w, (size_t)i), i == 0);
 	out_list_end(w, 1);
 }
 
@@ -773,5 +833,614 @@ out:
 	if (tmp[0] != '\0')
 		unlink(tmp);
 	free(text);
+	return rc;
+}
+
+/* ---- the faithful export: the source COCO file as the template ---- */
+
+/* A span of the source text: one JSON value or key as it was written. */
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The end of the value at p (after it), or NULL when the text is not JSON there. Strings are
+ * stepped over with their escapes; objects and arrays by depth (bounded). */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	do {
+		p = skip_ws(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			if (p >= end)
+				return NULL;
+			p++;
+		} else if (*p == '{' || *p == '[') {
+			if (++depth > 512)
+				return NULL;
+			p++;
+		} else if (*p == '}' || *p == ']') {
+			if (--depth < 0)
+				return NULL;
+			p++;
+		} else if (*p == ',' || *p == ':') {
+			if (depth == 0)
+				return NULL;
+			p++;
+		} else {
+			while (p < end && strchr(",:]} \t\r\n", *p) == NULL)
+				p++;
+		}
+	} while (depth > 0 && p < end);
+	return depth == 0 ? p : NULL;
+}
+
+/* One member of an object at *pp ("key": value); 1 with key and value, 0 at the '}', -1 on
+ * text that is not JSON. */
+static int next_member(const char **pp, const char *end, char *key, size_t keysz,
+                       struct span *value)
+{
+	const char *p = skip_ws(*pp, end), *k;
+	cJSON *kj;
+
+	if (p < end && *p == ',')
+		p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		*pp = p + 1;
+		return 0;
+	}
+	if (p >= end || *p != '"' || (k = skip_value(p, end)) == NULL)
+		return -1;
+	kj = cJSON_ParseWithLength(p, (size_t)(k - p));
+	if (!cJSON_IsString(kj)) {
+		cJSON_Delete(kj);
+		return -1;
+	}
+	str_copy(key, kj->valuestring, keysz);
+	cJSON_Delete(kj);
+	p = skip_ws(k, end);
+	if (p >= end || *p != ':')
+		return -1;
+	value->p = skip_ws(p + 1, end);
+	if ((p = skip_value(value->p, end)) == NULL)
+		return -1;
+	value->n = (size_t)(p - value->p);
+	*pp = p;
+	return 1;
+}
+
+/* One element of an array at *pp; 1, 0 at the ']', -1 on text that is not JSON. */
+static int next_element(const char **pp, const char *end, struct span *value)
+{
+	const char *p = skip_ws(*pp, end);
+
+	if (p < end && *p == ',')
+		p = skip_ws(p + 1, end);
+	if (p < end && *p == ']') {
+		*pp = p + 1;
+		return 0;
+	}
+	value->p = p;
+	if ((p = skip_value(p, end)) == NULL)
+		return -1;
+	value->n = (size_t)(p - value->p);
+	*pp = p;
+	return 1;
+}
+
+/* What the merge knows: which doc object each source element is, and which were written. */
+struct merge {
+	struct writer *w;
+	struct coco_index images, labels, shapes; /* ext_id -> index (shapes: global index) */
+	int *shape_asset;                         /* global shape index -> asset */
+	int *shape_local;                         /* -> index within the asset */
+	unsigned char *done_images, *done_labels, *done_shapes;
+	size_t nshapes;
+	int bad; /* the source text could not be followed */
+};
+
+static void merge_free(struct merge *m)
+{
+	coco_index_free(&m->images);
+	coco_index_free(&m->labels);
+	coco_index_free(&m->shapes);
+	free(m->shape_asset);
+	free(m->shape_local);
+	free(m->done_images);
+	free(m->done_labels);
+	free(m->done_shapes);
+}
+
+static int merge_init(struct merge *m, struct writer *w)
+{
+	const struct dataset_doc *doc = w->doc;
+	size_t k = 0;
+
+	memset(m, 0, sizeof *m);
+	m->w = w;
+	for (int i = 0; i < doc->nassets; i++)
+		m->nshapes += (size_t)doc->assets[i].nshapes;
+	m->shape_asset = malloc((m->nshapes + 1) * sizeof *m->shape_asset);
+	m->shape_local = malloc((m->nshapes + 1) * sizeof *m->shape_local);
+	m->done_images = calloc((size_t)doc->nassets + 1, 1);
+	m->done_labels = calloc((size_t)doc->nlabels + 1, 1);
+	m->done_shapes = calloc(m->nshapes + 1, 1);
+	if (m->shape_asset == NULL || m->shape_local == NULL || m->done_images == NULL ||
+	    m->done_labels == NULL || m->done_shapes == NULL)
+		return -1;
+	for (int i = 0; i < doc->nassets; i++) {
+		if (doc->assets[i].ext_id != NULL &&
+		    coco_index_add(&m->images, doc->assets[i].ext_id, i) < 0)
+			return -1;
+		for (int j = 0; j < doc->assets[i].nshapes; j++, k++) {
+			const char *id = doc->assets[i].shapes[j].ext_id;
+			m->shape_asset[k] = i;
+			m->shape_local[k] = j;
+			if (id != NULL && coco_index_add(&m->shapes, id, (int)k) < 0)
+				return -1;
+		}
+	}
+	for (int i = 0; i < doc->nlabels; i++)
+		if (doc->labels[i].ext_id != NULL &&
+		    coco_index_add(&m->labels, doc->labels[i].ext_id, i) < 0)
+			return -1;
+	return 0;
+}
+
+/* The id a source element is known by (annotty_id, else id), or -1. */
+static int element_key(const cJSON *obj, char *out, size_t outsz)
+{
+	const cJSON *own = cJSON_GetObjectItemCaseSensitive(obj, "annotty_id");
+
+	if (cJSON_IsString(own)) {
+		str_copy(out, own->valuestring, outsz);
+		return 0;
+	}
+	return coco_id_text(cJSON_GetObjectItemCaseSensitive(obj, "id"), out, outsz);
+}
+
+static int same_geometry(const struct shape *a, const struct shape *b)
+{
+	if (a->kind != b->kind || a->box.x != b->box.x || a->box.y != b->box.y ||
+	    a->box.w != b->box.w || a->box.h != b->box.h || a->npoints != b->npoints ||
+	    a->nparts != b->nparts)
+		return 0;
+	for (int i = 0; i < a->npoints; i++)
+		if (a->points[i].x != b->points[i].x || a->points[i].y != b->points[i].y)
+			return 0;
+	for (int i = 0; i < a->nparts; i++)
+		if (a->part_ends[i] != b->part_ends[i])
+			return 0;
+	return 1;
+}
+
+/* Whether the shape's geometry is still the one the source annotation gives: read again as
+ * the reader reads it, and compared exactly. */
+static int geometry_untouched(struct merge *m, const cJSON *ann, const struct asset *a,
+                              const struct shape *s)
+{
+	struct dataset_doc tmp = {0};
+	struct asset one = {0};
+	struct coco_index images = {0};
+	struct coco_ann_ctx ctx = {.doc = &tmp, .images = &images, .labels = &m->labels};
+	char key[COCO_KEY_MAX];
+	struct err e;
+	int same = 0;
+
+	one.width = a->width;
+	one.height = a->height;
+	tmp.assets = &one;
+	tmp.nassets = 1;
+	tmp.labels = m->w->doc->labels;
+	tmp.nlabels = m->w->doc->nlabels;
+	if (coco_id_text(cJSON_GetObjectItemCaseSensitive(ann, "image_id"), key, sizeof key) == 0 &&
+	    coco_index_add(&images, key, 0) == 0 && coco_ann_read(&ctx, ann, &e) == 0 &&
+	    one.nshapes == 1)
+		same = same_geometry(&one.shapes[0], s);
+	for (int i = 0; i < one.nshapes; i++)
+		shape_clear(&one.shapes[i]);
+	free(one.shapes);
+	for (int i = 0; i < tmp.nwarnings; i++)
+		free(tmp.warnings[i]);
+	free(tmp.warnings);
+	coco_index_free(&images);
+	return same;
+}
+
+/* Keys whose source text stands while the geometry is the source's. */
+static const char *const geometry_keys[] = {
+    "bbox", "area", "segmentation", "keypoints", "num_keypoints", "annotty_points", NULL};
+
+static int values_equal(const struct span *src, const cJSON *gen)
+{
+	cJSON *a = cJSON_ParseWithLength(src->p, src->n);
+	char *text = cJSON_PrintUnformatted(gen);
+	cJSON *b = text != NULL ? cJSON_Parse(text) : NULL;
+	int eq = a != NULL && b != NULL && cJSON_Compare(a, b, 1);
+
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	free(text);
+	return eq;
+}
+
+static void out_member(struct writer *w, int *first, const char *key, const char *text, size_t n)
+{
+	if (!*first)
+		out_text(w, ",");
+	*first = 0;
+	out_json_string(w, key);
+	out_text(w, ":");
+	if (buf_append(&w->out, text, n) < 0)
+		w->failed = 1;
+}
+
+static void out_gen_member(struct writer *w, int *first, const cJSON *item)
+{
+	char *text = cJSON_PrintUnformatted(item);
+
+	if (text == NULL) {
+		w->failed = 1;
+		return;
+	}
+	out_member(w, first, item->string, text, strlen(text));
+	free(text);
+}
+
+/* One element: the source's members in the source's order, each as the source wrote it
+ * unless the value annotty has for it differs (then annotty's); then annotty's members the
+ * source did not have (its own annotty_ fields always; others only when edited). */
+static void merge_element(struct writer *w, const struct span *src, cJSON *gen, int untouched,
+                          int edited, int first_el)
+{
+	const char *p = src->p + 1, *end = src->p + src->n;
+	char key[256];
+	struct span v;
+	int first = 1, r = 0;
+	const cJSON *g;
+
+	out_text(w, first_el ? "\n    {" : ",\n    {");
+	while ((r = next_member(&p, end, key, sizeof key, &v)) > 0) {
+		cJSON *mine = cJSON_GetObjectItemCaseSensitive(gen, key);
+		if (mine == NULL) {
+			if (!is_own_key(key))
+				out_member(w, &first, key, v.p, v.n);
+			continue;
+		}
+		if ((untouched && in_keys(key, geometry_keys)) || values_equal(&v, mine))
+			out_member(w, &first, key, v.p, v.n);
+		else
+			out_gen_member(w, &first, mine);
+		mine->type |= cJSON_IsReference; /* written: marked so the tail skips it */
+	}
+	if (r < 0)
+		w->failed = 1;
+	cJSON_ArrayForEach(g, gen)
+	{
+		if (g->type & cJSON_IsReference)
+			continue;
+		if (is_own_key(g->string) || edited)
+			out_gen_member(w, &first, g);
+	}
+	out_text(w, "}");
+	/* the marks are not real references: clear them before cJSON frees the items */
+	for (cJSON *c = gen != NULL ? gen->child : NULL; c != NULL; c = c->next)
+		c->type &= ~cJSON_IsReference;
+	cJSON_Delete(gen);
+	flush(w);
+}
+
+enum list_kind { LIST_IMAGES, LIST_ANNOTATIONS, LIST_CATEGORIES };
+
+/* The doc object a source element is, and its generated form; NULL when the user deleted it
+ * (or it was written already). */
+static cJSON *element_gen(struct merge *m, enum list_kind kind, const cJSON *obj, int *untouched,
+                          int *edited)
+{
+	char key[COCO_KEY_MAX];
+	int i;
+
+	*untouched = 0;
+	*edited = 0;
+	if (element_key(obj, key, sizeof key) < 0)
+		return NULL;
+	if (kind == LIST_IMAGES) {
+		if ((i = coco_index_find(&m->images, key)) < 0 || m->done_images[i]++)
+			return NULL;
+		return gen_image(m->w, (size_t)i);
+	}
+	if (kind == LIST_CATEGORIES) {
+		if ((i = coco_index_find(&m->labels, key)) < 0 || m->done_labels[i]++)
+			return NULL;
+		return gen_category(m->w, (size_t)i);
+	}
+	if ((i = coco_index_find(&m->shapes, key)) < 0 || m->done_shapes[i]++)
+		return NULL;
+	{
+		const struct asset *a = &m->w->doc->assets[m->shape_asset[i]];
+		const struct shape *s = &a->shapes[m->shape_local[i]];
+		*untouched = geometry_untouched(m, obj, a, s);
+		*edited = !*untouched;
+		return gen_annotation(m->w, (size_t)m->shape_asset[i], s, (size_t)i);
+	}
+}
+
+/* The objects the source did not have (made here), after its own. */
+static void merge_rest(struct merge *m, enum list_kind kind, int *first)
+{
+	const struct dataset_doc *doc = m->w->doc;
+
+	if (kind == LIST_IMAGES)
+		for (int i = 0; i < doc->nassets && !m->w->failed; i++)
+			if (!m->done_images[i])
+				out_element(m->w, gen_image(m->w, (size_t)i), (*first)++ == 0);
+	if (kind == LIST_CATEGORIES)
+		for (int i = 0; i < doc->nlabels && !m->w->failed; i++)
+			if (!m->done_labels[i])
+				out_element(m->w, gen_category(m->w, (size_t)i), (*first)++ == 0);
+	if (kind == LIST_ANNOTATIONS)
+		for (int i = 0, k = 0; i < doc->nassets && !m->w->failed; i++)
+			for (int j = 0; j < doc->assets[i].nshapes; j++, k++) {
+				if (!m->done_shapes[k])
+					out_element(m->w,
+					            gen_annotation(m->w, (size_t)i,
+					                           &doc->assets[i].shapes[j],
+					                           (size_t)k),
+					            (*first)++ == 0);
+			}
+}
+
+static void merge_list(struct merge *m, enum list_kind kind, const struct span *list)
+{
+	const char *p = list->p + 1, *end = list->p + list->n;
+	struct span el;
+	int r = 0, n = 0;
+
+	if (list->n == 0 || list->p[0] != '[') {
+		m->bad = 1;
+		return;
+	}
+	out_text(m->w, "[");
+	while (!m->w->failed && (r = next_element(&p, end, &el)) > 0) {
+		cJSON *obj = cJSON_ParseWithLength(el.p, el.n), *gen = NULL;
+		int untouched = 0, edited = 0;
+		if (cJSON_IsObject(obj))
+			gen = element_gen(m, kind, obj, &untouched, &edited);
+		cJSON_Delete(obj);
+		if (gen != NULL)
+			merge_element(m->w, &el, gen, untouched, edited, n++ == 0);
+	}
+	if (r < 0)
+		m->bad = 1;
+	merge_rest(m, kind, &n);
+	out_text(m->w, "\n  ]");
+	flush(m->w);
+}
+
+static int list_kind_of(const char *key, enum list_kind *kind)
+{
+	for (int i = 0; list_keys[i] != NULL; i++)
+		if (strcmp(key, list_keys[i]) == 0) {
+			*kind = (enum list_kind)i;
+			return 1;
+		}
+	return 0;
+}
+
+/* The top level: the source's members in order, the lists merged, the kept extras that the
+ * source no longer has (or never had) after them, and any list the source lacked. */
+static void merge_top(struct merge *m, const char *text, size_t len)
+{
+	const char *p = skip_ws(text, text + len), *end = text + len;
+	cJSON *extras = extras_parse(m->w->doc->extra_json);
+	const cJSON *x;
+	unsigned seen_lists = 0;
+	char key[256];
+	struct span v;
+	int first = 1, r = 0;
+
+	if (p >= end || *p != '{') {
+		m->bad = 1;
+		goto out;
+	}
+	p++;
+	out_text(m->w, "{\n  ");
+	while (!m->w->failed && (r = next_member(&p, end, key, sizeof key, &v)) > 0) {
+		enum list_kind kind;
+		cJSON *mine = cJSON_GetObjectItemCaseSensitive(extras, key);
+		if (list_kind_of(key, &kind)) {
+			if (!first)
+				out_text(m->w, ",\n  ");
+			first = 0;
+			out_json_string(m->w, key);
+			out_text(m->w, ": ");
+			merge_list(m, kind, &v);
+			seen_lists |= 1u << kind;
+			continue;
+		}
+		if (!first)
+			out_text(m->w, ",\n  ");
+		if (mine == NULL || values_equal(&v, mine)) {
+			first = 1; /* out_member writes its own comma otherwise */
+			out_member(m->w, &first, key, v.p, v.n);
+		} else {
+			first = 1;
+			out_gen_member(m->w, &first, mine);
+		}
+		if (mine != NULL)
+			mine->type |= cJSON_IsReference;
+		flush(m->w);
+	}
+	if (r < 0)
+		m->bad = 1;
+	cJSON_ArrayForEach(x, extras)
+	{
+		int one = 1;
+		if ((x->type & cJSON_IsReference) || is_own_key(x->string) ||
+		    in_keys(x->string, list_keys))
+			continue;
+		out_text(m->w, first ? "" : ",\n  ");
+		first = 0;
+		out_gen_member(m->w, &one, x);
+	}
+	for (int k = 0; k < 3; k++) {
+		static const struct span empty = {"[]", 2};
+		if (seen_lists & (1u << k))
+			continue;
+		out_text(m->w, first ? "" : ",\n  ");
+		first = 0;
+		out_json_string(m->w, list_keys[k]);
+		out_text(m->w, ": ");
+		merge_list(m, (enum list_kind)k, &empty);
+	}
+	out_text(m->w, "\n}\n");
+	flush(m->w);
+out:
+	for (cJSON *c = extras != NULL ? extras->child : NULL; c != NULL; c = c->next)
+		c->type &= ~cJSON_IsReference;
+	cJSON_Delete(extras);
+}
+
+/* The source mapped read-only; NULL when it cannot be (then the export is made afresh). */
+static const char *map_source(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || (uint64_t)st.st_size > COCO_MAX_BYTES) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+/* Streams the export to sink: merged with the source when there is one that can be
+ * followed, else made afresh. */
+static int export_stream(const struct dataset_doc *doc, const char *source, FILE *sink,
+                         const char *what, struct err *err)
+{
+	struct writer w = {.doc = doc, .precise = 1, .sink = sink};
+	struct merge m;
+	size_t len = 0;
+	const char *text = source != NULL ? map_source(source, &len) : NULL;
+	int rc = -1, merged = 0;
+
+	memset(&m, 0, sizeof m);
+	buf_init(&w.out, COCO_MAX_BYTES);
+	if (writer_ids(&w) < 0 || merge_init(&m, &w) < 0) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	/* a BOM before the object is not JSON's: skipped, as the reader does */
+	if (text != NULL && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		merge_top(&m, text + 3, len - 3), merged = 1;
+	else if (text != NULL)
+		merge_top(&m, text, len), merged = 1;
+	if (merged && m.bad) {
+		/* the source changed under us into something we cannot follow: made afresh */
+		if (fseek(sink, 0, SEEK_SET) < 0 || ftruncate(fileno(sink), 0) < 0) {
+			err_setk(err, ERR_PARSE, "%s: the source COCO file cannot be followed",
+			         source);
+			goto out;
+		}
+		buf_reset(&w.out);
+		merged = 0;
+	}
+	if (!merged) {
+		out_text(&w, "{\n");
+		out_top(&w);
+		flush(&w);
+		out_lists(&w);
+		out_text(&w, "}\n");
+		flush(&w);
+	}
+	if (w.failed) {
+		err_set(err, "out of memory writing %s", what);
+		goto out;
+	}
+	if (w.io_failed || fflush(sink) == EOF) {
+		err_setk(err, ERR_IO, "cannot write %s: %s", what,
+		         strerror(w.io_failed ? w.io_errno : errno));
+		goto out;
+	}
+	if (w.bad_utf8 > 0)
+		log_msg(LOG_WARN,
+		        "%s: %ld text field(s) held bytes that are not UTF-8, written as "
+		        "U+FFFD, e.g. %s",
+		        what, w.bad_utf8, w.bad_first);
+	rc = 0;
+out:
+	if (text != NULL)
+		munmap((void *)text, len);
+	merge_free(&m);
+	buf_free(&w.out);
+	ids_free(&w.images);
+	ids_free(&w.labels);
+	ids_free(&w.shapes);
+	return rc;
+}
+
+int coco_export(const struct dataset_doc *doc, const char *source, const char *path,
+                struct err *err)
+{
+	char tmp[PATH_MAX], real[PATH_MAX];
+	const char *target;
+	FILE *f = NULL;
+	int fd, rc = -1;
+
+	if (strcmp(path, "-") == 0) {
+		/* standard output: nothing to make atomic; a broken pipe is an error */
+		return export_stream(doc, source, stdout, "standard output", err);
+	}
+	target = write_target(path, real);
+	tmp[0] = '\0';
+	if ((fd = open_temp(target, tmp, sizeof tmp, err)) < 0)
+		return -1;
+	if ((f = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		err_setk(err, ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (export_stream(doc, source, f, path, err) < 0)
+		goto out;
+	if (fsync(fileno(f)) < 0 || fclose(f) == EOF) {
+		f = NULL;
+		err_setk(err, ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, target) < 0) {
+		err_setk(err, ERR_IO, "cannot replace %s: %s", path, strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	sync_dir_of(target);
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (tmp[0] != '\0')
+		unlink(tmp);
 	return rc;
 }
