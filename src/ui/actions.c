@@ -1765,7 +1765,9 @@ int actions_key_resolve(struct app *app, int key, const struct action **out)
 static const char *source_refuses(const struct app *app, unsigned needs)
 {
 	if ((needs & WRITES) && app->source.read_only)
-		return "the source is read-only";
+		return cache_damage(app->cache) != NULL
+		           ? "the cache is damaged: quit and run annotty cache rebuild"
+		           : "the source is read-only";
 	if ((needs & NEEDS_ONLINE) && !app->source.online)
 		return "offline";
 	if ((needs & NEEDS_TASK) && !app->source.in_task)

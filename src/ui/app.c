@@ -424,8 +424,13 @@ int app_run(struct app *app)
 	app->tty_fd = STDOUT_FILENO;
 	wake_fd = term_signals_install(STDOUT_FILENO);
 	app->list.query.dataset_id = app->dataset_id;
-	/* a local dataset: writable and there, with no tasks */
-	app->source = (struct source_state){.read_only = 0, .online = 1, .in_task = 0};
+	/* a local dataset: there, with no tasks, and writable unless the cache was found damaged
+	 * when it was opened (then it is read-only until rebuilt) */
+	app->source = (struct source_state){
+	    .read_only = cache_damage(app->cache) != NULL, .online = 1, .in_task = 0};
+	if (app->source.read_only)
+		app_error(app,
+		          "the cache is damaged and read-only: quit and run annotty cache rebuild");
 	app->selected_shape = -1;
 	app->overlays = 1;
 	app->zoom = 1;
