@@ -83,3 +83,5 @@ check_PROGRAMS += tests/api_formats.t
 tests_api_formats_t_SOURCES = tests/api_formats.c $(API_FIXTURE)
 tests_api_formats_t_LDADD = $(TEST_LDADD)
 TESTS += tests/api_formats.t
+TESTS += tests/cli_export_faithful.sh
+EXTRA_DIST += tests/cli_export_faithful.sh
