@@ -2,6 +2,7 @@
  * through (see backend.h). */
 #include "api/backend.h"
 #include "api/registry.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/model.h"
 #include "core/paths.h"
@@ -175,6 +176,25 @@ int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct b
 	if (b->ops->fetch_image == NULL)
 		return err_setk(err, ERR_NOT_FOUND, "a %s source has no image bytes", b->ops->kind);
 	return b->ops->fetch_image(b, ref, out, err);
+}
+
+int backend_fetch_images(struct backend *b, const struct image_ref *refs, const char *const *paths,
+                         int n, int *ok, struct err *err)
+{
+	struct buf bytes;
+	int got = 0;
+
+	if (b->ops->fetch_images != NULL)
+		return b->ops->fetch_images(b, refs, paths, n, ok, err);
+	buf_init(&bytes, 256u << 20);
+	for (int i = 0; i < n; i++) {
+		buf_reset(&bytes);
+		ok[i] = backend_fetch_image(b, &refs[i], &bytes, err) == 0 &&
+		        buf_write_file(&bytes, paths[i], err) == 0;
+		got += ok[i];
+	}
+	buf_free(&bytes);
+	return got > 0 || n == 0 ? 0 : -1;
 }
 
 int backend_pull_data(struct backend *b, const char *datalake_ext_id, const char *cursor,

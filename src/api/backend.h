@@ -148,6 +148,11 @@ struct backend_ops {
 	/* One page of a step's assignments (of every user), from cursor (NULL: the start). */
 	int (*pull_tasks)(struct backend *b, const char *version_ext_id, const char *step_ext_id,
 	                  const char *cursor, struct task_page *out, struct err *err);
+	/* Several images at once into the files paths[i] (each written whole or not at all), as
+	 * many in parallel as the backend allows; ok[i] says which came. -1 when none could be
+	 * tried (offline, refused); NULL when the backend fetches one at a time. */
+	int (*fetch_images)(struct backend *b, const struct image_ref *refs,
+	                    const char *const *paths, int n, int *ok, struct err *err);
 	/* The bytes of one image into out (within out's cap). */
 	int (*fetch_image)(struct backend *b, const struct image_ref *ref, struct buf *out,
 	                   struct err *err);
@@ -226,6 +231,9 @@ int backend_pull(struct backend *b, const char *version_ext_id, const char *curs
                  struct backend_page *out, struct err *err);
 int backend_fetch_image(struct backend *b, const struct image_ref *ref, struct buf *out,
                         struct err *err);
+/* Images into files, in parallel where the backend can (one at a time otherwise). */
+int backend_fetch_images(struct backend *b, const struct image_ref *refs, const char *const *paths,
+                         int n, int *ok, struct err *err);
 int backend_pull_data(struct backend *b, const char *datalake_ext_id, const char *cursor,
                       struct data_page *out, struct err *err);
 void data_page_clear(struct data_page *p);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static int cache_is_current(struct cache *cache, const struct backend *b, int64_t *dataset_id,
@@ -370,8 +371,7 @@ out:
 /* ---- a whole source ----------------------------------------------------------------------- */
 
 #define SYNC_DATASETS_MAX 4096
-#define IMAGE_BATCH       64
-#define IMAGE_MAX_BYTES   (256u << 20)
+#define IMAGE_BATCH       16
 
 static int push_all(struct cache *cache, struct backend *b, const struct sync_hooks *hooks,
                     struct sync_report *rep, struct err *err)
@@ -415,24 +415,40 @@ static int64_t budget_of(const struct sync_scope *scope)
 	return scope->image_budget > 0 ? scope->image_budget : CACHE_IMAGE_BUDGET_DEFAULT;
 }
 
-/* One image into the store: 1 fetched, 0 when the budget is reached, -1 on failure. */
-static int fetch_one(struct cache *cache, struct backend *b, const struct missing_image *m,
-                     const char *dir, struct buf *bytes, int64_t *total, int64_t budget,
-                     struct err *err)
+/* One batch of images into the store, fetched in parallel; the ones that came are counted in
+ * the store's accounts. -1 when none came (offline, refused: err says why). */
+static int fetch_batch(struct cache *cache, struct backend *b, const struct missing_image *rows,
+                       int n, const char *dir, int64_t *total, struct sync_report *rep,
+                       struct err *err)
 {
-	struct image_ref ref = {.asset_ext_id = m->ext_id, .data_ext_id = m->data_ext_id};
-	char path[4300];
+	struct image_ref refs[IMAGE_BATCH];
+	static char paths[IMAGE_BATCH][4300];
+	const char *names[IMAGE_BATCH];
+	int ok[IMAGE_BATCH], got = 0;
 
-	if (*total >= budget)
-		return 0;
-	buf_reset(bytes);
-	if (snprintf(path, sizeof path, "%s/%s", dir, m->ext_id) >= (int)sizeof path)
-		return err_setk(err, ERR_TOO_LARGE, "an asset id too long for a file name");
-	if (backend_fetch_image(b, &ref, bytes, err) < 0 || buf_write_file(bytes, path, err) < 0 ||
-	    cache_image_stored(cache, m->asset_id, path, (int64_t)bytes->len, err) < 0)
+	for (int i = 0; i < n; i++) {
+		refs[i] = (struct image_ref){.asset_ext_id = rows[i].ext_id,
+		                             .data_ext_id = rows[i].data_ext_id};
+		if (snprintf(paths[i], sizeof paths[i], "%s/%s", dir, rows[i].ext_id) >=
+		    (int)sizeof paths[i])
+			return err_setk(err, ERR_TOO_LARGE, "an asset id too long for a file name");
+		names[i] = paths[i];
+	}
+	if (backend_fetch_images(b, refs, names, n, ok, err) < 0)
 		return -1;
-	*total += (int64_t)bytes->len;
-	return 1;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		if (!ok[i] || stat(paths[i], &st) < 0)
+			continue;
+		if (cache_image_stored(cache, rows[i].asset_id, paths[i], (int64_t)st.st_size,
+		                       err) < 0)
+			return -1;
+		*total += (int64_t)st.st_size;
+		got++;
+	}
+	rep->images += got;
+	return 0;
 }
 
 /* The image bytes of the dataset's assets that have none yet, into the image store, as far as
@@ -444,30 +460,26 @@ static int fetch_images(struct cache *cache, struct backend *b, int64_t dataset_
 	struct missing_image rows[IMAGE_BATCH];
 	char dir[4096];
 	int64_t after = 0, total = 0, budget = budget_of(scope);
-	struct buf bytes;
-	int n, rc = -1, got = 1, trimmed = 0;
+	int n, trimmed = 0;
 
-	buf_init(&bytes, IMAGE_MAX_BYTES);
 	if (cache_image_dir(cache, dir, sizeof dir, err) < 0 ||
 	    cache_images_trim(cache, budget, &trimmed, err) < 0 ||
 	    cache_image_store_size(cache, &total, err) < 0)
-		goto out;
+		return -1;
 	do {
+		if (total >= budget || cancelled(hooks))
+			break;
 		if (cache_images_missing(cache, dataset_id, after, rows, IMAGE_BATCH, &n, err) < 0)
-			goto out;
-		for (int i = 0; i < n && got > 0 && !cancelled(hooks); i++) {
-			after = rows[i].asset_id;
-			got = fetch_one(cache, b, &rows[i], dir, &bytes, &total, budget, err);
-			if (got < 0)
-				goto out;
-			rep->images += got;
-			progress(hooks, "images", rep->images, -1);
-		}
-	} while (n == IMAGE_BATCH && got > 0 && !cancelled(hooks));
-	rc = 0;
-out:
-	buf_free(&bytes);
-	return rc;
+			return -1;
+		if (n == 0)
+			break;
+		after = rows[n - 1].asset_id;
+		if (fetch_batch(cache, b, rows, n, dir, &total, rep, err) < 0)
+			return -1;
+		progress(hooks, "images", rep->images, -1);
+	} while (n == IMAGE_BATCH);
+	/* a batch can overshoot the budget by its size: the least recently shown go */
+	return cache_images_trim(cache, budget, &trimmed, err);
 }
 
 /* ---- campaigns ------------------------------------------------------------------------------ */

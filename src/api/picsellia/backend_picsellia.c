@@ -436,6 +436,36 @@ static int pic_fetch_image(struct backend *b, const struct image_ref *ref, struc
 	return rc;
 }
 
+/* Downloads at once through the client's parallel fetch (a bound of PICSELLIA_PARALLEL_MAX). */
+#define PIC_PARALLEL 8
+
+static int pic_fetch_images(struct backend *b, const struct image_ref *refs,
+                            const char *const *paths, int n, int *ok, struct err *err)
+{
+	struct picsellia *c = client_of(b, err);
+	struct picsellia_download *d;
+	int got = 0;
+
+	if (c == NULL)
+		return -1;
+	d = calloc((size_t)n + 1, sizeof *d);
+	if (d == NULL)
+		return err_set(err, "out of memory");
+	for (int i = 0; i < n; i++) {
+		d[i].data_id = refs[i].data_ext_id;
+		d[i].path = paths[i];
+	}
+	picsellia_download_many(c, d, n, PIC_PARALLEL, err); /* each item says how it went */
+	for (int i = 0; i < n; i++) {
+		ok[i] = d[i].status == 0 && refs[i].data_ext_id != NULL;
+		got += ok[i];
+		if (!ok[i] && got == 0)
+			*err = d[i].err;
+	}
+	free(d);
+	return got > 0 || n == 0 ? 0 : -1;
+}
+
 /* ---- campaigns ---------------------------------------------------------------------------- */
 
 static int pic_whoami(struct backend *b, struct backend_user *out, struct err *err)
@@ -813,6 +843,7 @@ static const struct backend_ops picsellia_ops = {
     .pull = pic_pull,
     .pull_data = pic_pull_data,
     .fetch_image = pic_fetch_image,
+    .fetch_images = pic_fetch_images,
     .whoami = pic_whoami,
     .users = pic_users,
     .campaign_of = pic_campaign_of,
