@@ -27,7 +27,8 @@ void cache_close(struct cache **cache);
  * that goes, and the log says so). A cache it finds damaged opens read-only: reading works as
  * far as the damage allows, every write fails with ERR_DAMAGED. A file that is no database at
  * all fails to open with ERR_DAMAGED. Either way the way out is cache_rebuild. */
-/* What the check found (a static string of the handle), or NULL when the cache is sound. */
+/* What the check found (a static string of the handle), or NULL when the cache is sound (or
+ * there is no cache). */
 const char *cache_damage(const struct cache *cache);
 
 /* What a rebuild carried over from the damaged file, and what it could not. */

@@ -380,7 +380,7 @@ out:
 
 const char *cache_damage(const struct cache *c)
 {
-	return c->damaged ? c->damage : NULL;
+	return c != NULL && c->damaged ? c->damage : NULL;
 }
 
 void cache_close(struct cache **cp)
