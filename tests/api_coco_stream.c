@@ -125,6 +125,7 @@ static struct dataset_doc *stream_read(const char *path, const char *images_dir,
 	c.doc->nlabels = head->nlabels;
 	c.doc->warnings = head->warnings;
 	c.doc->nwarnings = head->nwarnings;
+	free(head->assets); /* emptied as the stream went (each asset handed on and dropped) */
 	memset(head, 0, sizeof *head);
 	dataset_doc_free(&head);
 	return c.doc;

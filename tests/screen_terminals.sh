@@ -59,7 +59,7 @@ grep -q "line 4: no action is called frobnicate" "$T/config.err"; ok $? "a wrong
 start 120 40 "$ANNOTTY" --demo --graphics=none
 wait_for "line 4: no action is called frobnicate" 20; ok $? "the review screen says so and starts anyway"
 keys a; wait_for "accepted"; ok $? "a accepts, as the configuration says"
-keys '?'; wait_for "help"; screen | grep -E "^ +a +accept" >/dev/null; ok $? "the help shows the new key"
+keys '?'; wait_for "annotty › help"; screen | grep -E "^ +a +accept" >/dev/null; ok $? "the help shows the new key"
 keys q u u; wait_for "undid"
 keys Q; wait_for "[exited with 0]"
 stop

@@ -279,8 +279,9 @@ static void server_line(const char *version, const struct picsellia_asset *pa,
 	for (int i = 0; i < shapes.n; i++) {
 		st->duplicates += i > 0 && strcmp(shapes.v[i], shapes.v[i - 1]) == 0;
 		buf_printf(&b, "%s%s", i ? ";" : "", shapes.v[i]);
-		free(shapes.v[i]);
 	}
+	for (int i = 0; i < shapes.n; i++) /* after the loop: it compares with the one before */
+		free(shapes.v[i]);
 	buf_puts(&b, "}");
 	lines_add(l, (const char *)b.data);
 	st->assets++;
