@@ -448,6 +448,12 @@ static int fetch_batch(struct cache *cache, struct backend *b, const struct miss
 		got++;
 	}
 	rep->images += got;
+	/* the ones that came are kept; the sync is not complete until the rest come too */
+	if (got < n)
+		return err_setk(
+		    err, ERR_RETRY,
+		    "%d of %d images could not be fetched; the next sync tries them again", n - got,
+		    n);
 	return 0;
 }
 
