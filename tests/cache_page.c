@@ -418,6 +418,76 @@ static void test_tags_cut(struct cache *c, int64_t ds)
 	}
 }
 
+/* Whether the reference row holds text in its file name, a label or a tag. */
+static int ref_holds(const struct ref *r, const char *text)
+{
+	if (str_icontains(r->filename, text))
+		return 1;
+	for (int k = 0; k < NLABELS; k++)
+		if ((r->labels & (1u << k)) && str_icontains(label_names[k], text))
+			return 1;
+	for (int k = 0; k < NTAGS; k++)
+		if ((r->tags & (1u << k)) && str_icontains(tag_names[k], text))
+			return 1;
+	return 0;
+}
+
+/* n and N over the list: each step from the last row found is the next (previous) matching
+ * row of the whole list in its order, and the walk wraps around once, saying so. */
+static void search_walk(struct cache *c, const struct asset_query *q, const char *text)
+{
+	int total = 0, n = 0, nwant = 0, bad = 0, wrapped = 0, steps = 0;
+	struct asset_row *all, found;
+	int64_t *want;
+	struct err err = {0};
+
+	cache_assets_count(c, q, &total, &err);
+	all = calloc((size_t)total + 1, sizeof *all);
+	want = calloc((size_t)total + 1, sizeof *want);
+	cache_assets_page(c, q, NULL, 0, all, total, &n, &err);
+	for (int i = 0; i < n; i++)
+		if (ref_holds(&refs[all[i].id - id_base], text))
+			want[nwant++] = all[i].id;
+	for (int back = 0; back < 2; back++) {
+		struct asset_cursor at = {0};
+		for (int k = 0; k <= nwant; k++) {
+			int rc = cache_assets_find(c, q, text, &at, back, &found, &wrapped, &err);
+			int64_t expect =
+			    nwant ? want[back ? (nwant - 1 - k % nwant + nwant) % nwant : k % nwant]
+			          : 0;
+			bad += rc != (nwant > 0) || (rc == 1 && found.id != expect) ||
+			       wrapped != (nwant > 0 && k == nwant);
+			if (rc != 1)
+				break;
+			at = found.cursor;
+			steps++;
+		}
+	}
+	ok(bad == 0 && n == total,
+	   "search \"%s\" (sort %d%s, filter %d): %d matches, %d steps, "
+	   "both ways, wrapping once",
+	   text, (int)q->sort, q->descending ? " desc" : "", (int)q->filter, nwant, steps);
+	free(all);
+	free(want);
+}
+
+static void test_search(struct cache *c, int64_t ds)
+{
+	static const char *const texts[] = {"night", "PERSON", "img_0", "100%",
+	                                    "o'c",   "zzz",    "s_1"};
+	struct asset_query q = {.dataset_id = ds};
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		search_walk(c, &q, texts[i]);
+	q.sort = SORT_STATUS;
+	q.descending = 1;
+	search_walk(c, &q, "day");
+	q.sort = SORT_SIZE;
+	q.filter = FILTER_STATUS;
+	str_copy(q.filter_text, "accepted", sizeof q.filter_text);
+	search_walk(c, &q, "car");
+}
+
 /* Rows are inserted in doc order, so an id less the first id is the doc index; every row
  * read is checked against the reference under that assumption. */
 static int64_t find_id_base(struct cache *c, int64_t ds)
@@ -449,6 +519,8 @@ static void phase(struct cache *c, int n, const char *locator, size_t first, siz
 	t0 = fixture_now();
 	test_paging(c, ds, first, end);
 	printf("# paging: %.2f s\n", fixture_now() - t0);
+	if (end > 1)
+		test_search(c, ds);
 	if (end == 1) {
 		test_edges(c, ds);
 		test_tags_cut(c, ds);

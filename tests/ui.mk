@@ -1,6 +1,6 @@
 # tests of the command line and the TUI (shell scripts driving the real binary)
-TESTS += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh tests/screen_conflicts.sh tests/screen_beside.sh tests/screen_tasks.sh tests/screen_platform.sh tests/screen_marks.sh tests/screen_terminals.sh
-EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh tests/screen_conflicts.sh tests/screen_beside.sh tests/screen_tasks.sh tests/screen_platform.sh tests/screen_marks.sh tests/screen_terminals.sh
+TESTS += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh tests/screen_conflicts.sh tests/screen_beside.sh tests/screen_tasks.sh tests/screen_platform.sh tests/screen_marks.sh tests/screen_terminals.sh tests/screen_search.sh
+EXTRA_DIST += tests/cli_basics.sh tests/cli_show.sh tests/cli_complete.sh tests/cli_usage.sh tests/cli_signals.sh tests/man_keys.sh tests/screen_review.sh tests/screen_badinput.sh tests/screen_edit.sh tests/screen_feedback.sh tests/screen_conflicts.sh tests/screen_beside.sh tests/screen_tasks.sh tests/screen_platform.sh tests/screen_marks.sh tests/screen_terminals.sh tests/screen_search.sh
 # annotty in a real xterm under Xvfb, checked on screenshots
 TESTS += tests/xterm_real.sh
 EXTRA_DIST += tests/xterm_real.sh tests/xterm_pixels.py

@@ -318,6 +318,14 @@ struct asset_row {
 int cache_assets_page(struct cache *cache, const struct asset_query *q,
                       const struct asset_cursor *from, int backward, struct asset_row *rows,
                       int max, int *n, struct err *err);
+/* A search inside the list: the first row after (backward: before) the cursor, in the query's
+ * order and within its filter, whose file name, a label or a tag contains text
+ * (case-insensitive); with none there, the first from the start (backward: the end), and
+ * *wrapped set. One indexed scan from the cursor. Returns 1 with *out filled, 0 when no row
+ * matches (or text is empty), -1 on error. */
+int cache_assets_find(struct cache *cache, const struct asset_query *q, const char *text,
+                      const struct asset_cursor *from, int backward, struct asset_row *out,
+                      int *wrapped, struct err *err);
 /* Number of rows matching the query, and the 0-based position of a row in it. */
 int cache_assets_count(struct cache *cache, const struct asset_query *q, int *count,
                        struct err *err);

@@ -72,6 +72,13 @@ static const char sql_same_key[] = " AND %s = :key AND a.id %s :id";
 static const char sql_after_key[] = " AND %s %s :key";
 static const char sql_order[] = " ORDER BY %s %s, a.id %s LIMIT :lim";
 static const char sql_one[] = " AND a.id = :aid";
+/* A search inside the list: :spat is the search text as a "contains" LIKE pattern. */
+static const char sql_search[] =
+    " AND (a.filename LIKE :spat ESCAPE '\\'"
+    " OR EXISTS (SELECT 1 FROM shape s WHERE s.asset_id = a.id AND s.label_id IN"
+    " (SELECT l.id FROM label l WHERE l.dataset_id = :ds AND l.name LIKE :spat ESCAPE '\\'))"
+    " OR EXISTS (SELECT 1 FROM asset_tag t WHERE t.asset_id = a.id AND t.tag_id IN"
+    " (SELECT g.id FROM tag g WHERE g.dataset_id = :ds AND g.name LIKE :spat ESCAPE '\\')))";
 static const char sql_filename_of[] = "SELECT filename FROM asset WHERE id = ?1";
 
 enum row_col { COL_ID, COL_FILENAME, COL_W, COL_H, COL_SHAPES, COL_STATUS, COL_TAGS, COL_KEY };
@@ -84,6 +91,7 @@ struct page_spec {
 	enum page_kind kind;
 	enum page_range range; /* which rows past the cursor */
 	int reverse;           /* scan against the display order */
+	const char *search;    /* NULL, or rows whose file name, a label or a tag contain it */
 };
 
 static enum asset_filter_field filter_of(const struct asset_query *q)
@@ -113,6 +121,8 @@ static int sql_build(const struct asset_query *q, const struct page_spec *p, str
 		rc = buf_puts(b, filter_sql[filter_of(q)]);
 	if (rc == 0 && p->kind == PAGE_ONE)
 		rc = buf_puts(b, sql_one);
+	if (rc == 0 && p->search != NULL)
+		rc = buf_puts(b, sql_search);
 	if (rc == 0 && p->range == RANGE_SAME_KEY)
 		rc = buf_printf(b, sql_same_key, key, desc ? "<" : ">");
 	if (rc == 0 && p->range == RANGE_AFTER_KEY)
@@ -210,6 +220,11 @@ static int query_prepare(struct cache *c, const struct asset_query *q, const str
 	if (rc < 0)
 		return -1;
 	bind_query(*st, q, cur);
+	if (p->search != NULL) {
+		char pattern[2 * sizeof q->filter_text + 3];
+		like_pattern(p->search, pattern, sizeof pattern);
+		cache_db_bind_named_text(*st, ":spat", pattern);
+	}
 	if (bind_long_key(c, *st, q, cur, err) < 0) {
 		sqlite3_finalize(*st);
 		*st = NULL;
@@ -315,6 +330,36 @@ int cache_assets_page(struct cache *cache, const struct asset_query *q,
 	if (backward)
 		rows_reverse(rows, *n);
 	return 0;
+}
+
+int cache_assets_find(struct cache *cache, const struct asset_query *q, const char *text,
+                      const struct asset_cursor *from, int backward, struct asset_row *out,
+                      int *wrapped, struct err *err)
+{
+	struct page_spec p = {.kind = PAGE_ROWS, .reverse = !!backward, .search = text};
+	int n = 0;
+
+	*wrapped = 0;
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	if (from != NULL && from->valid) {
+		p.range = RANGE_SAME_KEY;
+		if (page_fetch(cache, q, &p, from, out, 1, &n, err) < 0)
+			return -1;
+		p.range = RANGE_AFTER_KEY;
+		if (page_fetch(cache, q, &p, from, out, 1, &n, err) < 0)
+			return -1;
+		if (n == 1)
+			return 1;
+		*wrapped = 1;
+	}
+	/* nothing past the cursor: the first match from the other end */
+	p.range = RANGE_ALL;
+	if (page_fetch(cache, q, &p, NULL, out, 1, &n, err) < 0)
+		return -1;
+	if (n == 0)
+		*wrapped = 0;
+	return n;
 }
 
 static int count_run(struct cache *cache, const struct asset_query *q, const struct page_spec *p,

@@ -418,6 +418,7 @@ static int act_filter(struct app *app, const struct action_call *c)
 	char now[sizeof app->list.query.filter_text + 16];
 
 	if (c->arg != NULL) {
+		app->search[0] = '\0'; /* n and N search the text given last */
 		list_set_filter(app, c->arg);
 		return UI_REDRAW;
 	}
@@ -460,6 +461,30 @@ static int act_reverse(struct app *app, const struct action_call *c)
 	            app->list.query.descending ? ", descending" : "");
 	list_reanchor(app, id);
 	return UI_REDRAW;
+}
+
+/* :search TEXT sets the text n and N look for; on the help screen it searches the help. */
+static int act_search(struct app *app, const struct action_call *c)
+{
+	if (c->arg == NULL || c->arg[0] == '\0') {
+		prompt_open(app, PROMPT_ARG, app->screen == SCREEN_HELP ? "/" : "search: ", "");
+		app->prompt.action = "search";
+		return UI_REDRAW;
+	}
+	str_copy(app->search, c->arg, sizeof app->search);
+	if (app->screen == SCREEN_HELP)
+		return help_search(app, 0);
+	return list_search(app, 1);
+}
+
+static int act_search_next(struct app *app, const struct action_call *c)
+{
+	return app->screen == SCREEN_HELP ? help_search(app, 1) : list_search(app, 1);
+}
+
+static int act_search_prev(struct app *app, const struct action_call *c)
+{
+	return app->screen == SCREEN_HELP ? help_search(app, -1) : list_search(app, -1);
 }
 
 static int act_redraw(struct app *app, const struct action_call *c)
@@ -1623,6 +1648,25 @@ static const struct action action_table[] = {
      .run = stats_act_open,
      .help = "statistics of the rows the filter shows: statuses, labels, tags, sizes (Enter on "
              "one lists its rows)"},
+    {.name = "search",
+     .screens = SCREEN_LIST | SCREEN_HELP,
+     .arg = "text",
+     .run = act_search,
+     .help = "search for text: n and N go to rows whose file name, a label or a tag holds it "
+             "(/ in the help searches the help)"},
+    {.name = "search-next",
+     .screens = SCREEN_LIST | SCREEN_HELP,
+     .keys = "n",
+     .key = {'n'},
+     .run = act_search_next,
+     .help = "the next row matching the :search text, or the / filter's text when that was "
+             "given last"},
+    {.name = "search-prev",
+     .screens = SCREEN_LIST | SCREEN_HELP,
+     .keys = "N",
+     .key = {'N'},
+     .run = act_search_prev,
+     .help = "the previous row matching the search (it wraps around, and says so)"},
     /* clang-format on */
 };
 

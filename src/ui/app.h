@@ -225,6 +225,8 @@ struct app {
 	int confirm_new_labels;                  /* a name no label has is asked about */
 	char label_keys[9][CACHE_LABEL_MAX + 1]; /* the labels of keys 1-9 ("" for the default) */
 
+	char search[256]; /* the last :search text ("": n and N use the filter's text) */
+
 	struct prompt prompt;
 	char message[MSG_MAX]; /* one-line feedback at the bottom */
 	int message_is_error;
@@ -248,6 +250,13 @@ int list_set_filter(struct app *app, const char *text);
 /* The filter as it applies, in the form list_set_filter reads ("tag:night"); "" for none. */
 void list_filter_text(const struct app *app, char *out, size_t outsz);
 const struct asset_row *list_current(const struct app *app);
+/* n and N: selects the next (dir > 0) or previous row matching app->search, or the filter's
+ * text when no search was given, wrapping around with a message. Returns enum ui_change. */
+int list_search(struct app *app, int dir);
+
+/* help.c: on the help screen, goes to the first line holding app->search (dir 0), or the
+ * next (1) or previous (-1) one, wrapping around with a message. Returns enum ui_change. */
+int help_search(struct app *app, int dir);
 
 /* viewer.c: the asset screen. Its own state holds the edit modes and the label picker. */
 struct asset_screen_state {

@@ -173,6 +173,50 @@ const struct asset_row *list_current(const struct app *app)
 	return l->nrows > 0 && l->sel < l->nrows ? &l->rows[l->sel] : NULL;
 }
 
+/* Selects a row found by a search: in the window it just moves there, else the window is
+ * built again around it. */
+static void list_select(struct app *app, const struct asset_row *row)
+{
+	struct list_view *l = &app->list;
+
+	for (int i = 0; i < l->nrows; i++)
+		if (l->rows[i].id == row->id) {
+			l->sel = i;
+			return;
+		}
+	list_reanchor(app, row->id);
+}
+
+int list_search(struct app *app, int dir)
+{
+	const struct asset_row *cur = list_current(app);
+	const char *text = app->search[0] ? app->search : app->list.query.filter_text;
+	struct asset_row found;
+	struct err err;
+	int wrapped = 0, rc;
+
+	if (text[0] == '\0') {
+		app_error(app, "nothing to search for: :search TEXT (or a / filter) first");
+		return UI_REDRAW;
+	}
+	rc = cache_assets_find(app->cache, &app->list.query, text, cur ? &cur->cursor : NULL,
+	                       dir < 0, &found, &wrapped, &err);
+	if (rc < 0) {
+		app_error(app, "%s", err.msg);
+		return UI_REDRAW;
+	}
+	if (rc == 0) {
+		app_error(app, "no row matches \"%s\"", text);
+		return UI_REDRAW;
+	}
+	list_select(app, &found);
+	if (wrapped)
+		app_message(app, "search wrapped: \"%s\"", text);
+	else
+		app_message(app, "search: \"%s\"", text);
+	return UI_REDRAW;
+}
+
 /* The prefixes of the fields a filter can name; the first of a field is how it is shown. */
 static const struct {
 	const char *prefix;

@@ -90,6 +90,7 @@ static int prompt_submit(struct app *app)
 	case PROMPT_TAG_REMOVE:
 		return text[0] ? actions_dispatch(app, actions_find("untag"), text) : UI_REDRAW;
 	case PROMPT_FILTER:
+		app->search[0] = '\0'; /* n and N search the text given last */
 		list_set_filter(app, text);
 		return UI_REDRAW;
 	case PROMPT_REASON: /* an empty reason is a rejection without one */
