@@ -1,7 +1,9 @@
 /* Tests of the keyset-paged asset list over 20k assets: every sort, both directions, every
  * filter (with %, _, quotes and backslashes in the text), counts and positions, each checked
- * against a reference computed in memory. */
+ * against a reference computed in memory; then combined filters (terms by prefix) the same way,
+ * and the plans they run. */
 #include "cache/cache.h"
+#include "cache/internal.h"
 #include "cache_fixture.h"
 #include "core/err.h"
 #include "core/model.h"
@@ -13,9 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define NLABELS 5
-#define NTAGS   5
-#define PAGE    97 /* not a divisor of anything, so that the last page is partial */
+#define NLABELS       5
+#define NTAGS         5
+#define PAGE          97 /* not a divisor of anything, so that the last page is partial */
+#define SQL_TRACE_MAX 8192
 
 static const char *const label_names[NLABELS] = {"car", "Person", "traffic_light", "100%", "dog's"};
 /* in byte order, as the list joins them */
@@ -148,6 +151,49 @@ static int ref_matches(const struct ref *r, enum asset_filter_field f, const cha
 	return 0;
 }
 
+/* A term of a combined filter: labels and tags by prefix in any case (or the whole name when
+ * exact), statuses by the prefix of their name or of Picsellia's "refused". */
+static int ref_term(const struct ref *r, const struct asset_term *t)
+{
+	size_t n = strlen(t->text);
+	const char *st = review_status_name((enum review_status)r->status);
+	int hit = 0;
+
+	if (n == 0)
+		return 1;
+	switch (t->field) {
+	case FILTER_LABEL:
+		for (int l = 0; l < NLABELS; l++)
+			hit |= (r->labels >> l & 1) &&
+			       (t->exact ? strcasecmp(label_names[l], t->text)
+			                 : strncasecmp(label_names[l], t->text, n)) == 0;
+		return hit;
+	case FILTER_TAG:
+		for (int g = 0; g < NTAGS; g++)
+			hit |= (r->tags >> g & 1) &&
+			       (t->exact ? strcmp(tag_names[g], t->text)
+			                 : strncasecmp(tag_names[g], t->text, n)) == 0;
+		return hit;
+	case FILTER_STATUS:
+		if (t->exact)
+			return r->status == status_of(t->text);
+		return strncasecmp(st, t->text, n) == 0 ||
+		       (r->status == REVIEW_REJECTED && strncasecmp("refused", t->text, n) == 0);
+	default:
+		return ref_matches(r, t->field, t->text);
+	}
+}
+
+static int ref_query(const struct ref *r, const struct asset_query *q)
+{
+	if (!ref_matches(r, q->filter, q->filter_text))
+		return 0;
+	for (int i = 0; i < q->nterms; i++)
+		if (!ref_term(r, &q->terms[i]))
+			return 0;
+	return 1;
+}
+
 static const struct asset_query *cmp_q;
 
 static int ref_cmp(const void *pa, const void *pb)
@@ -181,7 +227,7 @@ static int *expected(const struct asset_query *q, int *n)
 
 	*n = 0;
 	for (int i = 0; i < nrefs; i++)
-		if (ref_matches(&refs[i], q->filter, q->filter_text))
+		if (ref_query(&refs[i], q))
 			idx[(*n)++] = i;
 	cmp_q = q;
 	qsort(idx, (size_t)*n, sizeof *idx, ref_cmp);
@@ -352,6 +398,173 @@ static void test_edges(struct cache *c, int64_t ds)
 	   "an unknown sort is an error: %s", err.msg);
 }
 
+/* ---- combined filters ------------------------------------------------------------------ */
+
+/* "label:ca tag:ni" as terms: a word is field:value, a value in quotes is exact. */
+struct term_case {
+	const char *terms[ASSET_QUERY_TERMS]; /* "l:car", "L:car" (exact), t, s, f, a */
+	const char *name;
+	int empty; /* 1: the reference must find no row, so that the case proves an empty list */
+};
+
+static const struct term_case term_cases[] = {
+    {{"l:ca"}, "label prefix", 0},
+    {{"l:PERS"}, "label prefix, any case", 0},
+    {{"l:traffic_"}, "label prefix with a literal _", 0},
+    {{"l:100%"}, "label prefix with a literal %", 0},
+    {{"l:100_"}, "label prefix: _ is no wildcard", 1},
+    {{"t:ni"}, "tag prefix", 0},
+    {{"t:NI"}, "tag prefix, any case", 0},
+    {{"t:50%_"}, "tag prefix with % and _", 0},
+    {{"T:nigh"}, "exact tag: no prefix", 1},
+    {{"T:night"}, "exact tag", 0},
+    {{"L:car", "T:rain"}, "exact label and exact tag", 0},
+    {{"s:rej"}, "status prefix", 0},
+    {{"s:REF"}, "status by a prefix of Picsellia's name", 0},
+    {{"s:"}, "a term with no text holds everywhere", 0},
+    {{"S:pend"}, "exact status: no prefix", 1},
+    {{"l:car", "t:night", "s:pending"}, "label, tag and status", 0},
+    {{"l:ca", "t:ni", "s:pe"}, "label, tag and status by prefix", 0},
+    {{"l:p", "l:d", "t:r"}, "two labels and a tag", 0},
+    {{"f:img_0", "a:rain"}, "file name and plain text", 0},
+    {{"a:img", "a:light"}, "two plain words", 0},
+    {{"l:zzz", "t:ni"}, "a label no asset has", 1},
+    {{"s:zz"}, "a status that is none", 1},
+    {{"l:c", "l:P", "t:n", "t:r", "s:a", "f:g", "a:i", "a:'; DROP TABLE asset; --"},
+     "eight terms",
+     1},
+    {{"l:c", "l:P", "t:n", "t:r", "s:a", "f:g", "a:i", "a:JPG"}, "eight terms with rows", 0},
+};
+
+static void term_set(struct asset_term *t, const char *word)
+{
+	static const char fields[] = "ltsfa";
+	static const enum asset_filter_field field_of[] = {FILTER_LABEL, FILTER_TAG, FILTER_STATUS,
+	                                                   FILTER_FILENAME, FILTER_ANY};
+	const char *f = strchr(fields, word[0] | 0x20);
+
+	memset(t, 0, sizeof *t);
+	t->field = field_of[f - fields];
+	t->exact = word[0] >= 'A' && word[0] <= 'Z';
+	snprintf(t->text, sizeof t->text, "%s", word + 2);
+}
+
+static void query_terms(struct asset_query *q, const struct term_case *tc)
+{
+	q->nterms = 0;
+	while (q->nterms < ASSET_QUERY_TERMS && tc->terms[q->nterms] != NULL) {
+		term_set(&q->terms[q->nterms], tc->terms[q->nterms]);
+		q->nterms++;
+	}
+}
+
+static void test_terms(struct cache *c, int64_t ds)
+{
+	for (size_t k = 0; k < sizeof term_cases / sizeof term_cases[0]; k++) {
+		struct asset_query q = {.dataset_id = ds};
+		int nwant;
+
+		query_terms(&q, &term_cases[k]);
+		free(expected(&q, &nwant));
+		ok((nwant == 0) == term_cases[k].empty, "%s: the reference finds %d rows",
+		   term_cases[k].name, nwant);
+		for (int sort = 0; sort < SORT_COUNT; sort++)
+			for (int desc = 0; desc < 2; desc++) {
+				q.sort = sort;
+				q.descending = desc;
+				check_query(c, &q, term_cases[k].name);
+			}
+	}
+}
+
+/* The single field and the terms hold together. */
+static void test_terms_with_field(struct cache *c, int64_t ds)
+{
+	struct asset_query q = {.dataset_id = ds, .filter = FILTER_TAG, .nterms = 1};
+
+	snprintf(q.filter_text, sizeof q.filter_text, "night");
+	term_set(&q.terms[0], "l:p");
+	check_query(c, &q, "single field and a term");
+	q.nterms = ASSET_QUERY_TERMS + 5; /* out of range: as many as there can be */
+	for (int i = 1; i < ASSET_QUERY_TERMS; i++)
+		term_set(&q.terms[i], "s:");
+	check_query(c, &q, "nterms past the array");
+}
+
+/* ---- what the statements walk -------------------------------------------------------------- */
+
+static char traced[4][SQL_TRACE_MAX];
+static int ntraced;
+
+static int trace_list(unsigned type, void *ctx, void *p, void *x)
+{
+	const char *sql = sqlite3_sql(p);
+
+	(void)type;
+	(void)ctx;
+	(void)x;
+	if (sql != NULL && ntraced < 4 &&
+	    (strncmp(sql, "SELECT a.id", 11) == 0 || strncmp(sql, "SELECT count", 12) == 0))
+		snprintf(traced[ntraced++], sizeof traced[0], "%s", sql);
+	return 0;
+}
+
+/* The plan of a statement, its rows joined by "; ". Returns 1 when the statement itself sorts
+ * (the tag list of each row is sorted in its own tiny subquery; that is fine). */
+static int plan_of(sqlite3 *db, const char *sql, char *plan, size_t plansz)
+{
+	int sorts = 0;
+
+	char eqp[SQL_TRACE_MAX + 32];
+	sqlite3_stmt *st = NULL;
+	size_t at = 0;
+
+	snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+	plan[0] = '\0';
+	if (sqlite3_prepare_v2(db, eqp, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(plan, plansz, "(%s)", sqlite3_errmsg(db));
+		return 1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW && at < plansz) {
+		const char *row = (const char *)sqlite3_column_text(st, 3);
+
+		sorts |= sqlite3_column_int(st, 1) == 0 && strstr(row, "TEMP B-TREE") != NULL;
+		at += (size_t)snprintf(plan + at, plansz - at, "%s; ", row);
+	}
+	sqlite3_finalize(st);
+	return sorts;
+}
+
+static void test_term_plans(struct cache *c, int64_t ds)
+{
+	struct asset_query q = {.dataset_id = ds, .sort = SORT_STATUS};
+	static const struct term_case tc = {{"l:ca", "t:ni", "s:pe"}, "", 0};
+	struct asset_row rows[8];
+	char plan[8192];
+	int n = 0, count = 0, sorts;
+
+	query_terms(&q, &tc);
+	sqlite3_trace_v2(c->db, SQLITE_TRACE_STMT, trace_list, NULL);
+	ntraced = 0;
+	cache_assets_count(c, &q, &count, NULL);
+	plan_of(c->db, traced[0], plan, sizeof plan);
+	printf("# count: %s\n", plan);
+	ok(ntraced == 1 && strstr(plan, "SEARCH s USING INDEX shape_label (label_id=?)") &&
+	       strstr(plan, "SEARCH t USING COVERING INDEX asset_tag_tag (tag_id=?)") &&
+	       strstr(plan, "INDEX asset_status (dataset_id=? AND status=?"),
+	   "a count walks shape_label, asset_tag_tag and asset_status");
+	ntraced = 0;
+	cache_assets_page(c, &q, NULL, 0, rows, 8, &n, NULL);
+	sorts = plan_of(c->db, traced[0], plan, sizeof plan);
+	printf("# page: %s\n", plan);
+	ok(ntraced == 1 && !sorts &&
+	       strncmp(plan, "SEARCH a USING INDEX asset_status (dataset_id=?);", 49) == 0 &&
+	       strstr(plan, "SEARCH s USING INDEX shape_label (label_id=?)") &&
+	       strstr(plan, "SEARCH t USING COVERING INDEX asset_tag_tag (tag_id=?)"),
+	   "a page keeps to its sort index, the terms read from shape_label and asset_tag_tag");
+	sqlite3_trace_v2(c->db, 0, NULL, NULL);
+}
+
 /* Filenames longer than a cursor's key_text: stepping one row at a time must neither repeat
  * nor skip a row, in either direction. */
 static void test_long_names(struct cache *c)
@@ -504,7 +717,8 @@ static int64_t find_id_base(struct cache *c, int64_t ds)
 	return first.id - min;
 }
 
-/* Imports n assets as another dataset and checks the filter cases [first, end) on it. */
+/* Imports n assets as another dataset and checks the filter cases [first, end) on it; an
+ * empty range checks the combined filters instead. */
 static void phase(struct cache *c, int n, const char *locator, size_t first, size_t end)
 {
 	struct dataset_doc *doc = build_doc(n);
@@ -521,6 +735,11 @@ static void phase(struct cache *c, int n, const char *locator, size_t first, siz
 	printf("# paging: %.2f s\n", fixture_now() - t0);
 	if (end > 1)
 		test_search(c, ds);
+	if (first == end) {
+		test_terms(c, ds);
+		test_terms_with_field(c, ds);
+		test_term_plans(c, ds);
+	}
 	if (end == 1) {
 		test_edges(c, ds);
 		test_tags_cut(c, ds);
@@ -548,6 +767,7 @@ int main(void)
 	/* every order over the whole big list; every filter over a smaller one */
 	phase(c, n, "/paging.json", 0, 1);
 	phase(c, n / 8, "/filters.json", 1, sizeof filter_cases / sizeof filter_cases[0]);
+	phase(c, n / 8, "/terms.json", 0, 0);
 	cache_close(&c);
 	fixture_rmdir(&dir);
 	return done_testing();

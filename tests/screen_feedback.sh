@@ -2,7 +2,7 @@
 # Screen test: what the list, the prompts and the picker show after an action is what happened:
 # a filter reopens whole, the list window stays full after a sort or a return, tag messages
 # say what changed, a new label is asked for first, an undone delete comes back selected, and
-# the ':' completion says why an action cannot run.
+# the ':' completion says why an action cannot run; combined filters hold every term, by prefix.
 . "${top_srcdir:-.}/tests/lib.sh"
 need_tmux
 demo_data
@@ -35,6 +35,37 @@ if [ "$notags" = True ]; then
 else
 	ok 0 "# SKIP the first demo asset has tags"
 fi
+
+# ---- combined filters match every term, each by prefix -------------------------------------
+# matching LABEL_PREFIX [TAG_PREFIX]: the assets with a label and a tag starting so (any case)
+matching() {
+	python3 - "$XDG_DATA_HOME/annotty/demo/annotations.json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {c["id"]: c["name"].lower() for c in d["categories"]}
+labels = {}
+for a in d["annotations"]:
+    labels.setdefault(a["image_id"], set()).add(names[a["category_id"]])
+lp, tp = sys.argv[2].lower(), sys.argv[3].lower()
+print(sum(1 for i in d["images"]
+          if any(l.startswith(lp) for l in labels.get(i["id"], ()))
+          and (not tp or any(t.lower().startswith(tp) for t in i.get("annotty_tags") or []))))
+PY
+}
+birds=$(matching bird "")
+keys /; keys -l "label:bi"; wait_for "filter label:bi ($birds)"; ok $? "a label prefix: $birds assets"
+keys -l "rd tag:ni"; n=$(matching bird ni)
+wait_for "filter label:bird tag:ni ($n)"; ok $? "/label:bird tag:ni: both terms hold, $n assets"
+if [ "$n" -eq 0 ]; then
+	screen | grep -q "No asset matches the filter"; ok $? "and the list says none matches"
+else
+	ok 0 "# SKIP the demo has assets with both"
+fi
+keys Escape; wait_gone "filter label:"; ok $? "Esc puts back no filter"
+keys /; keys -l "label:ca tag:ni"; keys Enter; n=$(matching ca ni)
+wait_for "filter label:ca tag:ni ($n)"; ok $? "/label:ca tag:ni: $n assets"
+screen | grep -q "/label:ca"; ok $([ $? -ne 0 ]; echo $?) "Enter closes the prompt"
+keys Escape; wait_gone "filter label:"; ok $? "Esc clears the combined filter"
 
 # ---- the filter reopens with its field ---------------------------------------------------
 keys / l a b e l : d o g Enter; wait_for "filter label:dog"; ok $? "/ filters by label"

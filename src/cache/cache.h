@@ -284,15 +284,32 @@ enum asset_filter_field {
 	FILTER_STATUS,   /* review status name */
 };
 
-/* An empty filter_text shows every asset, whatever the filter field. Sort ties are broken by
- * asset id, in the sort's direction. */
+/* One term of a combined filter. Its text matches by prefix for a label or a tag (any case),
+ * for a status (pending, accepted, rejected or refused, skipped; any case), and as a substring
+ * for a file name or FILTER_ANY. With exact set, a label, tag or status term matches the whole
+ * name instead, as the single filter field does. A term with empty text holds for every asset. */
+#define ASSET_QUERY_TERMS 8
+struct asset_term {
+	enum asset_filter_field field;
+	int exact;
+	char text[256];
+};
+
+/* An empty filter_text shows every asset, whatever the filter field; the single field matches
+ * exactly as its enum says. The first nterms terms must all hold too (and with the single
+ * field). Sort ties are broken by asset id, in the sort's direction. */
 struct asset_query {
 	int64_t dataset_id;
 	enum asset_sort sort;
 	int descending;
 	enum asset_filter_field filter;
 	char filter_text[256];
+	int nterms; /* 0..ASSET_QUERY_TERMS */
+	struct asset_term terms[ASSET_QUERY_TERMS];
 };
+
+/* 1 when the query leaves some assets out by its filter or terms, 0 when it shows them all. */
+int cache_query_filtered(const struct asset_query *q);
 
 /* The sort key of a row, as the keyset cursor. */
 struct asset_cursor {

@@ -8,8 +8,10 @@
 #include "core/err.h"
 #include "core/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SQL_MAX 4096
 
@@ -57,6 +59,35 @@ static const char *const filter_sql[] = {
 };
 #define NFILTERS ((int)(sizeof filter_sql / sizeof filter_sql[0]))
 
+/* The terms of a combined filter, each with its own parameters (%d: the term's index): :pN is
+ * the term's prefix pattern (its text, for an exact term), :cN its substring pattern, :sN_K the
+ * statuses it takes. A label
+ * or tag term is an uncorrelated IN, so that SQLite reads its assets once from shape_label or
+ * asset_tag_tag rather than looking each listed asset up. */
+static const char sql_term_label[] =
+    " AND a.id IN (SELECT s.asset_id FROM shape s WHERE s.label_id IN"
+    " (SELECT l.id FROM label l WHERE l.dataset_id = :ds AND l.name LIKE :p%d ESCAPE '\\'))";
+static const char sql_term_tag[] =
+    " AND a.id IN (SELECT t.asset_id FROM asset_tag t WHERE t.tag_id IN"
+    " (SELECT g.id FROM tag g WHERE g.dataset_id = :ds AND g.name LIKE :p%d ESCAPE '\\'))";
+static const char sql_term_label_exact[] =
+    " AND a.id IN (SELECT s.asset_id FROM shape s WHERE s.label_id IN"
+    " (SELECT l.id FROM label l WHERE l.dataset_id = :ds AND l.name = :p%d COLLATE NOCASE))";
+static const char sql_term_tag_exact[] =
+    " AND a.id IN (SELECT t.asset_id FROM asset_tag t WHERE t.tag_id IN"
+    " (SELECT g.id FROM tag g WHERE g.dataset_id = :ds AND g.name = :p%d))";
+static const char sql_term_filename[] = " AND a.filename LIKE :c%d ESCAPE '\\'";
+/* %s is "+" in a keyset scan, for the reason given at sql_filter_status, and "" in a count,
+ * which may then start from asset_status. */
+static const char sql_term_status[] = " AND %sa.status IN (:s%d_0, :s%d_1, :s%d_2, :s%d_3)";
+static const char sql_term_any[] =
+    " AND (a.filename LIKE :c%d ESCAPE '\\' OR a.status = :s%d_0"
+    " OR a.id IN (SELECT s.asset_id FROM shape s WHERE s.label_id IN"
+    " (SELECT l.id FROM label l WHERE l.dataset_id = :ds AND l.name LIKE :c%d ESCAPE '\\'))"
+    " OR a.id IN (SELECT t.asset_id FROM asset_tag t WHERE t.tag_id IN"
+    " (SELECT g.id FROM tag g WHERE g.dataset_id = :ds AND g.name LIKE :c%d ESCAPE '\\')))";
+_Static_assert(REVIEW_STATUS_COUNT == 4, "sql_term_status names one parameter per status");
+
 static const char sql_row_head[] =
     "SELECT a.id, a.filename, a.width, a.height, a.shape_count, a.status,"
     " (SELECT group_concat(name, ',') FROM (SELECT g.name FROM asset_tag t"
@@ -102,6 +133,54 @@ static enum asset_filter_field filter_of(const struct asset_query *q)
 	return q->filter;
 }
 
+static int nterms_of(const struct asset_query *q)
+{
+	return q->nterms < 0 ? 0 : q->nterms > ASSET_QUERY_TERMS ? ASSET_QUERY_TERMS : q->nterms;
+}
+
+int cache_query_filtered(const struct asset_query *q)
+{
+	if (filter_of(q) != FILTER_NONE)
+		return 1;
+	for (int i = 0; i < nterms_of(q); i++)
+		if (q->terms[i].field > FILTER_NONE && q->terms[i].field <= FILTER_STATUS &&
+		    q->terms[i].text[0] != '\0')
+			return 1;
+	return 0;
+}
+
+/* keyset: the statement scans a sort index in order (its status terms keep out of the way) */
+static int term_sql(const struct asset_term *t, int i, int keyset, struct buf *b)
+{
+	if (t->text[0] == '\0')
+		return 0;
+	switch (t->field) {
+	case FILTER_LABEL:
+		return buf_printf(b, t->exact ? sql_term_label_exact : sql_term_label, i);
+	case FILTER_TAG:
+		return buf_printf(b, t->exact ? sql_term_tag_exact : sql_term_tag, i);
+	case FILTER_FILENAME:
+		return buf_printf(b, sql_term_filename, i);
+	case FILTER_STATUS:
+		return buf_printf(b, sql_term_status, keyset ? "+" : "", i, i, i, i);
+	case FILTER_ANY:
+		return buf_printf(b, sql_term_any, i, i, i, i);
+	default:
+		return 0;
+	}
+}
+
+static int where_build(const struct asset_query *q, int keyset, struct buf *b)
+{
+	int rc = buf_puts(b, sql_where);
+
+	if (rc == 0)
+		rc = buf_puts(b, filter_sql[filter_of(q)]);
+	for (int i = 0; rc == 0 && i < nterms_of(q); i++)
+		rc = term_sql(&q->terms[i], i, keyset, b);
+	return rc;
+}
+
 static int sql_build(const struct asset_query *q, const struct page_spec *p, struct buf *b)
 {
 	const char *key = sort_key[q->sort];
@@ -115,10 +194,10 @@ static int sql_build(const struct asset_query *q, const struct page_spec *p, str
 		rc = buf_puts(b, sql_count_head);
 	if (rc == 0 && (p->kind == PAGE_ROWS || p->kind == PAGE_BEFORE))
 		rc = buf_printf(b, sql_indexed, sort_index[q->sort]);
-	if (rc == 0)
-		rc = buf_puts(b, sql_where);
 	if (rc == 0 && p->kind != PAGE_ONE)
-		rc = buf_puts(b, filter_sql[filter_of(q)]);
+		rc = where_build(q, p->kind != PAGE_COUNT, b);
+	if (rc == 0 && p->kind == PAGE_ONE)
+		rc = buf_puts(b, sql_where);
 	if (rc == 0 && p->kind == PAGE_ONE)
 		rc = buf_puts(b, sql_one);
 	if (rc == 0 && p->search != NULL)
@@ -132,12 +211,14 @@ static int sql_build(const struct asset_query *q, const struct page_spec *p, str
 	return rc;
 }
 
-/* LIKE pattern for "contains text": % and _ in the text match themselves. */
-static void like_pattern(const char *text, char *out, size_t outsz)
+/* LIKE pattern for "contains text" (or "starts with" when prefix is set): % and _ in the
+ * text match themselves. */
+static void like_build(const char *text, int prefix, char *out, size_t outsz)
 {
 	size_t at = 0;
 
-	out[at++] = '%';
+	if (!prefix)
+		out[at++] = '%';
 	for (const char *p = text; *p != '\0' && at + 4 < outsz; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\')
 			out[at++] = '\\';
@@ -147,6 +228,11 @@ static void like_pattern(const char *text, char *out, size_t outsz)
 	out[at] = '\0';
 }
 
+static void like_pattern(const char *text, char *out, size_t outsz)
+{
+	like_build(text, 0, out, outsz);
+}
+
 static int status_of(const char *text)
 {
 	enum review_status st;
@@ -154,11 +240,50 @@ static int status_of(const char *text)
 	return review_status_parse(text, &st) == 0 ? (int)st : -1;
 }
 
+/* The statuses a term takes, one a slot (-1: none): by prefix for a status term, "refused"
+ * being Picsellia's name for rejected; the one the text names for FILTER_ANY or an exact term. */
+static void term_statuses(const struct asset_term *t, int64_t out[REVIEW_STATUS_COUNT])
+{
+	size_t n = strlen(t->text);
+
+	for (int k = 0; k < REVIEW_STATUS_COUNT; k++)
+		out[k] = -1;
+	if (t->field == FILTER_ANY || t->exact) {
+		out[0] = status_of(t->text);
+		return;
+	}
+	for (int k = 0; k < REVIEW_STATUS_COUNT; k++)
+		if (strncasecmp(review_status_name((enum review_status)k), t->text, n) == 0)
+			out[k] = k;
+	if (strncasecmp("refused", t->text, n) == 0)
+		out[REVIEW_REJECTED] = REVIEW_REJECTED;
+}
+
+static void bind_term(sqlite3_stmt *st, const struct asset_term *t, int i)
+{
+	char pattern[2 * sizeof t->text + 3], name[32];
+	int64_t statuses[REVIEW_STATUS_COUNT];
+
+	like_build(t->text, 1, pattern, sizeof pattern);
+	snprintf(name, sizeof name, ":p%d", i);
+	cache_db_bind_named_text(st, name, t->exact ? t->text : pattern);
+	like_build(t->text, 0, pattern, sizeof pattern);
+	snprintf(name, sizeof name, ":c%d", i);
+	cache_db_bind_named_text(st, name, pattern);
+	term_statuses(t, statuses);
+	for (int k = 0; k < REVIEW_STATUS_COUNT; k++) {
+		snprintf(name, sizeof name, ":s%d_%d", i, k);
+		cache_db_bind_named_int64(st, name, statuses[k]);
+	}
+}
+
 static void bind_query(sqlite3_stmt *st, const struct asset_query *q,
                        const struct asset_cursor *cur)
 {
 	char pattern[2 * sizeof q->filter_text + 3];
 
+	for (int i = 0; i < nterms_of(q); i++)
+		bind_term(st, &q->terms[i], i);
 	like_pattern(q->filter_text, pattern, sizeof pattern);
 	cache_db_bind_named_int64(st, ":ds", q->dataset_id);
 	cache_db_bind_named_text(st, ":text", q->filter_text);
@@ -492,9 +617,7 @@ out:
 
 int cache_query_where(const struct asset_query *q, struct buf *b)
 {
-	if (buf_puts(b, sql_where) < 0)
-		return -1;
-	return buf_puts(b, filter_sql[filter_of(q)]);
+	return where_build(q, 0, b);
 }
 
 void cache_query_bind(sqlite3_stmt *st, const struct asset_query *q)

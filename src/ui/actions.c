@@ -393,7 +393,7 @@ static int act_cancel(struct app *app, const struct action_call *c)
 		return edit_select(app, -1);
 	if (app->screen == SCREEN_LIST && marks_active(app))
 		return marks_clear(app);
-	if (app->screen == SCREEN_LIST && app->list.query.filter != FILTER_NONE) {
+	if (app->screen == SCREEN_LIST && cache_query_filtered(&app->list.query)) {
 		list_set_filter(app, "");
 		app_message(app, "filter cleared");
 		return UI_REDRAW;
@@ -1038,7 +1038,7 @@ static const struct action action_table[] = {
      .arg = "text",
      .complete = complete_filter,
      .run = act_filter,
-     .help = "filter by filename, or label:X tag:X status:X file:X"},
+     .help = "filter: label:X tag:X status:X file:X or text, all must hold"},
     {.name = "sort",
      .screens = SCREEN_LIST,
      .keys = "s",

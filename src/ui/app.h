@@ -247,8 +247,11 @@ int list_reanchor(struct app *app, int64_t asset_id);
 int list_move(struct app *app, int delta);
 int list_go_bottom(struct app *app);
 int list_set_filter(struct app *app, const char *text);
-/* The filter as it applies, in the form list_set_filter reads ("tag:night"); "" for none. */
+/* The filter as it applies, in the form list_set_filter reads ("tag:night", 'tag:"night"' for
+ * the whole name); "" for none. */
 void list_filter_text(const struct app *app, char *out, size_t outsz);
+/* The same for the eye: a whole name is quoted only when it has a space or a quote in it. */
+void list_filter_shown(const struct app *app, char *out, size_t outsz);
 const struct asset_row *list_current(const struct app *app);
 /* n and N: selects the next (dir > 0) or previous row matching app->search, or the filter's
  * text when no search was given, wrapping around with a message. Returns enum ui_change. */

@@ -178,9 +178,9 @@ void chrome_draw_status(struct app *app)
 	const struct asset_query *q = &app->list.query;
 	int y = app->rows - 2;
 
-	if (q->filter != FILTER_NONE) {
+	if (cache_query_filtered(q)) {
 		char now[sizeof q->filter_text + 16];
-		list_filter_text(app, now, sizeof now);
+		list_filter_shown(app, now, sizeof now);
 		snprintf(filter, sizeof filter, "  filter %s (%d)", now, app->list.total);
 	}
 	status_counts(app, pending, sizeof pending);

@@ -187,10 +187,23 @@ static void list_select(struct app *app, const struct asset_row *row)
 	list_reanchor(app, row->id);
 }
 
+/* What n and N look for: the :search text, else the filter's own words (its single field, or
+ * the value of its first term). */
+static const char *search_text(const struct app *app)
+{
+	const struct asset_query *q = &app->list.query;
+
+	if (app->search[0] != '\0')
+		return app->search;
+	if (q->filter_text[0] != '\0')
+		return q->filter_text;
+	return q->nterms > 0 ? q->terms[0].text : "";
+}
+
 int list_search(struct app *app, int dir)
 {
 	const struct asset_row *cur = list_current(app);
-	const char *text = app->search[0] ? app->search : app->list.query.filter_text;
+	const char *text = search_text(app);
 	struct asset_row found;
 	struct err err;
 	int wrapped = 0, rc;
@@ -226,33 +239,108 @@ static const struct {
     {"file:", FILTER_FILENAME}, {"name:", FILTER_FILENAME},
 };
 
-void list_filter_text(const struct app *app, char *out, size_t outsz)
+static const char *field_prefix(enum asset_filter_field field)
 {
-	const struct asset_query *q = &app->list.query;
-	const char *prefix = "";
-
-	for (size_t i = sizeof filter_fields / sizeof filter_fields[0]; i-- > 0;)
-		if (filter_fields[i].field == q->filter)
-			prefix = filter_fields[i].prefix;
-	snprintf(out, outsz, "%s%s", q->filter == FILTER_NONE ? "" : prefix,
-	         q->filter == FILTER_NONE ? "" : q->filter_text);
+	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++)
+		if (filter_fields[i].field == field)
+			return filter_fields[i].prefix;
+	return ""; /* FILTER_ANY: plain text */
 }
 
-/* "label:car", "tag:night", "status:accepted", "file:x", or plain text (any field). */
+/* Appends one term as list_set_filter reads it (faithful) or as it is shown: a quoted value
+ * with "" for each quote. */
+static void term_text(const struct asset_term *t, int faithful, char *out, size_t outsz)
+{
+	size_t at = strlen(out);
+	int quote = (faithful && t->exact) || strpbrk(t->text, " \"") != NULL;
+
+	at += (size_t)snprintf(out + at, at < outsz ? outsz - at : 0, "%s%s%s", at ? " " : "",
+	                       field_prefix(t->field), quote ? "\"" : "");
+	for (const char *c = t->text; *c != '\0' && at + 3 < outsz; c++) {
+		if (*c == '"')
+			out[at++] = '"';
+		out[at++] = *c;
+	}
+	if (quote && at + 1 < outsz)
+		out[at++] = '"';
+	if (at < outsz)
+		out[at] = '\0';
+}
+
+static void filter_text(const struct app *app, int faithful, char *out, size_t outsz)
+{
+	const struct asset_query *q = &app->list.query;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	if (q->filter != FILTER_NONE && q->filter_text[0] != '\0')
+		snprintf(out, outsz, "%s%s", field_prefix(q->filter), q->filter_text);
+	for (int i = 0; i < q->nterms && i < ASSET_QUERY_TERMS; i++)
+		term_text(&q->terms[i], faithful, out, outsz);
+}
+
+void list_filter_text(const struct app *app, char *out, size_t outsz)
+{
+	filter_text(app, 1, out, outsz);
+}
+
+void list_filter_shown(const struct app *app, char *out, size_t outsz)
+{
+	filter_text(app, 0, out, outsz);
+}
+
+/* Reads one word of a filter into t: a field prefix or none (any field), then the value, up
+ * to a space, or quoted ("traffic light", "" for a quote) for a whole name. Returns the text
+ * after the word. A value too long for the term is cut. */
+static const char *filter_word(const char *text, struct asset_term *t)
+{
+	size_t at = 0;
+
+	memset(t, 0, sizeof *t);
+	t->field = FILTER_ANY;
+	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
+		size_t n = strlen(filter_fields[i].prefix);
+		if (strncmp(text, filter_fields[i].prefix, n) == 0) {
+			t->field = filter_fields[i].field;
+			text += n;
+			break;
+		}
+	}
+	t->exact = *text == '"';
+	text += t->exact;
+	for (; *text != '\0'; text++) {
+		if (t->exact ? *text == '"' && *++text != '"' : *text == ' ')
+			break;
+		if (at + 1 < sizeof t->text)
+			t->text[at++] = *text;
+	}
+	t->text[at] = '\0';
+	return text;
+}
+
+/* Space-separated terms that must all hold: "label:car tag:ni status:pend", values by prefix
+ * ("label:\"car\"" for the whole name), plain words as substrings of any field. */
 int list_set_filter(struct app *app, const char *text)
 {
 	struct asset_query *q = &app->list.query;
 
-	while (*text == ' ')
-		text++;
-	q->filter = text[0] ? FILTER_ANY : FILTER_NONE;
-	str_copy(q->filter_text, text, sizeof q->filter_text);
-	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
-		size_t n = strlen(filter_fields[i].prefix);
-		if (strncmp(text, filter_fields[i].prefix, n) == 0) {
-			q->filter = filter_fields[i].field;
-			str_copy(q->filter_text, text + n, sizeof q->filter_text);
+	q->filter = FILTER_NONE;
+	q->filter_text[0] = '\0';
+	q->nterms = 0;
+	for (;;) {
+		while (*text == ' ')
+			text++;
+		if (*text == '\0')
+			break;
+		if (q->nterms == ASSET_QUERY_TERMS) {
+			app_message(app, "a filter holds %d terms: the rest is left out",
+			            ASSET_QUERY_TERMS);
+			break;
 		}
+		text = filter_word(text, &q->terms[q->nterms]);
+		if (q->terms[q->nterms].text[0] != '\0')
+			q->nterms++;
 	}
 	return list_reload_top(app);
 }
@@ -364,7 +452,7 @@ static void list_draw(struct app *app, void *self)
 			mvhline(LIST_TOP + i, 0, ' ', app->cols);
 	}
 	if (l->nrows == 0) {
-		const char *why = l->query.filter != FILTER_NONE
+		const char *why = cache_query_filtered(&l->query)
 		                      ? "No asset matches the filter (Esc clears it)."
 		                      : "This dataset has no assets.";
 		attron(COLOR_PAIR(PAIR_DIM));

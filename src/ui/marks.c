@@ -160,7 +160,7 @@ int marks_all(struct app *app)
 	}
 	marks_recount(app);
 	app_message(app, "%d marked: every row %s (Esc unmarks)", app->marks.count,
-	            app->list.query.filter != FILTER_NONE ? "the filter shows" : "of the dataset");
+	            cache_query_filtered(&app->list.query) ? "the filter shows" : "of the dataset");
 	return UI_REDRAW;
 }
 

@@ -36,6 +36,23 @@ struct stats_state {
 	char scope[300]; /* "the dataset", "filter label:dog" */
 };
 
+/* field"name": the filter of the whole name (a filter's unquoted value is a prefix), each
+ * quote doubled as the filter reads it. */
+static void filter_exact(char *out, size_t outsz, const char *field, const char *name)
+{
+	size_t at = (size_t)snprintf(out, outsz, "%s\"", field);
+
+	for (; *name != '\0' && at + 3 < outsz; name++) {
+		if (*name == '"')
+			out[at++] = '"';
+		out[at++] = *name;
+	}
+	if (at + 1 < outsz)
+		out[at++] = '"';
+	if (at < outsz)
+		out[at] = '\0';
+}
+
 static struct stats_line *line_add(struct stats_state *st, const char *name, int value, int max)
 {
 	struct stats_line *l;
@@ -94,7 +111,7 @@ static void label_lines(struct stats_state *st, const struct cache_stats *s)
 		l->label = s->labels[i].index;
 		snprintf(l->extra, sizeof l->extra, "in %d image%s", s->labels[i].images,
 		         s->labels[i].images == 1 ? "" : "s");
-		snprintf(l->filter, sizeof l->filter, "label:%s", s->labels[i].name);
+		filter_exact(l->filter, sizeof l->filter, "label:", s->labels[i].name);
 	}
 }
 
@@ -120,7 +137,7 @@ static void tag_lines(struct stats_state *st, const struct cache_stats *s)
 		if (l == NULL)
 			return;
 		l->pair = PAIR_MARK;
-		snprintf(l->filter, sizeof l->filter, "tag:%s", s->tags[i].name);
+		filter_exact(l->filter, sizeof l->filter, "tag:", s->tags[i].name);
 	}
 }
 
@@ -147,7 +164,7 @@ static int stats_load(struct app *app, struct stats_state *st)
 	struct err err;
 	char filter[300];
 
-	list_filter_text(app, filter, sizeof filter);
+	list_filter_shown(app, filter, sizeof filter);
 	if (filter[0] != '\0')
 		snprintf(st->scope, sizeof st->scope, "filter %s", filter);
 	else
