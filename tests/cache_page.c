@@ -188,7 +188,8 @@ static int ref_query(const struct ref *r, const struct asset_query *q)
 {
 	if (!ref_matches(r, q->filter, q->filter_text))
 		return 0;
-	for (int i = 0; i < q->nterms; i++)
+	/* as the cache does: a count past the array means the whole array */
+	for (int i = 0; i < q->nterms && i < ASSET_QUERY_TERMS; i++)
 		if (!ref_term(r, &q->terms[i]))
 			return 0;
 	return 1;
