@@ -590,19 +590,22 @@ static void each_row(sqlite3_stmt *st, struct asset_detail *d, char **tags)
 int cache_assets_detail_each(struct cache *cache, int64_t dataset_id, cache_detail_fn fn, void *ctx,
                              struct err *err)
 {
-	static struct asset_detail d; /* 4 KB of path: not on the stack of every caller */
+	/* on the heap (4 KB of path), not static: callers may be on any thread */
+	struct asset_detail *d = malloc(sizeof *d);
 	char *tags[EACH_TAGS_MAX];
 	sqlite3_stmt *st = NULL;
 	int step, rc = -1;
 
+	if (d == NULL)
+		return err_set(err, "listing the assets: out of memory");
 	if (cache_db_prepare(cache, sql_assets_each, &st, err) < 0)
-		return -1;
+		goto out;
 	sqlite3_bind_int64(st, 1, dataset_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&d, 0, sizeof d);
-		d.dataset_id = dataset_id;
-		each_row(st, &d, tags);
-		if (fn(ctx, &d) < 0)
+		memset(d, 0, sizeof *d);
+		d->dataset_id = dataset_id;
+		each_row(st, d, tags);
+		if (fn(ctx, d) < 0)
 			goto out;
 	}
 	if (step != SQLITE_DONE) {
@@ -612,6 +615,7 @@ int cache_assets_detail_each(struct cache *cache, int64_t dataset_id, cache_deta
 	rc = 0;
 out:
 	sqlite3_finalize(st);
+	free(d);
 	return rc;
 }
 

@@ -376,23 +376,29 @@ out:
 static int push_all(struct cache *cache, struct backend *b, const struct sync_hooks *hooks,
                     struct sync_report *rep, struct err *err)
 {
-	static int64_t ids[SYNC_DATASETS_MAX];
-	int n = 0;
+	/* on the heap, not static: a sync runs on whichever thread owns the network */
+	int64_t *ids = malloc(SYNC_DATASETS_MAX * sizeof *ids);
+	int n = 0, rc = -1;
 
+	if (ids == NULL)
+		return err_set(err, "out of memory");
 	if (cache_source_datasets(cache, b->locator, ids, SYNC_DATASETS_MAX, &n, err) < 0)
-		return -1;
+		goto out;
 	for (int i = 0; i < n && !cancelled(hooks); i++) {
 		struct push_result pr;
 
 		if (sync_push(cache, b, ids[i], hooks, &pr, err) < 0)
-			return -1;
+			goto out;
 		rep->pushed += pr.pushed;
 		rep->conflicts += pr.conflicts;
 		rep->waiting += pr.waiting;
 		if (pr.last_error[0] != '\0')
 			str_copy(rep->last_error, pr.last_error, sizeof rep->last_error);
 	}
-	return 0;
+	rc = 0;
+out:
+	free(ids);
+	return rc;
 }
 
 /* Whether the version named "dataset/version" is in the scope ("NAME/VERSION", "NAME"). */
@@ -422,7 +428,7 @@ static int fetch_batch(struct cache *cache, struct backend *b, const struct miss
                        struct err *err)
 {
 	struct image_ref refs[IMAGE_BATCH];
-	static char paths[IMAGE_BATCH][4300];
+	char paths[IMAGE_BATCH][1024]; /* a store folder and an id fit; longer is refused below */
 	const char *names[IMAGE_BATCH];
 	int ok[IMAGE_BATCH], got = 0;
 
