@@ -336,7 +336,10 @@ static int add_pose(struct yolo_read *r, struct asset *a, const struct shape *bo
                     int label)
 {
 	int k = r->c->kpt_count, d = r->c->kpt_dims;
+	char of[64];
 
+	/* box is one of the asset's shapes: adding a shape may move them, so its id is copied */
+	snprintf(of, sizeof of, "%s", box->ext_id != NULL ? box->ext_id : "");
 	for (int i = 0; i < k; i++) {
 		const double *p = kp + i * d;
 		double v = d >= 3 ? p[2] : 2;
@@ -350,7 +353,7 @@ static int add_pose(struct yolo_read *r, struct asset *a, const struct shape *bo
 		s->kind = SHAPE_POINT;
 		s->label = label;
 		snprintf(text, sizeof text, "{\"keypoint\":%d,\"of\":\"%s\",\"visibility\":%g}", i,
-		         box->ext_id, v);
+		         of, v);
 		if ((s->extra_json = strdup(text)) == NULL ||
 		    shape_add_point(s, p[0] * a->width, p[1] * a->height) < 0 ||
 		    shape_end_part(s) < 0)
